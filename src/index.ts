@@ -1,0 +1,42 @@
+/**
+ * claude-auth: authentication for Claude Code.
+ *
+ * @packageDocumentation
+ */
+export {
+  AuthErrorCode,
+  AuthenticationError,
+  type AuthenticationErrorOptions,
+  isAuthenticationError,
+  type OAuthErrorFields,
+} from './errors/authentication-error.js';
+export { REDACTED, redactSecrets } from './errors/redact.js';
+export {
+  ADVISORY_REFRESH_WINDOW_MS,
+  MANDATORY_REFRESH_WINDOW_MS,
+} from './refresh/refresh-windows.js';
+export {
+  type GetTokenOptions,
+  type RefreshFunction,
+  TokenManager,
+  type TokenManagerOptions,
+} from './refresh/token-manager.js';
+export type { FileLockOptions, HeldLock } from './storage/file-lock.js';
+export {
+  DEFAULT_PROFILE,
+  ENV_PROFILE,
+  ENV_STORAGE_DIR,
+  listProfiles,
+  type ProfileLocation,
+  type ProfileOptions,
+  resolveProfile,
+} from './storage/profile-paths.js';
+export { TokenStorage } from './storage/token-storage.js';
+export {
+  type AccountInfo,
+  AuthToken,
+  type AuthTokenInit,
+  type CredentialKind,
+  type ProviderMetadata,
+} from './token/auth-token.js';
+export { TOKEN_FILE_VERSION } from './token/token-file-format.js';

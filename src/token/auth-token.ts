@@ -1,0 +1,179 @@
+import { inspect } from 'node:util';
+
+/**
+ * Where a credential came from, which decides how it reaches Claude Code and
+ * how it is refreshed:
+ * - `oauth`: an access token from an OAuth 2.0 / OIDC provider the user
+ *   configured (typically a gateway in front of Claude); refreshable.
+ * - `claude-subscription`: a Claude Pro/Max token (`sk-ant-oat01-…`) made by the
+ *   official `claude setup-token`; valid one year, no refresh token.
+ */
+export type CredentialKind = 'oauth' | 'claude-subscription';
+
+/**
+ * What a later refresh or revocation needs to know about the provider, stored
+ * with the token so neither needs environment variables.
+ */
+export interface ProviderMetadata {
+  /** The issuer identifier, when the provider was discovered (RFC 8414 §2). */
+  readonly issuer?: string;
+  readonly clientId: string;
+  /** Present only for confidential clients; stored in the same 0600 file as the tokens. */
+  readonly clientSecret?: string;
+  readonly tokenEndpoint: string;
+  readonly revocationEndpoint?: string;
+  /** The Claude API base URL this token is for (a gateway's `ANTHROPIC_BASE_URL`). */
+  readonly apiBaseUrl?: string;
+}
+
+/** Who the credential belongs to, as far as it is known. Never secret. */
+export interface AccountInfo {
+  readonly subject?: string;
+  readonly email?: string;
+  readonly name?: string;
+  readonly organization?: string;
+}
+
+/** The fields of an {@link AuthToken}. */
+export interface AuthTokenInit {
+  kind: CredentialKind;
+  accessToken: string;
+  /** RFC 6749 §7.1; `Bearer` unless the server says otherwise. */
+  tokenType?: string;
+  refreshToken?: string;
+  /** Absolute expiry, or `null` for a token with no known lifetime. */
+  expiresAt: Date | null;
+  scopes?: readonly string[];
+  idToken?: string;
+  provider?: ProviderMetadata;
+  account?: AccountInfo;
+  /** When the token was obtained. Defaults to now. */
+  obtainedAt?: Date;
+  /** Set when a refresh was refused (`invalid_grant`): only a new login helps. */
+  reauthRequired?: boolean;
+  /** Fields of the stored file this version does not know; written back unchanged. */
+  unknownFields?: Readonly<Record<string, unknown>>;
+}
+
+const SECRET_FIELDS = ['accessToken', 'refreshToken', 'idToken'] as const;
+
+/**
+ * A stored credential (the guide's `AuthToken`). Immutable. The secrets are
+ * readable as properties but never printed: `toString()`, `toJSON()` and
+ * `util.inspect()` show `[REDACTED]` in their place.
+ */
+export class AuthToken {
+  readonly kind: CredentialKind;
+  readonly tokenType: string;
+  readonly expiresAt: Date | null;
+  readonly scopes: readonly string[];
+  readonly provider: ProviderMetadata | undefined;
+  readonly account: AccountInfo | undefined;
+  readonly obtainedAt: Date;
+  readonly reauthRequired: boolean;
+  /** Fields of the stored file this version does not know; written back unchanged. */
+  readonly unknownFields: Readonly<Record<string, unknown>>;
+  readonly #secrets: { accessToken: string; refreshToken?: string; idToken?: string };
+
+  /** @param init - See {@link AuthTokenInit}. */
+  constructor(init: AuthTokenInit) {
+    this.kind = init.kind;
+    this.tokenType = init.tokenType ?? 'Bearer';
+    this.expiresAt = init.expiresAt;
+    this.scopes = Object.freeze([...(init.scopes ?? [])]);
+    this.provider = init.provider;
+    this.account = init.account;
+    this.obtainedAt = init.obtainedAt ?? new Date();
+    this.reauthRequired = init.reauthRequired ?? false;
+    this.unknownFields = init.unknownFields ?? {};
+    this.#secrets = {
+      accessToken: init.accessToken,
+      ...(init.refreshToken !== undefined && { refreshToken: init.refreshToken }),
+      ...(init.idToken !== undefined && { idToken: init.idToken }),
+    };
+    Object.freeze(this);
+  }
+
+  /** The access token itself. Handle with care: never log it. */
+  get accessToken(): string {
+    return this.#secrets.accessToken;
+  }
+
+  /** The refresh token (RFC 6749 §1.5), if the provider issued one. */
+  get refreshToken(): string | undefined {
+    return this.#secrets.refreshToken;
+  }
+
+  /** The OpenID Connect ID token, if one was issued. */
+  get idToken(): string | undefined {
+    return this.#secrets.idToken;
+  }
+
+  /**
+   * Whether the token is expired, or will be within `skewMs`.
+   *
+   * @param skewMs - Treat the token as expired this long before its expiry. Default 0.
+   * @param now - The current time in epoch milliseconds (for tests and a shared clock).
+   * @returns `false` for a token with no known expiry.
+   */
+  isExpired(skewMs = 0, now: number = Date.now()): boolean {
+    return this.expiresAt !== null && this.expiresAt.getTime() - skewMs <= now;
+  }
+
+  /**
+   * Milliseconds until expiry (negative once expired), or `Infinity` for a
+   * token with no known expiry.
+   *
+   * @param now - The current time in epoch milliseconds.
+   */
+  remainingMs(now: number = Date.now()): number {
+    return this.expiresAt === null ? Number.POSITIVE_INFINITY : this.expiresAt.getTime() - now;
+  }
+
+  /**
+   * A copy with some fields changed.
+   *
+   * @param changes - The fields to replace.
+   */
+  with(changes: Partial<AuthTokenInit>): AuthToken {
+    return new AuthToken({ ...this.toInit(), ...changes });
+  }
+
+  /** All fields, secrets included, as an {@link AuthTokenInit}. For storage code only. */
+  toInit(): AuthTokenInit {
+    return {
+      kind: this.kind,
+      tokenType: this.tokenType,
+      expiresAt: this.expiresAt,
+      scopes: this.scopes,
+      obtainedAt: this.obtainedAt,
+      reauthRequired: this.reauthRequired,
+      unknownFields: this.unknownFields,
+      ...this.#secrets,
+      ...(this.provider !== undefined && { provider: this.provider }),
+      ...(this.account !== undefined && { account: this.account }),
+    };
+  }
+
+  /** A description with the secrets redacted. */
+  toString(): string {
+    const expiry =
+      this.expiresAt === null ? 'no expiry' : `expires ${this.expiresAt.toISOString()}`;
+    return `AuthToken(${this.kind}, ${expiry}, [REDACTED])`;
+  }
+
+  /** The token's fields with every secret replaced by `[REDACTED]`. */
+  toJSON(): Record<string, unknown> {
+    const { unknownFields: _unknown, ...init } = this.toInit();
+    const redacted: Record<string, unknown> = { ...init };
+    for (const field of SECRET_FIELDS) if (field in redacted) redacted[field] = '[REDACTED]';
+    if (this.provider?.clientSecret !== undefined) {
+      redacted.provider = { ...this.provider, clientSecret: '[REDACTED]' };
+    }
+    return redacted;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}

@@ -1,0 +1,34 @@
+import { randomBytes } from 'node:crypto';
+import { AuthToken, type AuthTokenInit } from '../../src/index.js';
+
+/** An obviously fake secret, unique per call, easy to search for in output. */
+export function fakeSecret(label: string): string {
+  return `test-${label}-${randomBytes(12).toString('hex')}`;
+}
+
+/** Changes to a test token; a field set to `undefined` is left out. */
+export type TokenChanges = { [K in keyof AuthTokenInit]?: AuthTokenInit[K] | undefined };
+
+/** An OAuth token expiring `expiresInMs` after `now`, with fake secrets. */
+export function oauthToken(
+  expiresInMs: number,
+  now = Date.now(),
+  changes: TokenChanges = {},
+): AuthToken {
+  const init = {
+    kind: 'oauth',
+    accessToken: fakeSecret('access'),
+    refreshToken: fakeSecret('refresh'),
+    expiresAt: new Date(now + expiresInMs),
+    scopes: ['openid', 'offline_access'],
+    provider: { clientId: 'test-client', tokenEndpoint: 'http://127.0.0.1:1/token' },
+    account: { email: 'user@example.test', subject: 'user-1' },
+    obtainedAt: new Date(now),
+    ...changes,
+  };
+  return new AuthToken(
+    Object.fromEntries(
+      Object.entries(init).filter(([, v]) => v !== undefined),
+    ) as unknown as AuthTokenInit,
+  );
+}

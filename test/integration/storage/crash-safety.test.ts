@@ -1,0 +1,34 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { TokenStorage } from '../../../src/storage/token-storage.js';
+import { childScript, kill, startNode, waitForLine } from '../../helpers/child-process.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+const KILLS = 200;
+
+describe('token file crash safety', () => {
+  it(`always holds one whole token after ${KILLS} SIGKILLs at random points of a write`, async () => {
+    const dir = await tempDir();
+    const storage = new TokenStorage(join(dir, 'tokens.json'));
+    const seen = new Set<string>();
+    for (let i = 0; i < KILLS; i++) {
+      const child = startNode(childScript('write-loop.mjs'), [storage.path]);
+      await waitForLine(child, (line) => line === 'ready');
+      // The delay picks the kill moment; it synchronises nothing.
+      await delay(Math.random() * 12);
+      await kill(child);
+      const token = await storage.loadToken();
+      const access = /^access-(\d+)-(\d+)$/.exec(token?.accessToken ?? '');
+      expect(access, await readFile(storage.path, 'utf8')).not.toBeNull();
+      expect(token?.refreshToken).toBe(`refresh-${access?.[1]}-${access?.[2]}`);
+      expect((await stat(storage.path)).mode & 0o777).toBe(0o600);
+      seen.add(token?.accessToken ?? '');
+    }
+    // The kills landed at different points, not always after the first write.
+    expect(seen.size).toBeGreaterThan(KILLS / 2);
+    const names = await readdir(dir);
+    expect(names).toContain('tokens.json');
+  }, 180_000);
+});

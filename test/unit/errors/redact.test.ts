@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { REDACTED, redactSecrets } from '../../../src/errors/redact.js';
+
+describe('redactSecrets', () => {
+  it.each([
+    [
+      'an Anthropic API key',
+      'key sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789 here',
+      'sk-ant-api03-',
+    ],
+    ['a subscription token', 'sk-ant-oat01-ZZZZZZZZZZZZZZZZZZZZ_yyyy', 'sk-ant-oat01-'],
+    ['a JWT', 'id eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl', 'eyJ'],
+    ['a bearer header', 'Authorization: Bearer abcdefgh12345678', 'Bearer '],
+    [
+      'a form refresh token',
+      'grant_type=refresh_token&refresh_token=rt-1234567890',
+      'refresh_token=',
+    ],
+    ['a JSON access token', '{"access_token":"at-1234567890"}', '"access_token":"'],
+    ['a code in a URL', 'http://127.0.0.1:8089/callback?code=abcdef123&state=x', 'code='],
+    ['a camel-case field', '{"refreshToken": "rt-abcdefgh"}', '"refreshToken": "'],
+  ])('removes %s and keeps its prefix', (_name, text, prefix) => {
+    const result = redactSecrets(text);
+    expect(result).toContain(`${prefix}${REDACTED}`);
+    expect(result).not.toMatch(
+      /1234567890|abcdefghijklmnop|ZZZZZZZZ|c2lnbmF0dXJl|abcdef123|rt-abcdefgh/,
+    );
+  });
+
+  it('removes exact known secrets that have no telltale shape', () => {
+    expect(redactSecrets('value is opaque-secret-42!', ['opaque-secret-42'])).toBe(
+      `value is ${REDACTED}!`,
+    );
+  });
+
+  it('leaves ordinary text, error codes and short known values alone', () => {
+    const text = '{"code":"STORAGE_CORRUPT","message":"exit code 3"}';
+    expect(redactSecrets(text, ['abc', undefined])).toBe(text);
+  });
+});

@@ -1,0 +1,248 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AuthErrorCode, AuthenticationError } from '../../../src/errors/authentication-error.js';
+import {
+  ADVISORY_REFRESH_WINDOW_MS,
+  MANDATORY_REFRESH_WINDOW_MS,
+} from '../../../src/refresh/refresh-windows.js';
+import { type RefreshFunction, TokenManager } from '../../../src/refresh/token-manager.js';
+import { TokenStorage } from '../../../src/storage/token-storage.js';
+import type { AuthToken } from '../../../src/token/auth-token.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+import { fakeSecret, oauthToken } from '../../helpers/tokens.js';
+
+const HOUR = 3_600_000;
+
+/** A clock the test moves by hand, and a refresh function that counts and records its calls. */
+async function setup(initial: (now: number) => AuthToken | null = (now) => oauthToken(HOUR, now)) {
+  let now = Date.parse('2026-03-01T12:00:00Z');
+  const storage = new TokenStorage(join(await tempDir(), 'tokens.json'), 'work');
+  const first = initial(now);
+  if (first) await storage.saveToken(first);
+  const calls: AuthToken[] = [];
+  let behaviour: RefreshFunction = async (token) =>
+    token.with({
+      accessToken: fakeSecret('access'),
+      refreshToken: fakeSecret('refresh'),
+      expiresAt: new Date(now + HOUR),
+    });
+  const refresh: RefreshFunction = (token, context) => {
+    calls.push(token);
+    return behaviour(token, context);
+  };
+  const manager = new TokenManager({ storage, refresh, now: () => now });
+  return {
+    storage,
+    manager,
+    calls,
+    first,
+    advance: (ms: number) => {
+      now += ms;
+    },
+    now: () => now,
+    onRefresh: (next: RefreshFunction) => {
+      behaviour = next;
+    },
+  };
+}
+
+const invalidGrant = () =>
+  new AuthenticationError(AuthErrorCode.TOKEN_ENDPOINT_ERROR, 'refused', {
+    status: 400,
+    oauthError: { error: 'invalid_grant' },
+  });
+
+describe('TokenManager', () => {
+  it('serves a fresh token without refreshing', async () => {
+    const { manager, calls, first } = await setup();
+    expect((await manager.getValidToken()).accessToken).toBe(first?.accessToken);
+    expect(calls).toHaveLength(0);
+  });
+
+  it('says "not logged in", with the fix for the profile, when nothing is stored', async () => {
+    const { manager } = await setup(() => null);
+    await expect(manager.getValidToken()).rejects.toMatchObject({
+      code: AuthErrorCode.NOT_LOGGED_IN,
+      fix: 'claude-auth login --profile work',
+    });
+  });
+
+  it('in the advisory window refreshes in the background and keeps serving the current token', async () => {
+    const { manager, calls, first, advance, storage, onRefresh, now } = await setup();
+    advance(HOUR - ADVISORY_REFRESH_WINDOW_MS + 1);
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    onRefresh(async (token) => {
+      await gate;
+      return token.with({ accessToken: fakeSecret('access'), expiresAt: new Date(now() + HOUR) });
+    });
+    expect((await manager.getValidToken()).accessToken).toBe(first?.accessToken);
+    expect((await manager.getValidToken()).accessToken).toBe(first?.accessToken);
+    await expect.poll(() => calls.length).toBe(1);
+    release();
+    await expect
+      .poll(async () => (await storage.loadToken())?.accessToken)
+      .not.toBe(first?.accessToken);
+    const refreshed = await storage.loadToken();
+    await expect
+      .poll(async () => (await manager.getValidToken()).accessToken)
+      .toBe(refreshed?.accessToken);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('in the mandatory window makes callers wait, and many callers share one refresh', async () => {
+    const { manager, calls, advance, storage } = await setup();
+    advance(HOUR - MANDATORY_REFRESH_WINDOW_MS + 1);
+    const tokens = await Promise.all(Array.from({ length: 50 }, () => manager.getValidToken()));
+    expect(calls).toHaveLength(1);
+    const stored = await storage.loadToken();
+    expect(new Set(tokens.map((t) => t.accessToken))).toEqual(new Set([stored?.accessToken]));
+  });
+
+  it('persists the rotated refresh token before handing out the new access token', async () => {
+    const { manager, advance, storage, onRefresh, now } = await setup();
+    advance(HOUR);
+    let refreshTokenIssued = '';
+    onRefresh(async (token) => {
+      refreshTokenIssued = fakeSecret('rotated');
+      return token.with({
+        accessToken: fakeSecret('access'),
+        refreshToken: refreshTokenIssued,
+        expiresAt: new Date(now() + HOUR),
+      });
+    });
+    const token = await manager.getValidToken();
+    const stored = await storage.loadToken();
+    expect(stored?.refreshToken).toBe(refreshTokenIssued);
+    expect(stored?.accessToken).toBe(token.accessToken);
+  });
+
+  it('keeps the old refresh token and the account when the server returns neither (RFC 6749 §6)', async () => {
+    const { manager, advance, storage, onRefresh, now, first } = await setup();
+    advance(HOUR);
+    onRefresh(async (token) =>
+      oauthToken(HOUR, now(), {
+        refreshToken: undefined,
+        account: undefined,
+        accessToken: fakeSecret('a'),
+      }).with({ provider: token.provider as NonNullable<typeof token.provider> }),
+    );
+    await manager.getValidToken();
+    const stored = await storage.loadToken();
+    expect(stored?.refreshToken).toBe(first?.refreshToken);
+    expect(stored?.account).toEqual(first?.account);
+  });
+
+  it('honours minTtlMs', async () => {
+    const { manager, calls } = await setup();
+    await manager.getValidToken({ minTtlMs: 2 * HOUR });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('adopts a token another process stored instead of refreshing again', async () => {
+    const { manager, calls, advance, storage, now } = await setup();
+    await manager.getValidToken();
+    advance(HOUR);
+    const fromElsewhere = oauthToken(HOUR, now());
+    await storage.saveToken(fromElsewhere);
+    expect((await manager.getValidToken()).accessToken).toBe(fromElsewhere.accessToken);
+    expect(calls).toHaveLength(0);
+  });
+
+  it('refreshes after invalidate(), even when the token looks fresh', async () => {
+    const { manager, calls, first } = await setup();
+    const token = await manager.getValidToken();
+    manager.invalidate(token);
+    const next = await manager.getValidToken();
+    expect(next.accessToken).not.toBe(first?.accessToken);
+    expect(calls).toHaveLength(1);
+    expect((await manager.getValidToken()).accessToken).toBe(next.accessToken);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('on invalid_grant marks the profile "re-login required", keeps the account, and says how to fix it', async () => {
+    const { manager, advance, storage, onRefresh, first } = await setup();
+    advance(HOUR);
+    onRefresh(async () => {
+      throw invalidGrant();
+    });
+    await expect(manager.getValidToken()).rejects.toMatchObject({
+      code: AuthErrorCode.REAUTH_REQUIRED,
+      fix: 'claude-auth login --profile work',
+    });
+    const stored = await storage.loadToken();
+    expect(stored?.reauthRequired).toBe(true);
+    expect(stored?.account).toEqual(first?.account);
+    expect(stored?.refreshToken).toBe(first?.refreshToken);
+    await expect(
+      new TokenManager({ storage, refresh: async (t) => t }).getValidToken(),
+    ).rejects.toMatchObject({ code: AuthErrorCode.REAUTH_REQUIRED });
+  });
+
+  it('on invalid_grant uses a token another process stored meanwhile', async () => {
+    const { manager, advance, storage, onRefresh, now } = await setup();
+    advance(HOUR);
+    const winner = oauthToken(HOUR, now());
+    onRefresh(async () => {
+      await storage.saveToken(winner);
+      throw invalidGrant();
+    });
+    expect((await manager.getValidToken()).accessToken).toBe(winner.accessToken);
+    expect((await storage.loadToken())?.reauthRequired).toBe(false);
+  });
+
+  it('leaves the stored credential intact when the refresh fails for another reason', async () => {
+    const { manager, advance, storage, onRefresh } = await setup();
+    advance(HOUR);
+    const before = await storage.loadToken();
+    onRefresh(async () => {
+      throw new AuthenticationError(AuthErrorCode.TOKEN_ENDPOINT_ERROR, 'server down', {
+        status: 503,
+      });
+    });
+    await expect(manager.getValidToken()).rejects.toMatchObject({
+      code: AuthErrorCode.TOKEN_ENDPOINT_ERROR,
+      status: 503,
+    });
+    expect((await storage.loadToken())?.toInit()).toEqual(before?.toInit());
+  });
+
+  it('keeps serving the current token when a background refresh fails, and reports the failure', async () => {
+    const { storage, advance, now, first } = await setup();
+    const failures: unknown[] = [];
+    const manager = new TokenManager({
+      storage,
+      now,
+      refresh: async () => {
+        throw new Error('network down');
+      },
+      onBackgroundRefreshError: (error) => failures.push(error),
+    });
+    advance(HOUR - ADVISORY_REFRESH_WINDOW_MS + 1);
+    expect((await manager.getValidToken()).accessToken).toBe(first?.accessToken);
+    await expect.poll(() => failures.length).toBe(1);
+  });
+
+  it('refuses an expired token without a refresh token as REAUTH_REQUIRED, without calling anything', async () => {
+    const { manager, calls, advance } = await setup((now) =>
+      oauthToken(HOUR, now, { refreshToken: undefined }),
+    );
+    advance(2 * HOUR);
+    await expect(manager.getValidToken()).rejects.toMatchObject({
+      code: AuthErrorCode.REAUTH_REQUIRED,
+    });
+    expect(calls).toHaveLength(0);
+  });
+
+  it('stops waiting when the signal aborts', async () => {
+    const { manager, advance, onRefresh } = await setup();
+    advance(HOUR);
+    onRefresh(() => new Promise(() => undefined));
+    const controller = new AbortController();
+    const pending = manager.getValidToken({ signal: controller.signal });
+    controller.abort(new Error('cancelled'));
+    await expect(pending).rejects.toThrow('cancelled');
+  });
+});

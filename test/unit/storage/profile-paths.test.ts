@@ -1,0 +1,48 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
+import {
+  listProfiles,
+  resolveProfile,
+  storageDirectory,
+} from '../../../src/storage/profile-paths.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+describe('profile paths', () => {
+  it('defaults to ~/.claude_code/tokens.json, as the guide documents', () => {
+    expect(storageDirectory({})).toBe(join(homedir(), '.claude_code'));
+    expect(resolveProfile({ env: {} })).toEqual({
+      profile: 'default',
+      directory: join(homedir(), '.claude_code'),
+      path: join(homedir(), '.claude_code', 'tokens.json'),
+    });
+  });
+
+  it.each(['', '../etc', 'a/b', '.hidden', 'tokens', 'x'.repeat(65), 'naïve'])(
+    'refuses the profile name %j',
+    (name) => {
+      expect(() => resolveProfile({ env: {}, profile: name })).toThrow(
+        expect.objectContaining({ code: AuthErrorCode.CONFIG_INVALID }),
+      );
+    },
+  );
+
+  it('lists profiles with default first and ignores other files', async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, 'sub'));
+    for (const name of [
+      'work.json',
+      'tokens.json',
+      'alpha.json',
+      'notes.txt',
+      'tokens.json.corrupt-1',
+      '.tokens.json.1.tmp',
+    ]) {
+      await writeFile(join(dir, name), '');
+    }
+    expect(await listProfiles(dir)).toEqual(['default', 'alpha', 'work']);
+    expect(await listProfiles(join(dir, 'missing'))).toEqual([]);
+  });
+});

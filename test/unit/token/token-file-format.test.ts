@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { AuthErrorCode, isAuthenticationError } from '../../../src/errors/authentication-error.js';
+import {
+  parseTokenFile,
+  serializeTokenFile,
+  TOKEN_FILE_VERSION,
+} from '../../../src/token/token-file-format.js';
+import { oauthToken } from '../../helpers/tokens.js';
+
+const PATH = '/somewhere/tokens.json';
+
+function parseError(text: string): unknown {
+  try {
+    parseTokenFile(text, PATH);
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected parseTokenFile to throw');
+}
+
+describe('token file format', () => {
+  it('round-trips every field', () => {
+    const token = oauthToken(3_600_000, Date.parse('2026-05-01T00:00:00Z'), {
+      idToken: 'id-token',
+      reauthRequired: true,
+      provider: {
+        clientId: 'c',
+        clientSecret: 's',
+        tokenEndpoint: 'https://idp.example/token',
+        issuer: 'https://idp.example',
+        revocationEndpoint: 'https://idp.example/revoke',
+        apiBaseUrl: 'https://gw.example',
+      },
+    });
+    const again = parseTokenFile(serializeTokenFile(token), PATH);
+    expect(again.toInit()).toEqual(token.toInit());
+  });
+
+  it('writes a versioned document', () => {
+    const data = JSON.parse(serializeTokenFile(oauthToken(1000)));
+    expect(data.version).toBe(TOKEN_FILE_VERSION);
+    expect(typeof data.expiresAt).toBe('string');
+  });
+
+  it('keeps fields it does not know through a rewrite', () => {
+    const data = JSON.parse(serializeTokenFile(oauthToken(1000)));
+    data.futureField = { nested: [1, 2] };
+    const rewritten = JSON.parse(serializeTokenFile(parseTokenFile(JSON.stringify(data), PATH)));
+    expect(rewritten.futureField).toEqual({ nested: [1, 2] });
+  });
+
+  const valid = JSON.parse(serializeTokenFile(oauthToken(1000)));
+  it.each([
+    ['empty', ''],
+    ['whitespace', '  \n'],
+    ['truncated', serializeTokenFile(oauthToken(1000)).slice(0, 40)],
+    ['not JSON', 'access_token=abc'],
+    ['an array', '[]'],
+    ['null', 'null'],
+    ['no version', JSON.stringify({ ...valid, version: undefined })],
+    ['a string version', JSON.stringify({ ...valid, version: '1' })],
+    ['no access token', JSON.stringify({ ...valid, accessToken: undefined })],
+    ['a numeric access token', JSON.stringify({ ...valid, accessToken: 42 })],
+    ['an unknown kind', JSON.stringify({ ...valid, kind: 'magic' })],
+    ['a bad expiry', JSON.stringify({ ...valid, expiresAt: 'soon' })],
+    ['scopes of numbers', JSON.stringify({ ...valid, scopes: [1] })],
+    [
+      'a provider without client id',
+      JSON.stringify({ ...valid, provider: { tokenEndpoint: 'x' } }),
+    ],
+    ['a string account', JSON.stringify({ ...valid, account: 'me' })],
+  ])('refuses a file that is %s as STORAGE_CORRUPT naming the file', (_name, text) => {
+    const error = parseError(text);
+    expect(isAuthenticationError(error, AuthErrorCode.STORAGE_CORRUPT)).toBe(true);
+    expect((error as Error).message).toContain(PATH);
+    expect((error as Error).message).not.toContain(valid.accessToken);
+  });
+
+  it('refuses a newer format with its own code and an upgrade fix', () => {
+    const error = parseError(JSON.stringify({ ...valid, version: TOKEN_FILE_VERSION + 1 }));
+    expect(isAuthenticationError(error, AuthErrorCode.STORAGE_VERSION_UNSUPPORTED)).toBe(true);
+    expect((error as { fix?: string }).fix).toContain('npm install');
+  });
+});
