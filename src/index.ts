@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+export { type LoginOptions, type LogoutResult, login, logout } from './auth/login.js';
 export {
   AuthErrorCode,
   AuthenticationError,
@@ -11,6 +12,32 @@ export {
   type OAuthErrorFields,
 } from './errors/authentication-error.js';
 export { REDACTED, redactSecrets } from './errors/redact.js';
+export { type BrowserOpener, systemBrowserOpener } from './oauth/browser-opener.js';
+export {
+  createOAuthFetch,
+  DEFAULT_HTTP_TIMEOUT_MS,
+  MAX_RESPONSE_BYTES,
+  type OAuthFetch,
+  type OAuthFetchInit,
+  type OAuthFetchOptions,
+} from './oauth/http-client.js';
+export {
+  DEFAULT_REDIRECT_URI,
+  OAUTH_ENV,
+  OAuthConfig,
+  type OAuthConfigInit,
+} from './oauth/oauth-config.js';
+export {
+  DEFAULT_LOGIN_TIMEOUT_MS,
+  OAuthFlow,
+  type OAuthFlowOptions,
+  type OAuthLoginOptions,
+} from './oauth/oauth-flow.js';
+export {
+  type ProviderTokenOptions,
+  refreshProviderToken,
+  revokeProviderToken,
+} from './oauth/provider-tokens.js';
 export {
   ADVISORY_REFRESH_WINDOW_MS,
   MANDATORY_REFRESH_WINDOW_MS,

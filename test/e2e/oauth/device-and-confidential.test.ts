@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { login } from '../../../src/auth/login.js';
+import { refreshProviderToken } from '../../../src/oauth/provider-tokens.js';
+import { signInAsUser, TestBrowser } from '../../helpers/browser.js';
+import {
+  browserFlow,
+  capturedOutput,
+  freshStorage,
+  nativeConfig,
+} from '../../helpers/oauth-fixture.js';
+import {
+  CONFIDENTIAL_CLIENT_ID,
+  CONFIDENTIAL_CLIENT_SECRET,
+  OidcServer,
+  TEST_USER,
+} from '../../helpers/oidc-server.js';
+
+let server: OidcServer;
+let browser: TestBrowser;
+
+beforeAll(async () => {
+  server = await OidcServer.start();
+  browser = await TestBrowser.launch();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('other ways to log in', () => {
+  it('logs in with the device authorization grant (RFC 8628), approved in the browser', async () => {
+    const storage = await freshStorage();
+    const output = capturedOutput();
+    let approved: Promise<unknown> = Promise.resolve();
+    const token = await login({
+      oauthConfig: nativeConfig(server),
+      storage,
+      device: true,
+      flow: { output: output.stream },
+      onAuthorizationUrl: (url) => {
+        approved = (async () => {
+          const page = await browser.context.newPage();
+          await page.context().clearCookies();
+          await page.goto(url);
+          // The device page asks to confirm the code shown in the terminal, then sign in and consent.
+          await page.locator('button[type=submit]').first().click();
+          await page.locator('input[name=login]').fill(TEST_USER.login);
+          await page.locator('input[name=password]').fill('any-password');
+          await page.locator('button[type=submit]').click();
+          await page.locator('button[type=submit]').click();
+          await page.getByText('Sign-in Success').waitFor();
+        })();
+      },
+    });
+    await approved;
+    expect(output.text()).toMatch(/enter the code [A-Z]{4}-?[A-Z]{4}/);
+    expect(token.refreshToken).toBeDefined();
+    expect((await storage.loadToken())?.accessToken).toBe(token.accessToken);
+    expect((await server.introspect(token.accessToken)).active).toBe(true);
+  }, 60_000);
+
+  it('logs in and refreshes as a confidential client, the secret coming from storage alone', async () => {
+    const storage = await freshStorage();
+    const flow = browserFlow(browser, async (url) =>
+      signInAsUser(await browser.context.newPage(), url),
+    );
+    const config = nativeConfig(server, {
+      clientId: CONFIDENTIAL_CLIENT_ID,
+      clientSecret: CONFIDENTIAL_CLIENT_SECRET,
+    });
+    const token = await login({ oauthConfig: config, storage, flow });
+    expect(token.provider?.clientSecret).toBe(CONFIDENTIAL_CLIENT_SECRET);
+    const stored = await storage.loadToken();
+    const refreshed = await refreshProviderToken(stored as NonNullable<typeof stored>);
+    expect(refreshed.accessToken).not.toBe(token.accessToken);
+    expect((await server.introspect(refreshed.accessToken)).client_id).toBe(CONFIDENTIAL_CLIENT_ID);
+  });
+});
