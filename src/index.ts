@@ -3,7 +3,24 @@
  *
  * @packageDocumentation
  */
+export type { Options, Query, SDKMessage, SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
+export { getAuthHeaders } from './auth/auth-headers.js';
+export { ClaudeAuth, type ClaudeAuthOptions, type ResolutionStep } from './auth/claude-auth.js';
 export { type LoginOptions, type LogoutResult, login, logout } from './auth/login.js';
+export {
+  CREDENTIAL_ENV_VARS,
+  type CredentialSource,
+  credentialFromHeaders,
+  OAUTH_BETA,
+  ResolvedCredential,
+  type ResolvedCredentialInit,
+  type ResolvedCredentialKind,
+} from './auth/resolved-credential.js';
+export {
+  type ClaudeCodeLogin,
+  claudeConfigDir,
+  readClaudeCodeLogin,
+} from './claude-code/claude-code-login.js';
 export {
   AuthErrorCode,
   AuthenticationError,
@@ -38,6 +55,34 @@ export {
   refreshProviderToken,
   revokeProviderToken,
 } from './oauth/provider-tokens.js';
+export {
+  AuthenticatedQuery,
+  type AuthenticatedQueryParams,
+  type CredentialSession,
+  type Prompt,
+} from './query/authenticated-query.js';
+export { childEnvironment } from './query/child-environment.js';
+export {
+  AuthenticationMiddleware,
+  type AuthHeadersProvider,
+  type QueryHandler,
+  type QueryMiddleware,
+  type QueryRequest,
+  queryWithMiddleware,
+} from './query/middleware.js';
+export {
+  type AuthenticatedQueryOptions,
+  authenticatedQuery,
+  type QueryParams,
+  query,
+  queryWithApiKey,
+  queryWithOAuth,
+} from './query/queries.js';
+export {
+  findSettingsConflicts,
+  type SettingSource,
+  type SettingsConflict,
+} from './query/settings-conflicts.js';
 export {
   ADVISORY_REFRESH_WINDOW_MS,
   MANDATORY_REFRESH_WINDOW_MS,

@@ -1,0 +1,95 @@
+import type { Options, SDKMessage } from '@anthropic-ai/claude-agent-sdk';
+import { credentialFromHeaders } from '../auth/resolved-credential.js';
+import { AuthErrorCode, isAuthenticationError } from '../errors/authentication-error.js';
+import { AuthenticatedQuery, type Prompt } from './authenticated-query.js';
+
+/** A query on its way to Claude Code: middleware may change any part. */
+export interface QueryRequest {
+  readonly prompt: Prompt;
+  readonly options: Options;
+  /** Authentication headers; the final step turns them into Claude Code's environment. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Runs a request and streams its messages. */
+export type QueryHandler = (request: QueryRequest) => AsyncGenerator<SDKMessage, void>;
+
+/** Wraps a request and its message stream (logging, headers, retries, …). */
+export interface QueryMiddleware {
+  handle(request: QueryRequest, next: QueryHandler): AsyncGenerator<SDKMessage, void>;
+}
+
+/** The final step: headers → credential in Claude Code's environment (see `ResolvedCredential`). */
+const runRequest: QueryHandler = (request) => {
+  const credential = credentialFromHeaders(request.headers);
+  return new AuthenticatedQuery({
+    prompt: request.prompt,
+    options: request.options,
+    session: async () => (credential === undefined ? undefined : { credential }),
+  });
+};
+
+/**
+ * Runs a query through a chain of middleware, first to last, ending in
+ * Claude Code (the guide's `query_with_middleware`).
+ *
+ * @example
+ * ```ts
+ * const auth = new AuthenticationMiddleware({ authHeadersProvider: getAuthHeaders });
+ * for await (const m of queryWithMiddleware({ prompt: 'Hello', middleware: [auth] })) …
+ * ```
+ */
+export function queryWithMiddleware(params: {
+  prompt: Prompt;
+  middleware: readonly QueryMiddleware[];
+  options?: Options;
+}): AsyncGenerator<SDKMessage, void> {
+  const chain = params.middleware.reduceRight<QueryHandler>(
+    (next, middleware) => (request) => middleware.handle(request, next),
+    runRequest,
+  );
+  return chain({ prompt: params.prompt, options: params.options ?? {}, headers: {} });
+}
+
+/** Supplies authentication headers; `forceRefresh` after the API rejected the last ones. */
+export type AuthHeadersProvider = (options: {
+  forceRefresh: boolean;
+}) => Promise<Record<string, string>> | Record<string, string>;
+
+/**
+ * Adds authentication headers from a provider to every query (the guide's
+ * `AuthenticationMiddleware`). When the API rejects them before Claude has
+ * answered anything, it asks the provider for fresh headers
+ * (`forceRefresh: true`) and retries once; a second rejection is final. A
+ * streamed (multi-turn) prompt has been consumed by then and is not retried.
+ */
+export class AuthenticationMiddleware implements QueryMiddleware {
+  readonly #provider: AuthHeadersProvider;
+
+  /** @param options - `authHeadersProvider`, e.g. `getAuthHeaders`. */
+  constructor(options: { authHeadersProvider: AuthHeadersProvider }) {
+    this.#provider = options.authHeadersProvider;
+  }
+
+  async *handle(request: QueryRequest, next: QueryHandler): AsyncGenerator<SDKMessage, void> {
+    const attempt = async (forceRefresh: boolean) => ({
+      ...request,
+      headers: { ...request.headers, ...(await this.#provider({ forceRefresh })) },
+    });
+    let answered = false;
+    try {
+      for await (const message of next(await attempt(false))) {
+        if (message.type === 'assistant') answered = true;
+        yield message;
+      }
+      return;
+    } catch (error) {
+      const retriable =
+        !answered &&
+        typeof request.prompt === 'string' &&
+        isAuthenticationError(error, AuthErrorCode.API_AUTH_FAILED);
+      if (!retriable) throw error;
+    }
+    yield* next(await attempt(true));
+  }
+}

@@ -1,0 +1,111 @@
+import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { login } from '../../../src/auth/login.js';
+import type { AuthenticatedQuery } from '../../../src/query/authenticated-query.js';
+import { queryWithOAuth } from '../../../src/query/queries.js';
+import { signInAsUser, TestBrowser } from '../../helpers/browser.js';
+import {
+  type ClaudeSandbox,
+  claudeSandbox,
+  subscriptionToken,
+} from '../../helpers/claude-code-env.js';
+import { MessagesApi } from '../../helpers/messages-api.js';
+import { browserFlow, nativeConfig } from '../../helpers/oauth-fixture.js';
+import { OidcServer } from '../../helpers/oidc-server.js';
+import { StreamingPrompt } from '../../helpers/streaming-prompt.js';
+
+const TOKEN_TTL_S = 8;
+const WINDOWS = { advisoryWindowMs: 6_000, mandatoryWindowMs: 1_000 };
+
+let api: MessagesApi;
+let oidc: OidcServer;
+let browser: TestBrowser;
+let sandbox: ClaudeSandbox;
+
+beforeAll(async () => {
+  api = await MessagesApi.start();
+  oidc = await OidcServer.start({ accessTokenTtl: TOKEN_TTL_S });
+  browser = await TestBrowser.launch();
+});
+afterAll(async () => {
+  await browser?.close();
+  await oidc?.close();
+  await api?.close();
+});
+beforeEach(async () => {
+  api.requests.length = 0;
+  sandbox = await claudeSandbox(api);
+});
+
+/** Runs two turns: the second is sent only once the running query holds a new credential. */
+async function twoTurns(
+  running: AuthenticatedQuery,
+  prompt: StreamingPrompt,
+  betweenTurns: () => Promise<void>,
+): Promise<SDKMessage[]> {
+  const messages: SDKMessage[] = [];
+  prompt.send('first turn');
+  const first = running.credential;
+  let turns = 0;
+  for await (const message of running) {
+    messages.push(message);
+    if (message.type !== 'result') continue;
+    turns++;
+    if (turns === 1) {
+      await betweenTurns();
+      await expect
+        .poll(() => running.credential?.secret, { timeout: 15_000 })
+        .not.toBe(first?.secret ?? running.credential?.secret);
+      prompt.send('second turn');
+    } else {
+      prompt.end();
+    }
+  }
+  return messages;
+}
+
+describe('long sessions never send an expired token', () => {
+  it('hands a refreshed gateway token to the running CLI before the old one expires', async () => {
+    const flow = browserFlow(browser, async (url) =>
+      signInAsUser(await browser.context.newPage(), url),
+    );
+    await login({
+      oauthConfig: nativeConfig(oidc, { apiBaseUrl: api.url }),
+      storage: sandbox.storage,
+      flow,
+    });
+    // The stand-in is a gateway that accepts only tokens the provider says are active.
+    api.respond = async ({ credential }) =>
+      (await oidc.introspect(credential ?? '')).active ? 200 : 401;
+    const prompt = new StreamingPrompt();
+    const running = queryWithOAuth({ prompt, options: { env: sandbox.env }, auth: WINDOWS });
+    const messages = await twoTurns(running, prompt, async () => undefined);
+
+    expect(messages.filter((m) => m.type === 'result')).toHaveLength(2);
+    const requests = api.messageRequests;
+    expect(requests.every((r) => r.status === 200)).toBe(true);
+    const tokens = requests.map((r) => r.credential);
+    expect(new Set(tokens).size).toBe(2);
+    expect(tokens.at(-1)).toBe((await sandbox.storage.loadToken())?.accessToken);
+  }, 60_000);
+
+  it('hands a subscription token stored by a new login to the running CLI', async () => {
+    const expiring = subscriptionToken(8_000, 'x');
+    const renewed = subscriptionToken(365 * 86_400_000, 'y');
+    const expiry = new Map([
+      [expiring.accessToken, expiring.expiresAt?.getTime() ?? 0],
+      [renewed.accessToken, renewed.expiresAt?.getTime() ?? 0],
+    ]);
+    await sandbox.storage.saveToken(expiring);
+    api.respond = ({ credential }) =>
+      (expiry.get(credential ?? '') ?? 0) > Date.now() ? 200 : 401;
+    const prompt = new StreamingPrompt();
+    const running = queryWithOAuth({ prompt, options: { env: sandbox.env }, auth: WINDOWS });
+    await twoTurns(running, prompt, () => sandbox.storage.saveToken(renewed));
+
+    const requests = api.messageRequests;
+    expect(requests.every((r) => r.status === 200)).toBe(true);
+    expect(requests[0]?.credential).toBe(expiring.accessToken);
+    expect(requests.at(-1)?.credential).toBe(renewed.accessToken);
+  }, 60_000);
+});

@@ -1,0 +1,87 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
+import { TokenStorage } from '../../src/storage/token-storage.js';
+import { AuthToken } from '../../src/token/auth-token.js';
+import type { MessagesApi } from './messages-api.js';
+import { tempDir } from './temp-dir.js';
+
+/** A sandbox for one real Claude Code run: temp HOME and config dir, the stand-in as the API. */
+export interface ClaudeSandbox {
+  readonly home: string;
+  readonly configDir: string;
+  /** The storage of the default profile inside the sandbox. */
+  readonly storage: TokenStorage;
+  /** `options.env` for a query in this sandbox. */
+  readonly env: Record<string, string>;
+}
+
+export async function claudeSandbox(api: MessagesApi): Promise<ClaudeSandbox> {
+  const home = await tempDir('claude-home-');
+  const configDir = join(home, '.claude');
+  await mkdir(configDir, { recursive: true });
+  const storageDir = join(home, '.claude_code');
+  return {
+    home,
+    configDir,
+    storage: new TokenStorage(join(storageDir, 'tokens.json'), 'default'),
+    env: {
+      HOME: home,
+      CLAUDE_CONFIG_DIR: configDir,
+      CLAUDE_AUTH_DIR: storageDir,
+      ANTHROPIC_BASE_URL: api.url,
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    },
+  };
+}
+
+/** A stored Claude subscription token (the shape `claude setup-token` prints). */
+export function subscriptionToken(expiresInMs = 365 * 86_400_000, suffix = 'a'): AuthToken {
+  return new AuthToken({
+    kind: 'claude-subscription',
+    accessToken: `sk-ant-oat01-test-${suffix.repeat(8)}-${Date.now().toString(36)}`,
+    expiresAt: new Date(Date.now() + expiresInMs),
+    scopes: ['user:inference'],
+  });
+}
+
+/** Writes Claude Code's own login file, as `claude auth login` would. */
+export async function writeClaudeCodeLogin(
+  sandbox: ClaudeSandbox,
+  accessToken: string,
+): Promise<void> {
+  const credentials = {
+    claudeAiOauth: {
+      accessToken,
+      refreshToken: 'sk-ant-ort01-test-refresh',
+      expiresAt: Date.now() + 3_600_000,
+      scopes: ['user:inference', 'user:profile'],
+      subscriptionType: 'max',
+    },
+  };
+  await writeFile(join(sandbox.configDir, '.credentials.json'), JSON.stringify(credentials), {
+    mode: 0o600,
+  });
+}
+
+/** Runs a query to the end, collecting its messages (or the error it threw). */
+export async function collect(
+  messages: AsyncIterable<SDKMessage>,
+): Promise<{ messages: SDKMessage[]; error?: unknown }> {
+  const seen: SDKMessage[] = [];
+  try {
+    for await (const message of messages) seen.push(message);
+    return { messages: seen };
+  } catch (error) {
+    return { messages: seen, error };
+  }
+}
+
+/** The text Claude answered in a run. */
+export function replyText(messages: readonly SDKMessage[]): string {
+  return messages
+    .filter((m) => m.type === 'assistant')
+    .flatMap((m) => (m.type === 'assistant' ? m.message.content : []))
+    .map((block) => (block.type === 'text' ? block.text : ''))
+    .join('');
+}
