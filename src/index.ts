@@ -6,7 +6,13 @@
 export type { Options, Query, SDKMessage, SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
 export { getAuthHeaders } from './auth/auth-headers.js';
 export { ClaudeAuth, type ClaudeAuthOptions, type ResolutionStep } from './auth/claude-auth.js';
-export { type LoginOptions, type LogoutResult, login, logout } from './auth/login.js';
+export {
+  type ClaudeCliOptions,
+  type LoginOptions,
+  type LogoutResult,
+  login,
+  logout,
+} from './auth/login.js';
 export {
   CREDENTIAL_ENV_VARS,
   type CredentialSource,
@@ -16,11 +22,20 @@ export {
   type ResolvedCredentialInit,
   type ResolvedCredentialKind,
 } from './auth/resolved-credential.js';
+export { ENV_CLAUDE_BINARY, locateClaudeBinary } from './claude-code/claude-binary.js';
 export {
   type ClaudeCodeLogin,
   claudeConfigDir,
   readClaudeCodeLogin,
 } from './claude-code/claude-code-login.js';
+export { runSetupToken, type SetupTokenOptions } from './claude-code/setup-token.js';
+export {
+  parseSubscriptionToken,
+  SUBSCRIPTION_RENEWAL_WINDOW_MS,
+  SUBSCRIPTION_REVOKE_URL,
+  SUBSCRIPTION_TOKEN_LIFETIME_MS,
+  subscriptionAuthToken,
+} from './claude-code/subscription-token.js';
 export {
   AuthErrorCode,
   AuthenticationError,

@@ -16,7 +16,6 @@ import { loginCommand } from '../storage/fix-commands.js';
 import type { ProfileOptions } from '../storage/profile-paths.js';
 import { TokenStorage } from '../storage/token-storage.js';
 import type { AuthToken } from '../token/auth-token.js';
-import { login } from './login.js';
 import { ResolvedCredential } from './resolved-credential.js';
 
 /** Options for {@link ClaudeAuth}. */
@@ -236,6 +235,8 @@ export class ClaudeAuth {
         this.#options.oauthConfig &&
         interactive
       ) {
+        // Loaded on demand: the login machinery is not needed to resolve a stored credential.
+        const { login } = await import('./login.js');
         await login({ oauthConfig: this.#options.oauthConfig, storage: this.tokenStorage });
         return this.#fromToken(await this.#manager.getValidToken());
       }

@@ -1,3 +1,10 @@
+import { locateClaudeBinary } from '../claude-code/claude-binary.js';
+import { runSetupToken } from '../claude-code/setup-token.js';
+import {
+  parseSubscriptionToken,
+  SUBSCRIPTION_REVOKE_URL,
+  subscriptionAuthToken,
+} from '../claude-code/subscription-token.js';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 import { OAuthConfig } from '../oauth/oauth-config.js';
 import { OAuthFlow, type OAuthFlowOptions, type OAuthLoginOptions } from '../oauth/oauth-flow.js';
@@ -6,16 +13,35 @@ import type { ProfileOptions } from '../storage/profile-paths.js';
 import { TokenStorage } from '../storage/token-storage.js';
 import type { AuthToken } from '../token/auth-token.js';
 
+/** How the official Claude Code CLI is run for a subscription login. */
+export interface ClaudeCliOptions {
+  /** The binary (default: located as `locateClaudeBinary` does). */
+  binary?: string;
+  /** The user's keystrokes for the official prompts (default stdin). */
+  input?: NodeJS.ReadableStream;
+  /** Where the official prompts are shown (default stdout). */
+  output?: NodeJS.WritableStream;
+}
+
 /** Options for {@link login}. */
 export interface LoginOptions extends ProfileOptions, OAuthLoginOptions {
-  /** The provider; default `OAuthConfig.fromEnv()`. */
+  /**
+   * Log in to this OAuth provider. Default: `OAuthConfig.fromEnv()` when
+   * `CLAUDE_OAUTH_*` is set, else a Claude subscription login.
+   */
   oauthConfig?: OAuthConfig;
-  /** Use the device authorization grant (RFC 8628) instead of the browser redirect. */
+  /** Use the device authorization grant (RFC 8628) with the OAuth provider. */
   device?: boolean;
+  /** Store this Claude subscription token instead of logging in (`--with-token`). */
+  withToken?: string;
+  /** Store the subscription token found in `CLAUDE_CODE_OAUTH_TOKEN`. */
+  importFromEnv?: boolean;
   /** Where to store the token; default the profile's storage. */
   storage?: TokenStorage;
-  /** Replaceable parts of the flow (fetch, browser opener, input and output). */
+  /** Replaceable parts of the OAuth flow (fetch, browser opener, input and output). */
   flow?: OAuthFlowOptions;
+  /** How to run the official CLI for a subscription login. */
+  claudeCli?: ClaudeCliOptions;
 }
 
 /** What {@link logout} did. */
@@ -26,43 +52,83 @@ export interface LogoutResult {
   readonly revoked: boolean;
   /** Why revocation failed, when it did; the local logout happened regardless. */
   readonly revocationError?: AuthenticationError;
+  /** Where the user can revoke it, when claude-auth cannot (Claude subscription tokens). */
+  readonly revokeAt?: string;
 }
 
 function storageFor(options: ProfileOptions & { storage?: TokenStorage }): TokenStorage {
   return options.storage ?? TokenStorage.forProfile(options);
 }
 
+async function subscriptionLogin(
+  options: LoginOptions,
+  env: NodeJS.ProcessEnv,
+): Promise<AuthToken> {
+  if (options.withToken !== undefined)
+    return subscriptionAuthToken(parseSubscriptionToken(options.withToken));
+  if (options.importFromEnv === true) {
+    const fromEnv = env.CLAUDE_CODE_OAUTH_TOKEN;
+    if (!fromEnv) {
+      throw new AuthenticationError(
+        AuthErrorCode.NO_CREDENTIALS,
+        'CLAUDE_CODE_OAUTH_TOKEN is not set; there is nothing to import.',
+        {
+          fix: 'export CLAUDE_CODE_OAUTH_TOKEN=… first, or run `claude-auth login`',
+        },
+      );
+    }
+    return subscriptionAuthToken(parseSubscriptionToken(fromEnv));
+  }
+  const binary = options.claudeCli?.binary ?? (await locateClaudeBinary({ env }));
+  const childEnv = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+  const token = await runSetupToken({
+    binary,
+    env: childEnv,
+    ...(options.claudeCli?.input !== undefined && { input: options.claudeCli.input }),
+    ...(options.claudeCli?.output !== undefined && { output: options.claudeCli.output }),
+    ...(options.signal !== undefined && { signal: options.signal }),
+  });
+  return subscriptionAuthToken(parseSubscriptionToken(token));
+}
+
 /**
- * Logs in to the configured OAuth provider and stores the token, with what a
- * later refresh or logout needs, in the profile's file.
+ * Logs in and stores the credential in the profile's file (the guide's `login()`):
+ *
+ * - with an OAuth provider (`oauthConfig`, or `CLAUDE_OAUTH_*` in the
+ *   environment): the browser or device flow, storing what a later refresh or
+ *   logout needs;
+ * - otherwise a Claude Pro/Max login performed by the official `claude
+ *   setup-token` (claude-auth never calls Anthropic's OAuth endpoints itself),
+ *   or the token given with `withToken` / found in `CLAUDE_CODE_OAUTH_TOKEN`.
  *
  * @param options - See {@link LoginOptions}.
  * @returns The stored token.
- * @throws {@link AuthenticationError} `CONFIG_INVALID` when no provider is
- *   configured, and the login's own errors (nothing is stored then).
+ * @throws {@link AuthenticationError} from the login; nothing is stored then.
  */
 export async function login(options: LoginOptions = {}): Promise<AuthToken> {
-  const config = options.oauthConfig ?? OAuthConfig.fromEnv(options.env);
+  const env = options.env ?? process.env;
+  const subscriptionOnly = options.withToken !== undefined || options.importFromEnv === true;
+  const config = subscriptionOnly ? undefined : (options.oauthConfig ?? OAuthConfig.fromEnv(env));
+  let token: AuthToken;
   if (config === undefined) {
-    throw new AuthenticationError(
-      AuthErrorCode.CONFIG_INVALID,
-      'No OAuth provider is configured.',
-      {
-        fix: 'set CLAUDE_OAUTH_CLIENT_ID and CLAUDE_OAUTH_ISSUER (or the authorize and token URLs), or pass an OAuthConfig',
-      },
-    );
+    token = await subscriptionLogin(options, env);
+  } else {
+    const flow = new OAuthFlow(config, options.flow);
+    token =
+      options.device === true ? await flow.loginWithDevice(options) : await flow.login(options);
   }
-  const flow = new OAuthFlow(config, options.flow);
-  const token =
-    options.device === true ? await flow.loginWithDevice(options) : await flow.login(options);
   await storageFor(options).saveToken(token);
   return token;
 }
 
 /**
- * Logs out: removes the stored credential first — always, offline too — then
- * asks the provider to revoke it when it can (RFC 7009). A failed revocation
- * is reported in the result, not thrown.
+ * Logs out (the guide's `logout()`): removes the stored credential first —
+ * always, offline too — then asks an OAuth provider to revoke it (RFC 7009).
+ * A failed revocation is reported in the result, not thrown. Claude
+ * subscription tokens can only be revoked by the user at Anthropic; the
+ * result says where.
  *
  * @param options - The profile (or `storage`) to log out, and `flow.fetch` for the revocation.
  */
@@ -77,6 +143,8 @@ export async function logout(
     // An unreadable or insecure file is still removed: logging out must always work.
   }
   const removed = await storage.deleteToken();
+  if (token?.kind === 'claude-subscription')
+    return { removed, revoked: false, revokeAt: SUBSCRIPTION_REVOKE_URL };
   if (token?.kind !== 'oauth' || token.provider?.revocationEndpoint === undefined)
     return { removed, revoked: false };
   try {

@@ -1,5 +1,10 @@
 import { once } from 'node:events';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** What the stand-in saw of one request: never the body's secrets, just what identifies the caller. */
@@ -21,6 +26,66 @@ export type Responder = (request: {
 
 function sse(event: string, data: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/**
+ * Answers a Messages API request with a fixed reply: streamed as server-sent
+ * events when the request asks for a stream, else one JSON message.
+ */
+export function writeReply(
+  response: ServerResponse,
+  body: string,
+  reply: string,
+  id: number,
+): void {
+  const parsed = JSON.parse(body || '{}') as { model?: string; stream?: boolean };
+  const usage = { input_tokens: 10, output_tokens: 5 };
+  const message = {
+    id: `msg_${id}`,
+    type: 'message',
+    role: 'assistant',
+    model: parsed.model ?? 'claude-test',
+    content: [] as unknown[],
+    stop_reason: null,
+    stop_sequence: null,
+    usage,
+  };
+  if (!parsed.stream) {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(
+      JSON.stringify({
+        ...message,
+        content: [{ type: 'text', text: reply }],
+        stop_reason: 'end_turn',
+      }),
+    );
+    return;
+  }
+  response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  response.write(sse('message_start', { type: 'message_start', message }));
+  response.write(
+    sse('content_block_start', {
+      type: 'content_block_start',
+      index: 0,
+      content_block: { type: 'text', text: '' },
+    }),
+  );
+  response.write(
+    sse('content_block_delta', {
+      type: 'content_block_delta',
+      index: 0,
+      delta: { type: 'text_delta', text: reply },
+    }),
+  );
+  response.write(sse('content_block_stop', { type: 'content_block_stop', index: 0 }));
+  response.write(
+    sse('message_delta', {
+      type: 'message_delta',
+      delta: { stop_reason: 'end_turn', stop_sequence: null },
+      usage: { output_tokens: 5 },
+    }),
+  );
+  response.end(sse('message_stop', { type: 'message_stop' }));
 }
 
 /**
@@ -80,55 +145,7 @@ export class MessagesApi {
         );
         return;
       }
-      const parsed = JSON.parse(body || '{}') as { model?: string; stream?: boolean };
-      const model = parsed.model ?? 'claude-test';
-      const usage = { input_tokens: 10, output_tokens: 5 };
-      const message = {
-        id: `msg_${api.requests.length}`,
-        type: 'message',
-        role: 'assistant',
-        model,
-        content: [] as unknown[],
-        stop_reason: null,
-        stop_sequence: null,
-        usage,
-      };
-      if (!parsed.stream) {
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(
-          JSON.stringify({
-            ...message,
-            content: [{ type: 'text', text: api.reply }],
-            stop_reason: 'end_turn',
-          }),
-        );
-        return;
-      }
-      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-      response.write(sse('message_start', { type: 'message_start', message }));
-      response.write(
-        sse('content_block_start', {
-          type: 'content_block_start',
-          index: 0,
-          content_block: { type: 'text', text: '' },
-        }),
-      );
-      response.write(
-        sse('content_block_delta', {
-          type: 'content_block_delta',
-          index: 0,
-          delta: { type: 'text_delta', text: api.reply },
-        }),
-      );
-      response.write(sse('content_block_stop', { type: 'content_block_stop', index: 0 }));
-      response.write(
-        sse('message_delta', {
-          type: 'message_delta',
-          delta: { stop_reason: 'end_turn', stop_sequence: null },
-          usage: { output_tokens: 5 },
-        }),
-      );
-      response.end(sse('message_stop', { type: 'message_stop' }));
+      writeReply(response, body, api.reply, api.requests.length);
     });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');

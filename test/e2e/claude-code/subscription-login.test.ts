@@ -1,0 +1,173 @@
+import { execFile } from 'node:child_process';
+import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { login, logout } from '../../../src/auth/login.js';
+import { locateClaudeBinary } from '../../../src/claude-code/claude-binary.js';
+import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
+import { TokenStorage } from '../../../src/storage/token-storage.js';
+import { AnthropicEmulator } from '../../helpers/anthropic-emulator.js';
+import { childScript } from '../../helpers/child-process.js';
+import { capturedOutput } from '../../helpers/oauth-fixture.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+const run = promisify(execFile);
+let emulator: AnthropicEmulator;
+let home: string;
+let storage: TokenStorage;
+
+beforeAll(async () => {
+  emulator = await AnthropicEmulator.start();
+});
+afterAll(() => emulator?.close());
+beforeEach(async () => {
+  emulator.tokenEndpointFailure = undefined;
+  home = await tempDir('claude-home-');
+  await mkdir(join(home, '.claude'));
+  storage = new TokenStorage(join(home, '.claude_code', 'tokens.json'), 'default');
+});
+
+/** The official CLI's environment: temp HOME, the emulator as Anthropic, no telemetry. */
+function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: home,
+    CLAUDE_CONFIG_DIR: join(home, '.claude'),
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    ...emulator.env,
+    ...extra,
+  };
+}
+
+describe('Claude subscription login through the real `claude setup-token`', () => {
+  it('captures the token in a PTY, stores it 0600 for a year, hides it from the screen, and it works for a real `claude -p`', async () => {
+    const screen = capturedOutput();
+    const input = capturedOutput();
+    const token = await login({
+      env: cliEnv({ BROWSER: childScript('redirect-following-browser.mjs') }),
+      storage,
+      claudeCli: { input: input.stream, output: screen.stream },
+    });
+    expect(token.kind).toBe('claude-subscription');
+    expect(token.accessToken).toBe(emulator.issuedTokens.at(-1));
+    expect(token.refreshToken).toBeUndefined();
+    expect(token.expiresAt?.getTime()).toBeGreaterThan(Date.now() + 364 * 86_400_000);
+    expect((await stat(storage.path)).mode & 0o777).toBe(0o600);
+    expect((await storage.loadToken())?.accessToken).toBe(token.accessToken);
+    expect(screen.text()).toContain('Long-lived');
+    expect(screen.text()).not.toContain(token.accessToken);
+    expect(emulator.refusedConnects).toEqual([]);
+
+    const before = emulator.requests.length;
+    const binary = await locateClaudeBinary();
+    await run(binary, ['-p', 'Hello', '--setting-sources', ''], {
+      env: { ...cliEnv(), CLAUDE_CODE_OAUTH_TOKEN: token.accessToken } as NodeJS.ProcessEnv,
+    });
+    const messages = emulator.requests.slice(before).filter((r) => r.path === '/v1/messages');
+    expect(messages.length).toBeGreaterThan(0);
+    expect(messages.every((r) => r.headers.authorization === `Bearer ${token.accessToken}`)).toBe(
+      true,
+    );
+  }, 60_000);
+
+  it('completes by the pasted code when no browser can open', async () => {
+    const screen = capturedOutput();
+    const input = capturedOutput();
+    const pending = login({
+      env: cliEnv({ CLAUDE_CODE_FULL_SIGN_IN_LINK: '1' }),
+      storage,
+      claudeCli: { input: input.stream, output: screen.stream },
+    });
+    // The CLI prints the link as a terminal hyperlink (OSC 8); its target is what a click opens.
+    const link = /\u001b\]8;[^;]*;(https:\/\/[^\u0007\u001b]+\/oauth\/authorize\?[^\u0007\u001b]+)/;
+    await expect.poll(() => link.test(screen.text()), { timeout: 20_000 }).toBe(true);
+    const url = new URL((link.exec(screen.text()) as RegExpExecArray)[1] as string);
+    const { code, state } = emulator.approve(url);
+    // As a person types: the code, then Enter once the field shows it (it echoes the last characters).
+    input.stream.write(`${code}#${state}`);
+    await expect.poll(() => screen.text().includes(state.slice(-6))).toBe(true);
+    input.stream.write('\r');
+    const token = await pending;
+    expect(token.accessToken).toBe(emulator.issuedTokens.at(-1));
+    expect((await storage.loadToken())?.accessToken).toBe(token.accessToken);
+  }, 60_000);
+
+  it("stores nothing when the token endpoint fails, and reports the CLI's own words", async () => {
+    emulator.tokenEndpointFailure = 400;
+    const screen = capturedOutput();
+    const error = await login({
+      env: cliEnv({ BROWSER: childScript('redirect-following-browser.mjs') }),
+      storage,
+      claudeCli: { input: capturedOutput().stream, output: screen.stream },
+    }).catch((e) => e);
+    expect(error).toMatchObject({ code: AuthErrorCode.CLI_LOGIN_FAILED });
+    expect(error.message.length).toBeGreaterThan(40);
+    expect(await storage.loadToken()).toBeNull();
+  }, 60_000);
+
+  it('stores nothing when the user presses Ctrl-C', async () => {
+    const screen = capturedOutput();
+    const input = capturedOutput();
+    const pending = login({
+      env: cliEnv({ CLAUDE_CODE_FULL_SIGN_IN_LINK: '1' }),
+      storage,
+      claudeCli: { input: input.stream, output: screen.stream },
+    });
+    await expect.poll(() => /oauth\/authorize/.test(screen.text()), { timeout: 20_000 }).toBe(true);
+    input.stream.write('\u0003');
+    await expect(pending).rejects.toMatchObject({ code: AuthErrorCode.LOGIN_ABORTED });
+    expect(await storage.loadToken()).toBeNull();
+  }, 60_000);
+
+  it('says how to install Claude Code when the binary is missing', async () => {
+    await expect(
+      login({ env: cliEnv({ CLAUDE_AUTH_CLAUDE_PATH: join(home, 'no-such-claude') }), storage }),
+    ).rejects.toMatchObject({
+      code: AuthErrorCode.CLI_NOT_FOUND,
+    });
+    expect(await storage.loadToken()).toBeNull();
+  });
+});
+
+describe('storing a token the user already has', () => {
+  const TOKEN = `sk-ant-oat01-${'T'.repeat(90)}AA`;
+
+  it('stores a token given with --with-token, and refuses a garbled one without echoing it', async () => {
+    const stored = await login({ withToken: `  ${TOKEN}\n`, storage });
+    expect(stored.accessToken).toBe(TOKEN);
+    for (const bad of [
+      '',
+      'sk-ant-oat01-short',
+      `${TOKEN} extra`,
+      'sk-ant-api03-' + 'k'.repeat(60),
+    ]) {
+      const error = await login({ withToken: bad, storage }).catch((e) => e);
+      expect(error).toMatchObject({ code: AuthErrorCode.CONFIG_INVALID });
+      if (bad.length > 12) expect(error.message).not.toContain(bad.trim());
+    }
+    expect((await storage.loadToken())?.accessToken).toBe(TOKEN);
+  });
+
+  it('imports CLAUDE_CODE_OAUTH_TOKEN into a profile', async () => {
+    const stored = await login({
+      importFromEnv: true,
+      env: { CLAUDE_CODE_OAUTH_TOKEN: TOKEN },
+      storage,
+    });
+    expect(stored.kind).toBe('claude-subscription');
+    await expect(login({ importFromEnv: true, env: {}, storage })).rejects.toMatchObject({
+      code: AuthErrorCode.NO_CREDENTIALS,
+    });
+  });
+
+  it('logs out locally and says where to revoke a subscription token', async () => {
+    await login({ withToken: TOKEN, storage });
+    expect(await logout({ storage })).toEqual({
+      removed: true,
+      revoked: false,
+      revokeAt: 'https://claude.ai/settings/claude-code',
+    });
+    expect(await storage.loadToken()).toBeNull();
+  });
+});
