@@ -29,12 +29,16 @@ const TOKEN_MARK = 'sk-ant-oat01-';
 /** How the CLI reports a failed sign-in before offering to retry. */
 const FAILURE_LINE = /((?:OAuth error|Login failed|Authentication failed)[^\r\n]*)[\r\n]/i;
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal control sequences are what it matches
+const OSC_SEQUENCE = /\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal control sequences are what it matches
+const CSI_SEQUENCE = /\u001b\[[0-9;?<>=]*[ -/]*[@-~]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal control sequences are what it matches
+const ESCAPE_PAIR = /\u001b[@-_]/g;
+
 /** Text without terminal control sequences (colours, cursor moves, hyperlinks). */
 function stripTerminalCodes(text: string): string {
-  return text
-    .replace(/\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g, '')
-    .replace(/\u001b\[[0-9;?<>=]*[ -/]*[@-~]/g, ' ')
-    .replace(/\u001b[@-_]/g, '');
+  return text.replace(OSC_SEQUENCE, '').replace(CSI_SEQUENCE, ' ').replace(ESCAPE_PAIR, '');
 }
 
 /** Where a possible beginning of {@link TOKEN_MARK} starts at the end of `text` (its length if none). */

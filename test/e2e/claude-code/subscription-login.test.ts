@@ -80,6 +80,7 @@ describe('Claude subscription login through the real `claude setup-token`', () =
       claudeCli: { input: input.stream, output: screen.stream },
     });
     // The CLI prints the link as a terminal hyperlink (OSC 8); its target is what a click opens.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: an OSC 8 hyperlink is what it matches
     const link = /\u001b\]8;[^;]*;(https:\/\/[^\u0007\u001b]+\/oauth\/authorize\?[^\u0007\u001b]+)/;
     await expect.poll(() => link.test(screen.text()), { timeout: 20_000 }).toBe(true);
     const url = new URL((link.exec(screen.text()) as RegExpExecArray)[1] as string);
