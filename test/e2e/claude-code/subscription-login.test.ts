@@ -86,8 +86,9 @@ describe('Claude subscription login through the real `claude setup-token`', () =
     const url = new URL((link.exec(screen.text()) as RegExpExecArray)[1] as string);
     const { code, state } = emulator.approve(url);
     // As a person types: the code, then Enter once the field shows it (it echoes the last characters).
+    const echoFrom = screen.text().length;
     input.stream.write(`${code}#${state}`);
-    await expect.poll(() => screen.text().includes(state.slice(-6))).toBe(true);
+    await expect.poll(() => screen.text().slice(echoFrom).includes(state.slice(-6))).toBe(true);
     input.stream.write('\r');
     const token = await pending;
     expect(token.accessToken).toBe(emulator.issuedTokens.at(-1));
