@@ -224,7 +224,21 @@ export class ClaudeAuth {
     try {
       if (!refresh) {
         const token = await this.tokenStorage.loadToken();
-        return token === null ? undefined : this.#fromToken(token);
+        if (token === null) return undefined;
+        // Judged as a refresh would judge it, without refreshing.
+        if (
+          token.reauthRequired ||
+          (token.isExpired(0, this.#options.now?.()) && token.refreshToken === undefined)
+        ) {
+          throw new AuthenticationError(
+            AuthErrorCode.REAUTH_REQUIRED,
+            'The stored credential has expired or was refused; it cannot be refreshed.',
+            {
+              fix: loginCommand(this.tokenStorage.profile),
+            },
+          );
+        }
+        return this.#fromToken(token);
       }
       return this.#fromToken(await this.#manager.getValidToken());
     } catch (error) {

@@ -1,11 +1,43 @@
 import { readFileSync } from 'node:fs';
+import { AuthenticationError } from '../errors/authentication-error.js';
+import { redactSecrets } from '../errors/redact.js';
+import { assertProfileName } from '../storage/profile-paths.js';
+import { type CliIO, processIO } from './cli-io.js';
+import { type Command, parseCommandArgs, UsageError } from './command.js';
+import { ExitCode, exitCodeFor } from './exit-codes.js';
 
-/** Exit codes of `claude-auth`; documented in the README. */
-export const ExitCode = {
-  OK: 0,
-  ERROR: 1,
-  USAGE: 2,
-} as const;
+export { ExitCode } from './exit-codes.js';
+
+/**
+ * The commands, loaded only when run: `status` and `token` must start fast, so
+ * nothing heavy (the agent SDK, the PTY, the browser opener) is imported up front.
+ */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  login: {
+    summary: 'Log in (Claude subscription, or your OAuth provider)',
+    load: async () => (await import('./commands/login.js')).loginCommand,
+  },
+  logout: {
+    summary: 'Remove stored credentials (and revoke them where possible)',
+    load: async () => (await import('./commands/logout.js')).logoutCommand,
+  },
+  status: {
+    summary: 'Show stored credentials and which one queries would use',
+    load: async () => (await import('./commands/status.js')).statusCommand,
+  },
+  refresh: {
+    summary: 'Refresh the stored credential now',
+    load: async () => (await import('./commands/refresh.js')).refreshCommand,
+  },
+  token: {
+    summary: 'Print a valid access token (for scripts and apiKeyHelper)',
+    load: async () => (await import('./commands/token.js')).tokenCommand,
+  },
+  profiles: {
+    summary: 'List profiles, or choose the default one',
+    load: async () => (await import('./commands/profiles.js')).profilesCommand,
+  },
+};
 
 const USAGE = `claude-auth — authentication for Claude Code
 
@@ -13,15 +45,16 @@ Usage:
   claude-auth <command> [options]
 
 Commands:
-  login     Log in (Claude subscription via the official CLI, or your OAuth provider)
-  logout    Remove stored credentials
-  status    Show which credential would be used and its state
-  refresh   Refresh the stored credential now
-  token     Print a valid access token (for scripts and apiKeyHelper)
+${Object.entries(COMMANDS)
+  .map(([name, { summary }]) => `  ${name.padEnd(9)} ${summary}`)
+  .join('\n')}
 
 Options:
-  -h, --help       Show help
-  -v, --version    Show the version
+  -p, --profile NAME   The profile (account) to use; every command takes it
+  -h, --help           Show help (also: claude-auth <command> --help)
+  -v, --version        Show the version
+
+Exit codes: 0 ok, 1 error, 2 usage, 3 not logged in, 4 re-login required, 130 cancelled.
 `;
 
 function packageVersion(): string {
@@ -29,26 +62,58 @@ function packageVersion(): string {
   return String(manifest.version);
 }
 
+function wantsJson(args: readonly string[]): boolean {
+  return args.includes('--json');
+}
+
 /**
- * Runs the CLI with the given arguments.
+ * Runs the CLI.
  *
  * @param argv - The arguments after the program name.
- * @param io - Where output goes.
+ * @param io - Streams and environment (default: the process's).
  * @returns The exit code.
  */
-export async function runCli(
-  argv: readonly string[],
-  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } = process,
-): Promise<number> {
-  const [first] = argv;
-  if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
-    io.stdout.write(USAGE);
+export async function runCli(argv: readonly string[], io: Partial<CliIO> = {}): Promise<number> {
+  const streams: CliIO = { ...processIO(), ...io };
+  const [name, ...args] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    streams.stdout.write(USAGE);
     return ExitCode.OK;
   }
-  if (first === '-v' || first === '--version') {
-    io.stdout.write(`${packageVersion()}\n`);
+  if (name === '-v' || name === '--version') {
+    streams.stdout.write(`${packageVersion()}\n`);
     return ExitCode.OK;
   }
-  io.stderr.write(`claude-auth: unknown command "${first}"\n\n${USAGE}`);
-  return ExitCode.USAGE;
+  const entry = COMMANDS[name];
+  if (entry === undefined) {
+    streams.stderr.write(`claude-auth: unknown command "${name.slice(0, 60)}"\n\n${USAGE}`);
+    return ExitCode.USAGE;
+  }
+  const command = await entry.load();
+  try {
+    const { flags, positionals } = parseCommandArgs(command, args);
+    if (flags.help === true) {
+      streams.stdout.write(command.help);
+      return ExitCode.OK;
+    }
+    if (typeof flags.profile === 'string') assertProfileName(flags.profile);
+    return await command.run(flags, positionals, streams);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      streams.stderr.write(
+        `claude-auth ${name}: ${redactSecrets(error.message)}\n\n${command.help}`,
+      );
+      return ExitCode.USAGE;
+    }
+    if (error instanceof AuthenticationError) {
+      if (wantsJson(args))
+        streams.stdout.write(`${JSON.stringify({ error: error.toJSON() }, null, 2)}\n`);
+      streams.stderr.write(`claude-auth ${name}: ${error.message}\n`);
+      return exitCodeFor(error.code);
+    }
+    streams.stderr.write(
+      `claude-auth ${name}: unexpected error: ${redactSecrets(String((error as Error)?.stack ?? error))}\n`,
+    );
+    return ExitCode.ERROR;
+  }
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,10 @@ export const ENV_PROFILE = 'CLAUDE_AUTH_PROFILE';
 export const DEFAULT_PROFILE = 'default';
 /** The default profile's file name, as the guide documents it. */
 export const DEFAULT_TOKEN_FILE = 'tokens.json';
+/** Settings of claude-auth itself (the chosen default profile), beside the token files. */
+export const CONFIG_FILE = 'config.json';
+/** Names that are files of their own, not profiles. */
+const RESERVED_NAMES = new Set(['tokens', 'config']);
 
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
@@ -52,8 +57,8 @@ export function storageDirectory(env: NodeJS.ProcessEnv = process.env): string {
  * @throws {@link AuthenticationError} `CONFIG_INVALID` for anything else.
  */
 export function assertProfileName(name: string): void {
-  // "tokens" would name the default profile's file under a second name.
-  if (!PROFILE_NAME.test(name) || name === 'tokens') {
+  // "tokens" and "config" would name other files of the directory.
+  if (!PROFILE_NAME.test(name) || RESERVED_NAMES.has(name)) {
     throw new AuthenticationError(
       AuthErrorCode.CONFIG_INVALID,
       `"${name.slice(0, 80)}" is not a valid profile name: use letters, digits, "-" and "_" (at most 64; not "tokens").`,
@@ -63,7 +68,26 @@ export function assertProfileName(name: string): void {
 }
 
 /**
- * The token file of a profile. The `default` profile is `tokens.json` (the
+ * The profile chosen with `claude-auth profiles use NAME`, if any. Read
+ * synchronously: it is one small file, and profile resolution is synchronous.
+ *
+ * @param directory - The storage directory.
+ */
+export function chosenDefaultProfile(directory: string): string | undefined {
+  try {
+    const config: unknown = JSON.parse(readFileSync(join(directory, CONFIG_FILE), 'utf8'));
+    const name = (config as { defaultProfile?: unknown } | null)?.defaultProfile;
+    return typeof name === 'string' && PROFILE_NAME.test(name) && !RESERVED_NAMES.has(name)
+      ? name
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The token file of a profile: the option, else `$CLAUDE_AUTH_PROFILE`, else
+ * the profile chosen with `claude-auth profiles use`, else `default`. The `default` profile is `tokens.json` (the
  * guide's path); any other profile `NAME` is `NAME.json` beside it, so the
  * guide's `~/.claude_code/work.json` is the profile `work`.
  *
@@ -72,9 +96,10 @@ export function assertProfileName(name: string): void {
  */
 export function resolveProfile(options: ProfileOptions = {}): ProfileLocation {
   const env = options.env ?? process.env;
-  const profile = options.profile ?? (env[ENV_PROFILE] || DEFAULT_PROFILE);
-  assertProfileName(profile);
   const directory = options.directory ?? storageDirectory(env);
+  const profile =
+    options.profile ?? (env[ENV_PROFILE] || chosenDefaultProfile(directory) || DEFAULT_PROFILE);
+  assertProfileName(profile);
   const file = profile === DEFAULT_PROFILE ? DEFAULT_TOKEN_FILE : `${profile}.json`;
   return { profile, directory, path: join(directory, file) };
 }
@@ -96,7 +121,7 @@ export async function listProfiles(directory: string): Promise<string[]> {
   const profiles = names
     .filter((name) => name.endsWith('.json'))
     .map((name) => (name === DEFAULT_TOKEN_FILE ? DEFAULT_PROFILE : name.slice(0, -'.json'.length)))
-    .filter((name) => PROFILE_NAME.test(name));
+    .filter((name) => PROFILE_NAME.test(name) && name !== 'config');
   return profiles.sort((a, b) =>
     a === DEFAULT_PROFILE ? -1 : b === DEFAULT_PROFILE ? 1 : a.localeCompare(b),
   );

@@ -1,0 +1,119 @@
+import { login } from '../../auth/login.js';
+import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
+import { OAuthConfig } from '../../oauth/oauth-config.js';
+import { type CliIO, palette, readAll, startSpinner } from '../cli-io.js';
+import { type Command, type Flags, secondsFlag, stringFlag, UsageError } from '../command.js';
+import { ExitCode } from '../exit-codes.js';
+import { relativeTime } from '../profile-report.js';
+
+async function run(flags: Flags, _positionals: string[], io: CliIO) {
+  const profile = stringFlag(flags, 'profile');
+  const base = { env: io.env, ...(profile !== undefined && { profile }) };
+  const timeoutMs = secondsFlag(flags, 'timeout');
+  const config = OAuthConfig.fromEnv(io.env);
+  if (flags.provider === true && config === undefined) {
+    throw new AuthenticationError(
+      AuthErrorCode.CONFIG_INVALID,
+      'No OAuth provider is configured for --provider.',
+      {
+        fix: 'export CLAUDE_OAUTH_CLIENT_ID=… and CLAUDE_OAUTH_ISSUER=… (or the authorize and token URLs)',
+      },
+    );
+  }
+  if ((flags.device === true || flags['no-browser'] === true) && config === undefined) {
+    throw new UsageError(
+      '--device and --no-browser apply to an OAuth provider; configure one with CLAUDE_OAUTH_* (see --help)',
+    );
+  }
+  let stopSpinner = () => undefined as void;
+  const token = await (async () => {
+    try {
+      if (flags['with-token'] === true)
+        return await login({ ...base, withToken: await readAll(io.stdin) });
+      if (flags['from-env'] === true) return await login({ ...base, importFromEnv: true });
+      if (config === undefined) {
+        io.stderr.write(
+          'Logging in with your Claude subscription through the official Claude Code CLI.\n',
+        );
+        return await login({ ...base, claudeCli: { input: io.stdin, output: io.stderr } });
+      }
+      return await login({
+        ...base,
+        oauthConfig: config,
+        device: flags.device === true,
+        noBrowser: flags['no-browser'] === true,
+        ...(timeoutMs !== undefined && { timeoutMs }),
+        flow: { input: io.stdin, output: io.stderr },
+        onAuthorizationUrl: () => {
+          stopSpinner = startSpinner(
+            io.stderr,
+            'Waiting for you to sign in in the browser… (Ctrl-C to cancel)',
+          );
+        },
+      });
+    } finally {
+      stopSpinner();
+    }
+  })();
+  const c = palette(io.stderr, io.env);
+  const who = token.account?.email ?? token.account?.name ?? token.account?.subject;
+  const expiry =
+    token.expiresAt === null
+      ? 'no expiry'
+      : `valid until ${token.expiresAt.toISOString()} (${relativeTime(token.expiresAt.getTime() - Date.now())})`;
+  const kind =
+    token.kind === 'oauth'
+      ? `OAuth token from ${token.provider?.issuer ?? token.provider?.tokenEndpoint}`
+      : 'Claude subscription token';
+  io.stderr.write(
+    `${c.green('✓')} Logged in to profile "${profile ?? 'default'}"${who ? ` as ${who}` : ''}: ${kind}, ${expiry}.\n`,
+  );
+  if (flags.json === true)
+    io.stdout.write(
+      `${JSON.stringify({ profile: profile ?? 'default', credential: token.toJSON() }, null, 2)}\n`,
+    );
+  return ExitCode.OK;
+}
+
+/** `claude-auth login`. */
+export const loginCommand: Command = {
+  name: 'login',
+  summary: 'Log in (Claude subscription, or your OAuth provider)',
+  flags: {
+    provider: { type: 'boolean' },
+    device: { type: 'boolean' },
+    'no-browser': { type: 'boolean' },
+    'with-token': { type: 'boolean' },
+    'from-env': { type: 'boolean' },
+    timeout: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  help: `Log in and store the credential in a profile.
+
+Without an OAuth provider configured, this is a Claude Pro/Max login: the
+official \`claude setup-token\` runs, you sign in in the browser as usual, and
+the one-year token it prints is captured and stored (it is not shown).
+With CLAUDE_OAUTH_* set (or --provider), it logs in to that provider instead.
+
+Usage:
+  claude-auth login [--profile NAME] [--provider] [--device | --no-browser] [--timeout SECONDS]
+  claude-auth login [--profile NAME] --with-token < token-file
+  claude-auth login [--profile NAME] --from-env
+
+Options:
+  -p, --profile NAME     Store into this profile (default "default")
+      --provider         Use the OAuth provider configured by CLAUDE_OAUTH_* (required to be set)
+      --device           Device authorization (RFC 8628): a code to enter on any device
+      --no-browser       Do not open a browser: print the URL, paste the redirect URL back
+      --with-token       Read a Claude subscription token (sk-ant-oat01-…) from stdin
+      --from-env         Store the token in CLAUDE_CODE_OAUTH_TOKEN
+      --timeout SECONDS  Give up waiting for the browser after this long (default 300)
+      --json             Print the stored credential's details (never its secrets) as JSON
+
+Examples:
+  claude-auth login
+  claude-auth login --profile work --provider
+  claude setup-token | claude-auth login --with-token
+`,
+  run,
+};

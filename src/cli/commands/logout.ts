@@ -1,0 +1,57 @@
+import { logout } from '../../auth/login.js';
+import { listProfiles, resolveProfile } from '../../storage/profile-paths.js';
+import { type CliIO, palette } from '../cli-io.js';
+import { type Command, type Flags, stringFlag } from '../command.js';
+import { ExitCode } from '../exit-codes.js';
+
+async function run(flags: Flags, _positionals: string[], io: CliIO) {
+  const profile = stringFlag(flags, 'profile');
+  const location = resolveProfile({ env: io.env, ...(profile !== undefined && { profile }) });
+  const names = flags.all === true ? await listProfiles(location.directory) : [location.profile];
+  const c = palette(io.stderr, io.env);
+  const results = [];
+  for (const name of names) {
+    const result = await logout({ env: io.env, profile: name });
+    results.push({
+      profile: name,
+      removed: result.removed,
+      revoked: result.revoked,
+      ...(result.revokeAt !== undefined && { revokeAt: result.revokeAt }),
+      ...(result.revocationError !== undefined && {
+        revocationError: result.revocationError.toJSON(),
+      }),
+    });
+    if (!result.removed) io.stderr.write(`Profile "${name}" was not logged in.\n`);
+    else
+      io.stderr.write(
+        `${c.green('✓')} Logged out of profile "${name}"${result.revoked ? '; the provider revoked the token' : ''}.\n`,
+      );
+    if (result.revokeAt)
+      io.stderr.write(`  The subscription token stays valid until revoked: ${result.revokeAt}\n`);
+    if (result.revocationError)
+      io.stderr.write(
+        `  ${c.yellow('!')} Revocation failed (the local logout is done): ${result.revocationError.message}\n`,
+      );
+  }
+  if (flags.json === true) io.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  return ExitCode.OK;
+}
+
+/** `claude-auth logout`. */
+export const logoutCommand: Command = {
+  name: 'logout',
+  summary: 'Remove stored credentials (and revoke them where possible)',
+  flags: { all: { type: 'boolean', short: 'a' }, json: { type: 'boolean' } },
+  help: `Remove a profile's credential. The local file goes first, always (offline
+and with expired tokens too); then an OAuth provider is asked to revoke the
+token (RFC 7009). Claude subscription tokens are revoked at claude.ai.
+
+Usage:
+  claude-auth logout [--profile NAME | --all] [--json]
+
+Examples:
+  claude-auth logout
+  claude-auth logout --all
+`,
+  run,
+};

@@ -1,0 +1,88 @@
+import { login } from '../../auth/login.js';
+import { SUBSCRIPTION_RENEWAL_WINDOW_MS } from '../../claude-code/subscription-token.js';
+import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
+import { refreshProviderToken } from '../../oauth/provider-tokens.js';
+import { TokenManager } from '../../refresh/token-manager.js';
+import { loginCommand } from '../../storage/fix-commands.js';
+import { TokenStorage } from '../../storage/token-storage.js';
+import type { AuthToken } from '../../token/auth-token.js';
+import { type CliIO, palette } from '../cli-io.js';
+import { type Command, type Flags, stringFlag } from '../command.js';
+import { ExitCode } from '../exit-codes.js';
+import { relativeTime } from '../profile-report.js';
+
+function validity(token: AuthToken): string {
+  return token.expiresAt === null
+    ? 'no expiry'
+    : `valid until ${token.expiresAt.toISOString()} (${relativeTime(token.expiresAt.getTime() - Date.now())})`;
+}
+
+async function run(flags: Flags, _positionals: string[], io: CliIO) {
+  const profile = stringFlag(flags, 'profile');
+  const storage = TokenStorage.forProfile({
+    env: io.env,
+    ...(profile !== undefined && { profile }),
+  });
+  const current = await storage.loadToken();
+  if (current === null) {
+    throw new AuthenticationError(
+      AuthErrorCode.NOT_LOGGED_IN,
+      `Profile "${storage.profile}" is not logged in.`,
+      { fix: loginCommand(storage.profile) },
+    );
+  }
+  const c = palette(io.stderr, io.env);
+  let token: AuthToken;
+  let refreshed = true;
+  if (current.kind === 'claude-subscription') {
+    // One-year tokens have no refresh token: renewing one is a new official login.
+    const due = current.remainingMs() <= SUBSCRIPTION_RENEWAL_WINDOW_MS;
+    if (!due && flags.force !== true) {
+      io.stderr.write(
+        `The subscription token of profile "${storage.profile}" is ${validity(current)}; nothing to do (use --force to renew it now).\n`,
+      );
+      token = current;
+      refreshed = false;
+    } else {
+      token = await login({
+        storage,
+        env: io.env,
+        claudeCli: { input: io.stdin, output: io.stderr },
+      });
+    }
+  } else {
+    token = await new TokenManager({
+      storage,
+      refresh: (t) => refreshProviderToken(t),
+    }).refreshNow();
+  }
+  if (refreshed)
+    io.stderr.write(
+      `${c.green('✓')} Refreshed profile "${storage.profile}": ${validity(token)}.\n`,
+    );
+  if (flags.json === true)
+    io.stdout.write(
+      `${JSON.stringify({ profile: storage.profile, refreshed, credential: token.toJSON() }, null, 2)}\n`,
+    );
+  return ExitCode.OK;
+}
+
+/** `claude-auth refresh`. */
+export const refreshCommand: Command = {
+  name: 'refresh',
+  summary: 'Refresh the stored credential now',
+  flags: { force: { type: 'boolean', short: 'f' }, json: { type: 'boolean' } },
+  help: `Refresh a profile's credential now. An OAuth token is refreshed at its
+provider (the rotated refresh token is stored first). A Claude subscription
+token lasts one year and has no refresh token: within 30 days of expiry (or
+with --force) the official login runs again; otherwise nothing needs doing.
+
+Usage:
+  claude-auth refresh [--profile NAME] [--force] [--json]
+
+Examples:
+  claude-auth refresh
+  claude-auth refresh --profile work --json
+`,
+  run,
+};

@@ -1,0 +1,152 @@
+import { ClaudeAuth, type ResolutionStep } from '../../auth/claude-auth.js';
+import { listProfiles, resolveProfile } from '../../storage/profile-paths.js';
+import { type CliIO, palette } from '../cli-io.js';
+import { type Command, type Flags, stringFlag } from '../command.js';
+import { ExitCode } from '../exit-codes.js';
+import { type ProfileReport, relativeTime, reportProfile } from '../profile-report.js';
+
+/** The version of the `status --json` document; fields are only ever added within a version. */
+export const STATUS_SCHEMA_VERSION = 1;
+
+const LINK_NAMES: Record<ResolutionStep['link'], string> = {
+  profile: 'stored profile',
+  'env:CLAUDE_CODE_OAUTH_TOKEN': 'CLAUDE_CODE_OAUTH_TOKEN',
+  'claude-code-login': "Claude Code's own login",
+  option: 'API key option',
+  'env:ANTHROPIC_API_KEY': 'ANTHROPIC_API_KEY',
+};
+
+function describeKind(kind: ProfileReport['kind']): string {
+  return kind === 'oauth'
+    ? 'OAuth gateway token'
+    : kind === 'claude-subscription'
+      ? 'Claude subscription token'
+      : 'no credential';
+}
+
+function printProfile(io: CliIO, report: ProfileReport, active: boolean, now: number): void {
+  const c = palette(io.stdout, io.env);
+  const out = (line: string) => io.stdout.write(`${line}\n`);
+  out(c.bold(`Profile "${report.name}"${active ? ' (active)' : ''}`));
+  const mark =
+    report.state === 'valid'
+      ? c.green('✓')
+      : report.state === 'expiring' || report.state === 'expired'
+        ? c.yellow('!')
+        : c.red('✗');
+  if (report.state === 'not-logged-in') out(`  ${mark} Not logged in`);
+  else if (report.state === 'error') out(`  ${mark} ${report.error?.message ?? 'unreadable'}`);
+  else {
+    const expiry =
+      report.expiresAt === null
+        ? 'no expiry'
+        : `${report.state === 'expired' || report.state === 'reauth-required' ? 'expired' : 'valid until'} ${report.expiresAt} (${relativeTime(Date.parse(report.expiresAt) - now)})`;
+    out(
+      `  ${mark} ${describeKind(report.kind)}, ${expiry}${report.state === 'reauth-required' ? ', re-login required' : ''}`,
+    );
+    const who = report.account?.email ?? report.account?.name ?? report.account?.subject;
+    if (who) out(`  Account: ${who}`);
+    if (report.issuer) out(`  Provider: ${report.issuer}`);
+    out(
+      `  Refresh token: ${report.hasRefreshToken ? 'yes' : report.kind === 'claude-subscription' ? 'none (subscription tokens last one year)' : 'none'}`,
+    );
+  }
+  out(`  File: ${report.path}${report.mode ? ` (mode ${report.mode})` : ''}`);
+  for (const warning of report.warnings) out(`  ${c.yellow('!')} ${warning}`);
+  if (report.fix && report.state !== 'valid') out(`  To fix: ${report.fix}`);
+}
+
+function stepJson(step: ResolutionStep) {
+  return {
+    link: step.link,
+    outcome: step.outcome,
+    ...(step.detail !== undefined && { detail: step.detail }),
+    ...(step.error !== undefined && {
+      error: {
+        code: step.error.code,
+        message: step.error.message,
+        ...(step.error.fix !== undefined && { fix: step.error.fix }),
+      },
+    }),
+  };
+}
+
+async function run(flags: Flags, _positionals: string[], io: CliIO) {
+  const now = Date.now();
+  const env = io.env;
+  const activeLocation = resolveProfile({
+    env,
+    ...(stringFlag(flags, 'profile') !== undefined && {
+      profile: stringFlag(flags, 'profile') as string,
+    }),
+  });
+  const names =
+    flags.all === true ? await listProfiles(activeLocation.directory) : [activeLocation.profile];
+  if (!names.includes(activeLocation.profile)) names.unshift(activeLocation.profile);
+  const reports = await Promise.all(names.map((name) => reportProfile(name, env, now)));
+  const chain = await new ClaudeAuth({ env, profile: activeLocation.profile }).explain();
+  const answered = chain.find((step) => step.outcome === 'used');
+  const active = reports.find((report) => report.name === activeLocation.profile) as ProfileReport;
+  const exit =
+    answered !== undefined
+      ? ExitCode.OK
+      : active.state === 'reauth-required' || active.state === 'expired'
+        ? ExitCode.REAUTH_REQUIRED
+        : ExitCode.NOT_LOGGED_IN;
+
+  if (flags.json === true) {
+    const document = {
+      schemaVersion: STATUS_SCHEMA_VERSION,
+      activeProfile: activeLocation.profile,
+      resolution: { answeredBy: answered?.link ?? null, chain: chain.map(stepJson) },
+      profiles: reports,
+    };
+    io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    return exit;
+  }
+  for (const report of reports)
+    printProfile(io, report, report.name === activeLocation.profile, now);
+  const c = palette(io.stdout, io.env);
+  io.stdout.write(`${c.bold('Resolution chain')} (first match is used by queries):\n`);
+  for (const step of chain) {
+    const mark =
+      step.outcome === 'used' ? c.green('→') : step.outcome === 'failed' ? c.red('✗') : c.dim('·');
+    const detail =
+      step.outcome === 'used'
+        ? `used (${step.detail})`
+        : step.outcome === 'failed'
+          ? `unusable: ${step.error?.code}`
+          : step.outcome === 'skipped'
+            ? 'not consulted'
+            : 'nothing';
+    io.stdout.write(`  ${mark} ${LINK_NAMES[step.link]}: ${detail}\n`);
+  }
+  if (answered === undefined)
+    io.stdout.write(`No credential is usable. To fix: ${active.fix ?? 'claude-auth login'}\n`);
+  return exit;
+}
+
+/** `claude-auth status`. */
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'Show stored credentials and which one queries would use',
+  flags: { json: { type: 'boolean' }, all: { type: 'boolean', short: 'a' } },
+  help: `Show the stored credential of a profile (or of all), and the resolution
+chain: which credential a query would use, and why.
+
+Usage:
+  claude-auth status [--profile NAME | --all] [--json]
+
+Options:
+  -p, --profile NAME   The profile (default: $CLAUDE_AUTH_PROFILE, the chosen default, or "default")
+  -a, --all            Every profile
+      --json           A JSON document (schemaVersion ${STATUS_SCHEMA_VERSION}; see the README)
+
+Exit codes: 0 a credential is usable, 3 not logged in, 4 expired or re-login required.
+
+Examples:
+  claude-auth status
+  claude-auth status --all --json | jq '.profiles[] | {name, state}'
+`,
+  run,
+};

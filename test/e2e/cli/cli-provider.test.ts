@@ -1,0 +1,103 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signInAsUser, TestBrowser } from '../../helpers/browser.js';
+import { childScript } from '../../helpers/child-process.js';
+import { runCliProcess } from '../../helpers/cli-process.js';
+import { NATIVE_CLIENT_ID, OidcServer, TEST_USER } from '../../helpers/oidc-server.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+let oidc: OidcServer;
+let browser: TestBrowser;
+
+beforeAll(async () => {
+  oidc = await OidcServer.start();
+  browser = await TestBrowser.launch();
+});
+afterAll(async () => {
+  await browser?.close();
+  await oidc?.close();
+});
+
+describe('claude-auth against a configured OAuth provider', () => {
+  it('logs in through $BROWSER and a real browser, then token, refresh, status and logout (with revocation)', async () => {
+    const home = await tempDir('cli-home-');
+    const urlFile = join(home, 'browser-urls.txt');
+    const env = {
+      HOME: home,
+      CLAUDE_AUTH_DIR: join(home, '.claude_code'),
+      CLAUDE_OAUTH_ISSUER: oidc.issuer,
+      CLAUDE_OAUTH_CLIENT_ID: NATIVE_CLIENT_ID,
+      CLAUDE_OAUTH_REDIRECT_URI: 'http://localhost:0/callback',
+      CLAUDE_OAUTH_SCOPES: 'openid email offline_access',
+      CLAUDE_OAUTH_API_BASE_URL: 'http://127.0.0.1:9/gateway',
+      BROWSER: childScript('url-recording-browser.mjs'),
+      BROWSER_URL_FILE: urlFile,
+    };
+    const pending = runCliProcess(
+      ['login', '--profile', 'gw', '--provider', '--timeout', '60'],
+      env,
+    );
+    await expect
+      .poll(() => readFile(urlFile, 'utf8').catch(() => ''), { timeout: 15_000 })
+      .toMatch(/^http/);
+    await signInAsUser(await browser.context.newPage(), (await readFile(urlFile, 'utf8')).trim());
+    const login = await pending;
+    expect(login.code).toBe(0);
+    expect(login.stderr).toMatch(new RegExp(`Logged in to profile "gw" as ${TEST_USER.email}`));
+
+    const first = await runCliProcess(['token', '--profile', 'gw'], env);
+    expect(first.code).toBe(0);
+    expect((await oidc.introspect(first.stdout.trim())).active).toBe(true);
+    const renewed = await runCliProcess(['token', '--profile', 'gw', '--min-ttl', '7200'], env);
+    expect(renewed.stdout.trim()).not.toBe(first.stdout.trim());
+
+    const refresh = await runCliProcess(['refresh', '--profile', 'gw', '--json'], env);
+    expect(refresh.code).toBe(0);
+    expect(JSON.parse(refresh.stdout)).toMatchObject({
+      profile: 'gw',
+      refreshed: true,
+      credential: { kind: 'oauth', accessToken: '[REDACTED]' },
+    });
+
+    const status = JSON.parse(
+      (await runCliProcess(['status', '--profile', 'gw', '--json'], env)).stdout,
+    );
+    expect(status.profiles[0]).toMatchObject({
+      kind: 'oauth',
+      state: 'valid',
+      issuer: oidc.issuer,
+      hasRefreshToken: true,
+      apiBaseUrl: 'http://127.0.0.1:9/gateway',
+      account: { email: TEST_USER.email },
+    });
+
+    const current = (await runCliProcess(['token', '--profile', 'gw'], env)).stdout.trim();
+    const logout = await runCliProcess(['logout', '--profile', 'gw'], env);
+    expect(logout.stderr).toMatch(/the provider revoked the token/);
+    expect((await oidc.introspect(current)).active).toBe(false);
+    expect((await runCliProcess(['status', '--profile', 'gw'], env)).code).toBe(3);
+  }, 60_000);
+
+  it('logs out offline: the local credential goes even when the provider is unreachable', async () => {
+    const home = await tempDir('cli-home-');
+    const env = { HOME: home, CLAUDE_AUTH_DIR: join(home, '.claude_code') };
+    const { TokenStorage } = await import('../../../src/storage/token-storage.js');
+    const { oauthToken } = await import('../../helpers/tokens.js');
+    await new TokenStorage(join(home, '.claude_code', 'tokens.json')).saveToken(
+      oauthToken(-1000, Date.now(), {
+        provider: {
+          clientId: 'c',
+          tokenEndpoint: 'http://127.0.0.1:9/token',
+          revocationEndpoint: 'http://127.0.0.1:9/revoke',
+        },
+      }),
+    );
+    const logout = await runCliProcess(['logout'], env);
+    expect(logout.code).toBe(0);
+    expect(logout.stderr).toMatch(
+      /Logged out of profile "default"[\s\S]*Revocation failed \(the local logout is done\)/,
+    );
+    expect((await runCliProcess(['status'], env)).code).toBe(3);
+  });
+});
