@@ -104,7 +104,7 @@ function runChild(script: string, path: string, callers: number): Promise<{ refr
 
 async function herdAcrossProcesses(dir: string, processes: number, callers: number) {
   const storage = new TokenStorage(join(dir, 'processes.json'));
-  // The child runs the built package; this file runs from .bench-build/bench.
+  // The child runs the built package; this file runs from .tools-build/bench.
   const script = fileURLToPath(new URL('../../bench/lib/herd-child.mjs', import.meta.url));
   const run = async (count: number, perProcess: number) => {
     await storage.saveToken(token(-1000, `refresh-${Math.random()}`));

@@ -6,7 +6,6 @@ import {
 } from '../errors/authentication-error.js';
 import type { OAuthFetch } from '../oauth/http-client.js';
 import type { OAuthConfig } from '../oauth/oauth-config.js';
-import { refreshProviderToken } from '../oauth/provider-tokens.js';
 import {
   ADVISORY_REFRESH_WINDOW_MS,
   MANDATORY_REFRESH_WINDOW_MS,
@@ -102,11 +101,14 @@ export class ClaudeAuth {
     const fetch = options.fetch;
     this.#manager = new TokenManager({
       storage: this.tokenStorage,
-      refresh: (token) =>
-        refreshProviderToken(token, {
+      // The OAuth client loads only when a refresh is due.
+      refresh: async (token) => {
+        const { refreshProviderToken } = await import('../oauth/provider-tokens.js');
+        return refreshProviderToken(token, {
           ...(fetch !== undefined && { fetch }),
           ...(options.now !== undefined && { now: options.now }),
-        }),
+        });
+      },
       advisoryWindowMs: this.#advisoryMs,
       mandatoryWindowMs: options.mandatoryWindowMs ?? MANDATORY_REFRESH_WINDOW_MS,
       ...(options.now !== undefined && { now: options.now }),

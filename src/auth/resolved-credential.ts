@@ -1,5 +1,3 @@
-import { inspect } from 'node:util';
-
 /** The beta flag Claude Code adds for subscription tokens; direct callers must send it too. */
 export const OAUTH_BETA = 'oauth-2025-04-20';
 
@@ -130,7 +128,7 @@ export class ResolvedCredential {
     return `ResolvedCredential(${this.kind} from ${this.source})`;
   }
 
-  [inspect.custom](): string {
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }
 }

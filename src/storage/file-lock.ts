@@ -1,5 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
-import lockfile from 'proper-lockfile';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 
 /** How long a caller waits for another process's lock before giving up. */
@@ -46,6 +44,8 @@ export async function withFileLock<T>(
   const waitMs = options.waitMs ?? DEFAULT_LOCK_WAIT_MS;
   const stale = options.staleMs ?? DEFAULT_LOCK_STALE_MS;
   const deadline = Date.now() + waitMs;
+  // Loaded on first use: reading a token needs no lock, and CLI start-up time matters.
+  const { default: lockfile } = await import('proper-lockfile');
   let held = true;
   let release: (() => Promise<void>) | undefined;
   let pause = 5;
@@ -71,7 +71,7 @@ export async function withFileLock<T>(
         );
       }
       // Jittered backoff, so contending processes do not retry in lockstep.
-      await delay(pause + Math.random() * pause);
+      await new Promise((resolve) => setTimeout(resolve, pause + Math.random() * pause));
       pause = Math.min(pause * 2, 100);
     }
   }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import {
   type FileHandle,
@@ -14,6 +13,7 @@ import { basename, dirname, join } from 'node:path';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 
 const OWNER_ONLY_FILE = 0o600;
+let temporaryCounter = 0;
 const OWNER_ONLY_DIR = 0o700;
 
 function currentUid(): number | undefined {
@@ -188,9 +188,11 @@ export async function writePrivateFileAtomic(path: string, contents: string): Pr
   await ensurePrivateDirectory(dirname(path));
   const target = (await resolveOwnedTarget(path)) ?? path;
   const directory = dirname(target);
+  // Unique per process and write; O_EXCL below makes a collision an error, never a shared file.
+  temporaryCounter += 1;
   const temporary = join(
     directory,
-    `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+    `.${basename(target)}.${process.pid}.${temporaryCounter}.${Date.now().toString(36)}.tmp`,
   );
   let handle: FileHandle | undefined;
   try {

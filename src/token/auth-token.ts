@@ -1,5 +1,3 @@
-import { inspect } from 'node:util';
-
 /**
  * Where a credential came from, which decides how it reaches Claude Code and
  * how it is refreshed:
@@ -173,7 +171,7 @@ export class AuthToken {
     return redacted;
   }
 
-  [inspect.custom](): string {
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }
 }

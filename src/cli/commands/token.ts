@@ -1,6 +1,6 @@
-import { refreshProviderToken } from '../../oauth/provider-tokens.js';
 import { TokenManager } from '../../refresh/token-manager.js';
 import { TokenStorage } from '../../storage/token-storage.js';
+import type { AuthToken } from '../../token/auth-token.js';
 import type { CliIO } from '../cli-io.js';
 import { type Command, type Flags, secondsFlag, stringFlag } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
@@ -14,7 +14,10 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
     env: io.env,
     ...(profile !== undefined && { profile }),
   });
-  const manager = new TokenManager({ storage, refresh: (token) => refreshProviderToken(token) });
+  // The OAuth client loads only when a refresh is due: printing a fresh token must start fast.
+  const refresh = async (token: AuthToken) =>
+    (await import('../../oauth/provider-tokens.js')).refreshProviderToken(token);
+  const manager = new TokenManager({ storage, refresh });
   const token = await manager.getValidToken({
     minTtlMs: secondsFlag(flags, 'min-ttl') ?? DEFAULT_MIN_TTL_MS,
   });

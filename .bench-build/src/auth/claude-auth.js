@@ -1,0 +1,258 @@
+import { readClaudeCodeLogin } from '../claude-code/claude-code-login.js';
+import {
+  AuthErrorCode,
+  AuthenticationError,
+  isAuthenticationError,
+} from '../errors/authentication-error.js';
+import { refreshProviderToken } from '../oauth/provider-tokens.js';
+import {
+  ADVISORY_REFRESH_WINDOW_MS,
+  MANDATORY_REFRESH_WINDOW_MS,
+} from '../refresh/refresh-windows.js';
+import { TokenManager } from '../refresh/token-manager.js';
+import { loginCommand } from '../storage/fix-commands.js';
+import { TokenStorage } from '../storage/token-storage.js';
+import { login } from './login.js';
+import { ResolvedCredential } from './resolved-credential.js';
+
+const SOFT_FAILURES = new Set([AuthErrorCode.NOT_LOGGED_IN, AuthErrorCode.REAUTH_REQUIRED]);
+/**
+ * The authentication handler (the guide's `ClaudeAuth`): resolves which
+ * credential a query uses, refreshing stored OAuth tokens when due. The chain,
+ * first match wins:
+ *
+ * 1. with `useOAuth` (default): the profile's stored credential (refreshed
+ *    when needed) → `CLAUDE_CODE_OAUTH_TOKEN` → Claude Code's own login;
+ * 2. the `apiKey` option → `ANTHROPIC_API_KEY` (with `useOAuth`, only as a fallback);
+ * 3. nothing: `NO_CREDENTIALS`, naming the command that fixes it. A stored
+ *    credential that needs a new login is reported as `REAUTH_REQUIRED` instead.
+ *
+ * @example
+ * ```ts
+ * await using auth = new ClaudeAuth({ useOAuth: true });
+ * const token = await auth.tokenStorage.loadToken();
+ * if (token) console.log(`Authenticated: ${!token.isExpired()}`, token.expiresAt);
+ * ```
+ */
+export class ClaudeAuth {
+  /** Where this handler's OAuth credential is stored. */
+  tokenStorage;
+  #options;
+  #env;
+  #manager;
+  #advisoryMs;
+  /** @param options - See {@link ClaudeAuthOptions}. */
+  constructor(options = {}) {
+    this.#options = options;
+    this.#env = options.env ?? process.env;
+    this.tokenStorage = options.tokenStorage ?? TokenStorage.forProfile(options);
+    this.#advisoryMs = options.advisoryWindowMs ?? ADVISORY_REFRESH_WINDOW_MS;
+    const fetch = options.fetch;
+    this.#manager = new TokenManager({
+      storage: this.tokenStorage,
+      refresh: (token) =>
+        refreshProviderToken(token, {
+          ...(fetch !== undefined && { fetch }),
+          ...(options.now !== undefined && { now: options.now }),
+        }),
+      advisoryWindowMs: this.#advisoryMs,
+      mandatoryWindowMs: options.mandatoryWindowMs ?? MANDATORY_REFRESH_WINDOW_MS,
+      ...(options.now !== undefined && { now: options.now }),
+    });
+  }
+  /** The token manager of the stored credential (refresh, invalidate). */
+  get tokenManager() {
+    return this.#manager;
+  }
+  /**
+   * Resolves the credential for a query.
+   *
+   * @throws {@link AuthenticationError} `NO_CREDENTIALS`, `REAUTH_REQUIRED`, or a
+   *   storage or token-endpoint error of the stored credential.
+   */
+  async resolveCredential() {
+    const { credential, steps } = await this.#walk(true);
+    if (credential !== undefined) return credential;
+    const reauth = steps.find((step) => step.error?.code === AuthErrorCode.REAUTH_REQUIRED)?.error;
+    if (reauth !== undefined) throw reauth;
+    const tried = steps
+      .filter((step) => step.outcome !== 'skipped')
+      .map((step) => step.link)
+      .join(', ');
+    throw new AuthenticationError(
+      AuthErrorCode.NO_CREDENTIALS,
+      `No Claude credential found (looked at: ${tried}).`,
+      {
+        fix: `${loginCommand(this.tokenStorage.profile)}   # or: export ANTHROPIC_API_KEY=…`,
+      },
+    );
+  }
+  /**
+   * Every link of the chain and what it found, without stopping at the first
+   * answer's errors (for `claude-auth status`). Nothing is refreshed.
+   */
+  async explain() {
+    return (await this.#walk(false)).steps;
+  }
+  /**
+   * After the API rejected `rejected` (HTTP 401): a different, valid credential
+   * if one can be had — a refreshed OAuth token, or one another process stored.
+   *
+   * @returns The new credential, or `undefined` when nothing better exists.
+   */
+  async renew(rejected) {
+    if (rejected.source !== 'profile') return undefined;
+    try {
+      const current = await this.#manager.getValidToken();
+      if (current.accessToken === rejected.secret) this.#manager.invalidate(current);
+      const token = await this.#manager.getValidToken();
+      return token.accessToken === rejected.secret ? undefined : this.#fromToken(token);
+    } catch {
+      return undefined;
+    }
+  }
+  /**
+   * When a stored credential should be handed to a running session anew: the
+   * start of its advisory refresh window. `undefined` for credentials that do
+   * not expire or are not ours to renew.
+   */
+  rotationDue(credential) {
+    if (credential.source !== 'profile' || credential.expiresAt === null) return undefined;
+    return credential.expiresAt.getTime() - this.#advisoryMs;
+  }
+  /**
+   * The stored credential, renewed for a running session: refreshed (or re-read
+   * from storage) so that it stays valid beyond the advisory window.
+   *
+   * @returns The new credential, or `undefined` if it did not change or cannot be renewed.
+   */
+  async rotate(current) {
+    try {
+      const token = await this.#manager.getValidToken({ minTtlMs: this.#advisoryMs + 1 });
+      return token.accessToken === current.secret ? undefined : this.#fromToken(token);
+    } catch {
+      return undefined;
+    }
+  }
+  /**
+   * The headers a direct HTTP caller of the Messages API needs (API key →
+   * `x-api-key`; subscription → Bearer + `anthropic-beta: oauth-2025-04-20`;
+   * gateway → Bearer).
+   *
+   * @param options - `forceRefresh` after a 401: refresh the stored token first.
+   */
+  async getAuthHeaders(options = {}) {
+    if (options.forceRefresh === true) this.#manager.invalidate();
+    return (await this.resolveCredential()).toHeaders();
+  }
+  /** Nothing is held open; present so `await using` works as the guide's `async with`. */
+  async [Symbol.asyncDispose]() {}
+  #fromToken(token) {
+    const profile = this.tokenStorage.profile;
+    return new ResolvedCredential({
+      kind: token.kind === 'oauth' ? 'oauth' : 'claude-subscription',
+      source: 'profile',
+      secret: token.accessToken,
+      expiresAt: token.expiresAt,
+      ...(token.provider?.apiBaseUrl !== undefined && { apiBaseUrl: token.provider.apiBaseUrl }),
+      ...(profile !== undefined && { profile }),
+    });
+  }
+  async #storedCredential(refresh) {
+    try {
+      if (!refresh) {
+        const token = await this.tokenStorage.loadToken();
+        return token === null ? undefined : this.#fromToken(token);
+      }
+      return this.#fromToken(await this.#manager.getValidToken());
+    } catch (error) {
+      const interactive = this.#options.interactiveLogin ?? process.stdin.isTTY === true;
+      if (
+        refresh &&
+        isAuthenticationError(error, AuthErrorCode.NOT_LOGGED_IN) &&
+        this.#options.oauthConfig &&
+        interactive
+      ) {
+        await login({ oauthConfig: this.#options.oauthConfig, storage: this.tokenStorage });
+        return this.#fromToken(await this.#manager.getValidToken());
+      }
+      throw error;
+    }
+  }
+  async #walk(refresh) {
+    const steps = [];
+    const useOAuth = this.#options.useOAuth ?? true;
+    const fallback = !useOAuth || (this.#options.apiKeyFallback ?? true);
+    let chosen;
+    const link = async (name, enabled, find) => {
+      if (!enabled || (chosen !== undefined && refresh)) {
+        steps.push({ link: name, outcome: 'skipped' });
+        return;
+      }
+      try {
+        const found = await find();
+        if (found === undefined) {
+          steps.push({ link: name, outcome: 'empty' });
+          return;
+        }
+        steps.push({
+          link: name,
+          outcome: chosen === undefined ? 'used' : 'skipped',
+          detail: found.kind,
+        });
+        chosen ??= found;
+      } catch (error) {
+        if (!(error instanceof AuthenticationError)) throw error;
+        if (refresh && !SOFT_FAILURES.has(error.code)) throw error;
+        steps.push({
+          link: name,
+          outcome: error.code === AuthErrorCode.NOT_LOGGED_IN ? 'empty' : 'failed',
+          error,
+        });
+      }
+    };
+    await link('profile', useOAuth, () => this.#storedCredential(refresh));
+    await link('env:CLAUDE_CODE_OAUTH_TOKEN', useOAuth, async () => {
+      const secret = this.#env.CLAUDE_CODE_OAUTH_TOKEN;
+      return secret
+        ? new ResolvedCredential({
+            kind: 'claude-subscription',
+            source: 'env:CLAUDE_CODE_OAUTH_TOKEN',
+            secret,
+          })
+        : undefined;
+    });
+    await link(
+      'claude-code-login',
+      useOAuth && (this.#options.useClaudeCodeLogin ?? true),
+      async () => {
+        const found = await readClaudeCodeLogin(this.#env);
+        return (
+          found &&
+          new ResolvedCredential({
+            kind: 'claude-code-login',
+            source: 'claude-code-login',
+            secret: found.accessToken,
+            expiresAt: found.expiresAt,
+          })
+        );
+      },
+    );
+    await link('option', fallback && this.#options.apiKey !== undefined, async () =>
+      this.#options.apiKey
+        ? new ResolvedCredential({
+            kind: 'api-key',
+            source: 'option',
+            secret: this.#options.apiKey,
+          })
+        : undefined,
+    );
+    await link('env:ANTHROPIC_API_KEY', fallback, async () => {
+      const secret = this.#env.ANTHROPIC_API_KEY;
+      return secret
+        ? new ResolvedCredential({ kind: 'api-key', source: 'env:ANTHROPIC_API_KEY', secret })
+        : undefined;
+    });
+    return { ...(chosen !== undefined && { credential: chosen }), steps };
+  }
+}

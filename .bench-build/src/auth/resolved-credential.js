@@ -1,0 +1,127 @@
+import { inspect } from 'node:util';
+/** The beta flag Claude Code adds for subscription tokens; direct callers must send it too. */
+export const OAUTH_BETA = 'oauth-2025-04-20';
+/** The environment variables through which a credential can reach Claude Code; each injection removes the others. */
+export const CREDENTIAL_ENV_VARS = [
+  'ANTHROPIC_API_KEY',
+  'ANTHROPIC_AUTH_TOKEN',
+  'CLAUDE_CODE_OAUTH_TOKEN',
+  'CLAUDE_CODE_OAUTH_TOKEN_FILE_DESCRIPTOR',
+  'CLAUDE_CODE_API_KEY_FILE_DESCRIPTOR',
+];
+/**
+ * The credential the resolution chain chose for one query, and how to hand it
+ * to Claude Code or to a direct HTTP caller. Its secret never prints.
+ *
+ * | kind | child environment | headers |
+ * |---|---|---|
+ * | `api-key` | `ANTHROPIC_API_KEY` | `x-api-key` |
+ * | `claude-subscription` | `CLAUDE_CODE_OAUTH_TOKEN` | Bearer + `anthropic-beta: oauth-2025-04-20` |
+ * | `oauth` (gateway) | `ANTHROPIC_AUTH_TOKEN` (+ `ANTHROPIC_BASE_URL`) | Bearer |
+ * | `claude-code-login` | nothing (Claude Code uses its own login) | Bearer + beta |
+ */
+export class ResolvedCredential {
+  kind;
+  source;
+  expiresAt;
+  apiBaseUrl;
+  profile;
+  #secret;
+  /** @param init - See {@link ResolvedCredentialInit}. */
+  constructor(init) {
+    this.kind = init.kind;
+    this.source = init.source;
+    this.expiresAt = init.expiresAt ?? null;
+    this.apiBaseUrl = init.apiBaseUrl;
+    this.profile = init.profile;
+    this.#secret = init.secret;
+    Object.freeze(this);
+  }
+  /** The secret itself. Never log it. */
+  get secret() {
+    return this.#secret;
+  }
+  /**
+   * The variables to set in Claude Code's environment; every other variable of
+   * {@link CREDENTIAL_ENV_VARS} must be removed, since any API key silently
+   * disables OAuth in Claude Code.
+   */
+  toEnv() {
+    const secret = this.#secret ?? '';
+    switch (this.kind) {
+      case 'api-key':
+        return { ANTHROPIC_API_KEY: secret };
+      case 'claude-subscription':
+        return { CLAUDE_CODE_OAUTH_TOKEN: secret };
+      case 'oauth':
+        return {
+          ANTHROPIC_AUTH_TOKEN: secret,
+          ...(this.apiBaseUrl !== undefined && { ANTHROPIC_BASE_URL: this.apiBaseUrl }),
+        };
+      case 'claude-code-login':
+        return {};
+      default:
+        return assertNever(this.kind);
+    }
+  }
+  /** The HTTP headers a direct caller of the Messages API needs. */
+  toHeaders() {
+    const secret = this.#secret ?? '';
+    switch (this.kind) {
+      case 'api-key':
+        return { 'x-api-key': secret };
+      case 'claude-subscription':
+      case 'claude-code-login':
+        return { authorization: `Bearer ${secret}`, 'anthropic-beta': OAUTH_BETA };
+      case 'oauth':
+        return { authorization: `Bearer ${secret}` };
+      default:
+        return assertNever(this.kind);
+    }
+  }
+  /** A description without the secret. */
+  toJSON() {
+    return {
+      kind: this.kind,
+      source: this.source,
+      expiresAt: this.expiresAt?.toISOString() ?? null,
+      ...(this.apiBaseUrl !== undefined && { apiBaseUrl: this.apiBaseUrl }),
+      ...(this.profile !== undefined && { profile: this.profile }),
+    };
+  }
+  toString() {
+    return `ResolvedCredential(${this.kind} from ${this.source})`;
+  }
+  [inspect.custom]() {
+    return this.toString();
+  }
+}
+function assertNever(value) {
+  throw new Error(`unexpected credential kind ${String(value)}`);
+}
+/**
+ * The credential carried by a set of HTTP headers (the middleware's final
+ * step): `x-api-key` → API key; Bearer with the OAuth beta → subscription
+ * token; other Bearer → gateway token.
+ *
+ * @param headers - Header names in any case.
+ * @returns The credential, or `undefined` when the headers carry none.
+ */
+export function credentialFromHeaders(headers) {
+  const lower = Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]),
+  );
+  const apiKey = lower['x-api-key'];
+  if (apiKey) return new ResolvedCredential({ kind: 'api-key', source: 'option', secret: apiKey });
+  const bearer = /^Bearer\s+(.+)$/i.exec(lower.authorization ?? '')?.[1]?.trim();
+  if (!bearer) return undefined;
+  const subscription = (lower['anthropic-beta'] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .includes(OAUTH_BETA);
+  return new ResolvedCredential({
+    kind: subscription ? 'claude-subscription' : 'oauth',
+    source: 'option',
+    secret: bearer,
+  });
+}

@@ -1,0 +1,171 @@
+import { timingSafeEqual } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
+import { listenAddresses } from './loopback.js';
+
+/** How long the success page may take to be fetched before the listener closes anyway. */
+const SUCCESS_PAGE_GRACE_MS = 2_000;
+/** A browser sends a callback in one small request; anything slower is not one. */
+const REQUEST_TIMEOUT_MS = 10_000;
+const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  // The page loads nothing at all, from anywhere (RFC 8252 §8.1 leaves the page to us).
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+};
+function page(title, text) {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title><style>body{font:16px system-ui,sans-serif;margin:15vh auto;max-width:34em;text-align:center;color:#222}</style></head><body><h1>${title}</h1><p>${text}</p></body></html>`;
+}
+const SUCCESS_PAGE = page(
+  'Signed in',
+  'claude-auth received your login. You can close this window and return to the terminal.',
+);
+const REFUSED_PAGE = page(
+  'Sign-in not completed',
+  'The provider did not grant access. See the terminal for details; you can close this window.',
+);
+const STRAY_PAGE = page(
+  'Not expected',
+  'This request does not belong to the login claude-auth is waiting for.',
+);
+function sameSecret(a, b) {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+async function bind(server, address, port) {
+  server.listen({ host: address, port, ipv6Only: address.includes(':') });
+  const [error] = await Promise.race([
+    once(server, 'listening').then(() => [undefined]),
+    once(server, 'error'),
+  ]);
+  if (error !== undefined) throw error;
+  return server.address();
+}
+function portInUse(port, cause) {
+  return new AuthenticationError(
+    AuthErrorCode.PORT_IN_USE,
+    `Port ${port} of the OAuth redirect URI is in use by another program.`,
+    {
+      cause,
+      fix: 'stop that program, or set CLAUDE_OAUTH_REDIRECT_URI to another port (port 0 picks a free one if your provider allows any loopback port)',
+    },
+  );
+}
+/**
+ * Starts listening for the authorization response on the redirect URI's
+ * loopback address(es) only — never a wildcard address — before the browser
+ * is opened (RFC 8252 §7.3, §8.3). It accepts exactly one GET on the exact path
+ * whose `state` matches; anything else gets a 4xx and does not end the login.
+ * The accepted callback is answered with a redirect to a parameter-free
+ * success page, so the code does not linger in the browser's history.
+ *
+ * @param redirectUri - A loopback http URL; port 0 picks a free port.
+ * @param expectedState - The `state` sent in the authorization request.
+ * @throws {@link AuthenticationError} `PORT_IN_USE`.
+ */
+export async function listenForCallback(redirectUri, expectedState) {
+  let resolveCallback = () => undefined;
+  const callback = new Promise((resolve) => {
+    resolveCallback = resolve;
+  });
+  let accepted = false;
+  let successServed = () => undefined;
+  const successPageFetched = new Promise((resolve) => {
+    successServed = resolve;
+  });
+  const handle = (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://loopback.invalid');
+    if (request.method !== 'GET') {
+      response.writeHead(405, { allow: 'GET', ...PAGE_HEADERS }).end(STRAY_PAGE);
+      return;
+    }
+    if (url.pathname === '/' && accepted && url.search === '') {
+      response.writeHead(200, PAGE_HEADERS).end(SUCCESS_PAGE, successServed);
+      return;
+    }
+    const state = url.searchParams.get('state');
+    if (
+      url.pathname !== redirectUri.pathname ||
+      accepted ||
+      state === null ||
+      !sameSecret(state, expectedState)
+    ) {
+      response
+        .writeHead(url.pathname === redirectUri.pathname ? 400 : 404, PAGE_HEADERS)
+        .end(STRAY_PAGE);
+      return;
+    }
+    accepted = true;
+    resolveCallback(url.searchParams);
+    if (url.searchParams.has('error')) {
+      response.writeHead(200, PAGE_HEADERS).end(REFUSED_PAGE, successServed);
+    } else {
+      response
+        .writeHead(303, {
+          location: '/',
+          'cache-control': 'no-store',
+          'referrer-policy': 'no-referrer',
+        })
+        .end();
+    }
+  };
+  const servers = [];
+  const bound = [];
+  let port = Number(redirectUri.port || 80);
+  try {
+    for (const address of listenAddresses(redirectUri.hostname)) {
+      const server = createServer(
+        { requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: REQUEST_TIMEOUT_MS },
+        handle,
+      );
+      try {
+        bound.push(await bind(server, address, port));
+        servers.push(server);
+        // Every further address of `localhost` must share the port the first one got.
+        port = bound[0]?.port ?? port;
+      } catch (error) {
+        const code = error.code;
+        // A machine without IPv6 loopback still has 127.0.0.1.
+        if (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT') continue;
+        if (code === 'EADDRINUSE' || code === 'EACCES') throw portInUse(port, error);
+        throw error;
+      }
+    }
+  } catch (error) {
+    for (const server of servers) server.close();
+    throw error;
+  }
+  const actual = new URL(redirectUri.href);
+  actual.port = String(port);
+  let closing;
+  return {
+    redirectUri: actual.href,
+    boundAddresses: bound,
+    callback,
+    close() {
+      closing ??= (async () => {
+        if (accepted) {
+          const grace = new Promise((resolve) =>
+            setTimeout(resolve, SUCCESS_PAGE_GRACE_MS).unref(),
+          );
+          await Promise.race([successPageFetched, grace]);
+        }
+        await Promise.all(
+          servers.map((server) => {
+            const closed = once(server, 'close');
+            server.close();
+            server.closeAllConnections();
+            return closed;
+          }),
+        );
+      })();
+      return closing;
+    },
+  };
+}

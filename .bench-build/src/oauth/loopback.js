@@ -1,0 +1,29 @@
+import { isIPv4 } from 'node:net';
+/**
+ * Whether a URL host names this machine's loopback interface: `localhost`,
+ * an address in 127.0.0.0/8, or `[::1]` (RFC 8252 §7.3, §8.3).
+ *
+ * @param hostname - A `URL.hostname` (IPv6 addresses keep their brackets).
+ */
+export function isLoopbackHost(hostname) {
+  const host = hostname.toLowerCase();
+  return (
+    host === 'localhost' ||
+    host === '[::1]' ||
+    host === '::1' ||
+    (isIPv4(host) && host.startsWith('127.'))
+  );
+}
+/**
+ * The addresses to listen on for a loopback redirect URI's host: for
+ * `localhost` both IPv4 and IPv6 loopback (a browser may resolve either),
+ * never a wildcard address.
+ *
+ * @param hostname - The redirect URI's `URL.hostname`.
+ */
+export function listenAddresses(hostname) {
+  const host = hostname.toLowerCase();
+  if (host === 'localhost') return ['127.0.0.1', '::1'];
+  if (host === '[::1]' || host === '::1') return ['::1'];
+  return [host];
+}

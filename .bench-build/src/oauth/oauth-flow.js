@@ -1,0 +1,364 @@
+import { createInterface } from 'node:readline';
+import { setTimeout as delay } from 'node:timers/promises';
+import * as oauth from 'oauth4webapi';
+import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
+import { systemBrowserOpener } from './browser-opener.js';
+import { createOAuthFetch } from './http-client.js';
+import { listenForCallback } from './loopback-listener.js';
+import { toAuthenticationError } from './oauth-errors.js';
+import { parsePastedResponse } from './pasted-response.js';
+import { resolveProviderEndpoints } from './provider-endpoints.js';
+import { accountFromClaims, tokenFromResponse } from './token-response.js';
+/** How long a browser login may take before it fails with `LOGIN_TIMEOUT`. */
+export const DEFAULT_LOGIN_TIMEOUT_MS = 5 * 60_000;
+/** RFC 8628 §3.2: the polling interval when the server names none. */
+const DEFAULT_DEVICE_INTERVAL_S = 5;
+/** RFC 8628 §3.5: how much `slow_down` adds to the interval. */
+const SLOW_DOWN_INCREMENT_S = 5;
+function loginTimeout(ms) {
+  return new AuthenticationError(
+    AuthErrorCode.LOGIN_TIMEOUT,
+    `The login did not complete within ${Math.round(ms / 1000)} s.`,
+    {
+      fix: 'run the login again; if the browser did not open, use --no-browser and open the printed URL yourself',
+    },
+  );
+}
+function aborted(reason) {
+  return new AuthenticationError(AuthErrorCode.LOGIN_ABORTED, 'The login was cancelled.', {
+    cause: reason,
+  });
+}
+/** Rejects when the login must stop: on timeout or abort. */
+function stopper(timeoutMs, signal) {
+  const controller = new AbortController();
+  const stopped = new Promise((_, reject) => {
+    const timer = setTimeout(() => reject(loginTimeout(timeoutMs)), timeoutMs);
+    const onAbort = () => reject(aborted(signal?.reason));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    controller.signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    });
+  });
+  stopped.catch(() => undefined);
+  return { stopped, cancel: () => controller.abort() };
+}
+function authorizationResponseError(error) {
+  if (error instanceof oauth.AuthorizationResponseError) {
+    const description = error.error_description ? `: ${error.error_description}` : '';
+    const fields = {
+      error: error.error,
+      ...(error.error_description !== undefined && { error_description: error.error_description }),
+    };
+    return error.error === 'access_denied'
+      ? new AuthenticationError(
+          AuthErrorCode.ACCESS_DENIED,
+          `The authorization was denied${description}.`,
+          {
+            cause: error,
+            oauthError: fields,
+            fix: 'run the login again and approve the request',
+          },
+        )
+      : new AuthenticationError(
+          AuthErrorCode.AUTHORIZATION_ERROR,
+          `The provider returned "${error.error}"${description}.`,
+          {
+            cause: error,
+            oauthError: fields,
+          },
+        );
+  }
+  if (error instanceof oauth.OperationProcessingError && error.message.includes('"iss"')) {
+    return new AuthenticationError(
+      AuthErrorCode.ISSUER_MISMATCH,
+      'The authorization response came from an unexpected issuer (RFC 9207); it was discarded.',
+      { cause: error, fix: 'check the configured issuer, then log in again' },
+    );
+  }
+  if (error instanceof oauth.OperationProcessingError && error.message.includes('"state"')) {
+    return new AuthenticationError(
+      AuthErrorCode.STATE_MISMATCH,
+      'The authorization response does not belong to this login (state mismatch); it was discarded.',
+      { cause: error, fix: 'log in again, and paste only the URL of this login' },
+    );
+  }
+  return toAuthenticationError(error, 'the authorization response');
+}
+/**
+ * The OAuth 2.0 authorization code flow for a native app (the guide's
+ * `OAuthFlow`), on oauth4webapi: PKCE with S256 always (RFC 7636, RFC 9700
+ * §2.1.1), a fresh CSPRNG `state` compared exactly, `iss` checked when the
+ * server supports RFC 9207, a loopback redirect bound before the browser
+ * opens (RFC 8252), and a paste-the-URL fallback when no browser can open.
+ * Also the device authorization grant (RFC 8628).
+ */
+export class OAuthFlow {
+  config;
+  #fetch;
+  #openBrowser;
+  #input;
+  #output;
+  #now;
+  #sleep;
+  /**
+   * @param config - The provider configuration.
+   * @param options - See {@link OAuthFlowOptions}.
+   */
+  constructor(config, options = {}) {
+    this.config = config;
+    this.#fetch = options.fetch ?? createOAuthFetch();
+    this.#openBrowser = options.openBrowser ?? systemBrowserOpener();
+    this.#input = options.input ?? process.stdin;
+    this.#output = options.output ?? process.stderr;
+    this.#now = options.now ?? Date.now;
+    this.#sleep = options.sleep ?? ((ms, signal) => delay(ms, undefined, signal ? { signal } : {}));
+  }
+  /**
+   * Logs in through the browser and exchanges the code for tokens.
+   *
+   * @param options - See {@link OAuthLoginOptions}.
+   * @returns The new token, with the provider metadata needed to refresh and revoke it.
+   * @throws {@link AuthenticationError} `ACCESS_DENIED`, `AUTHORIZATION_ERROR`,
+   *   `ISSUER_MISMATCH`, `STATE_MISMATCH`, `LOGIN_TIMEOUT`, `LOGIN_ABORTED`,
+   *   `PORT_IN_USE`, `TOKEN_ENDPOINT_ERROR`, `INVALID_RESPONSE`, `CONFIG_INVALID`.
+   * @see https://www.rfc-editor.org/rfc/rfc8252#section-7.3
+   */
+  async login(options = {}) {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS;
+    options.signal?.throwIfAborted();
+    const endpoints = await resolveProviderEndpoints(this.config, this.#fetch);
+    const authorizationEndpoint = endpoints.as.authorization_endpoint;
+    if (authorizationEndpoint === undefined) {
+      throw new AuthenticationError(
+        AuthErrorCode.CONFIG_INVALID,
+        'The provider has no authorization endpoint.',
+        {
+          fix: 'set authorizeUrl (CLAUDE_OAUTH_AUTHORIZE_URL), or use the device flow (--device)',
+        },
+      );
+    }
+    const verifier = oauth.generateRandomCodeVerifier();
+    const state = oauth.generateRandomState();
+    const listener = await listenForCallback(this.config.redirectUri, state);
+    const { stopped, cancel } = stopper(timeoutMs, options.signal);
+    try {
+      const url = new URL(authorizationEndpoint);
+      url.searchParams.set('response_type', 'code');
+      url.searchParams.set('client_id', this.config.clientId);
+      url.searchParams.set('redirect_uri', listener.redirectUri);
+      url.searchParams.set('state', state);
+      url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(verifier));
+      url.searchParams.set('code_challenge_method', 'S256');
+      if (this.config.scopes.length > 0)
+        url.searchParams.set('scope', this.config.scopes.join(' '));
+      // OpenID Connect Core §11: offline_access is honoured only with prompt=consent.
+      if (this.config.scopes.includes('offline_access')) url.searchParams.set('prompt', 'consent');
+      options.onAuthorizationUrl?.(url.href);
+      const opened = options.noBrowser !== true && (await this.#openBrowser(url.href));
+      this.#output.write(
+        opened
+          ? `Opening your browser to sign in. If it does not open, visit:\n  ${url.href}\n`
+          : `Open this URL in a browser to sign in:\n  ${url.href}\n`,
+      );
+      const pasted = opened ? undefined : this.#readPasted(state);
+      try {
+        const params = await Promise.race([
+          listener.callback,
+          ...(pasted ? [pasted.response] : []),
+          stopped,
+        ]);
+        return await this.#exchange(
+          endpoints,
+          params,
+          state,
+          listener.redirectUri,
+          verifier,
+          stopped,
+        );
+      } finally {
+        pasted?.stop();
+      }
+    } finally {
+      cancel();
+      await listener.close();
+    }
+  }
+  /**
+   * Logs in with the device authorization grant: shows a code and a URL to
+   * open on any device, then polls at the server's interval, slowing down
+   * when told to.
+   *
+   * @param options - See {@link OAuthLoginOptions} (`noBrowser` does not apply).
+   * @throws {@link AuthenticationError} `DEVICE_CODE_EXPIRED`, `ACCESS_DENIED`,
+   *   `LOGIN_TIMEOUT`, `LOGIN_ABORTED`, `TOKEN_ENDPOINT_ERROR`, `CONFIG_INVALID`.
+   * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.4
+   */
+  async loginWithDevice(options = {}) {
+    const endpoints = await resolveProviderEndpoints(this.config, this.#fetch);
+    if (endpoints.as.device_authorization_endpoint === undefined) {
+      throw new AuthenticationError(
+        AuthErrorCode.CONFIG_INVALID,
+        'The provider offers no device authorization endpoint.',
+        {
+          fix: 'log in with the browser instead, or set deviceAuthorizationUrl (CLAUDE_OAUTH_DEVICE_AUTHORIZATION_URL)',
+        },
+      );
+    }
+    const { as, client, clientAuth, http } = endpoints;
+    const parameters = this.config.scopes.length > 0 ? { scope: this.config.scopes.join(' ') } : {};
+    let device;
+    try {
+      const response = await oauth.deviceAuthorizationRequest(
+        as,
+        client,
+        clientAuth,
+        parameters,
+        http,
+      );
+      device = await oauth.processDeviceAuthorizationResponse(as, client, response);
+    } catch (error) {
+      throw toAuthenticationError(error, 'the device authorization endpoint');
+    }
+    const link = device.verification_uri_complete ?? device.verification_uri;
+    options.onAuthorizationUrl?.(link);
+    this.#output.write(
+      `To sign in, open ${device.verification_uri} and enter the code ${device.user_code}\n`,
+    );
+    if (device.verification_uri_complete)
+      this.#output.write(`(or open ${device.verification_uri_complete})\n`);
+    const deadline =
+      this.#now() +
+      Math.min(device.expires_in * 1000, options.timeoutMs ?? Number.POSITIVE_INFINITY);
+    let intervalS = device.interval ?? DEFAULT_DEVICE_INTERVAL_S;
+    for (;;) {
+      try {
+        await this.#sleep(intervalS * 1000, options.signal);
+      } catch (error) {
+        throw aborted(error);
+      }
+      if (this.#now() >= deadline) {
+        throw new AuthenticationError(
+          AuthErrorCode.DEVICE_CODE_EXPIRED,
+          'The device code expired before the sign-in was approved.',
+          {
+            fix: 'run the login again and approve it sooner',
+          },
+        );
+      }
+      try {
+        const response = await oauth.deviceCodeGrantRequest(
+          as,
+          client,
+          clientAuth,
+          device.device_code,
+          http,
+        );
+        const result = await oauth.processDeviceCodeResponse(as, client, response);
+        return tokenFromResponse(result, endpoints.metadata, this.config.scopes, this.#now());
+      } catch (error) {
+        if (error instanceof oauth.ResponseBodyError) {
+          if (error.error === 'authorization_pending') continue;
+          if (error.error === 'slow_down') {
+            intervalS += SLOW_DOWN_INCREMENT_S;
+            continue;
+          }
+          if (error.error === 'expired_token') {
+            throw new AuthenticationError(
+              AuthErrorCode.DEVICE_CODE_EXPIRED,
+              'The device code expired before the sign-in was approved.',
+              {
+                cause: error,
+                fix: 'run the login again and approve it sooner',
+              },
+            );
+          }
+          if (error.error === 'access_denied') {
+            throw new AuthenticationError(
+              AuthErrorCode.ACCESS_DENIED,
+              'The sign-in was denied on the device page.',
+              {
+                cause: error,
+                fix: 'run the login again and approve the request',
+              },
+            );
+          }
+        }
+        throw toAuthenticationError(error, 'the token endpoint', [device.device_code]);
+      }
+    }
+  }
+  async #exchange(endpoints, params, state, redirectUri, verifier, stopped) {
+    const { as, client, clientAuth, http } = endpoints;
+    let validated;
+    try {
+      validated = oauth.validateAuthResponse(as, client, params, state);
+    } catch (error) {
+      throw authorizationResponseError(error);
+    }
+    const secrets = [validated.get('code') ?? undefined, verifier];
+    try {
+      const exchange = (async () => {
+        const response = await oauth.authorizationCodeGrantRequest(
+          as,
+          client,
+          clientAuth,
+          validated,
+          redirectUri,
+          verifier,
+          http,
+        );
+        return oauth.processAuthorizationCodeResponse(as, client, response);
+      })();
+      const result = await Promise.race([exchange, stopped]);
+      const token = tokenFromResponse(result, endpoints.metadata, this.config.scopes, this.#now());
+      return await this.#withUserInfo(endpoints, token);
+    } catch (error) {
+      throw toAuthenticationError(error, 'the token endpoint', secrets);
+    }
+  }
+  /**
+   * Adds the user's email and name from the UserInfo endpoint (OpenID Connect
+   * Core §5.3) when the ID token did not carry them. Only for display, so a
+   * failure leaves the token as it is.
+   */
+  async #withUserInfo(endpoints, token) {
+    const { as, client, http } = endpoints;
+    const subject = token.account?.subject;
+    if (
+      as.userinfo_endpoint === undefined ||
+      subject === undefined ||
+      token.account?.email !== undefined
+    )
+      return token;
+    try {
+      const response = await oauth.userInfoRequest(as, client, token.accessToken, http);
+      const claims = await oauth.processUserInfoResponse(as, client, subject, response);
+      return token.with({ account: accountFromClaims(claims) });
+    } catch {
+      return token;
+    }
+  }
+  /** Reads pasted lines until one is a response to this login. */
+  #readPasted(state) {
+    this.#output.write(
+      'Then paste the URL your browser was sent to (or the code) here and press Enter:\n',
+    );
+    const lines = createInterface({ input: this.#input, terminal: false });
+    const response = new Promise((resolve) => {
+      lines.on('line', (line) => {
+        const params = parsePastedResponse(line, state);
+        if (params === undefined) {
+          if (line.trim() !== '')
+            this.#output.write(
+              'That is not a redirect URL or code of this login; paste it again:\n',
+            );
+          return;
+        }
+        resolve(params);
+      });
+    });
+    return { response, stop: () => lines.close() };
+  }
+}

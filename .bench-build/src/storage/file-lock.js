@@ -1,0 +1,60 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import lockfile from 'proper-lockfile';
+import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
+/** How long a caller waits for another process's lock before giving up. */
+export const DEFAULT_LOCK_WAIT_MS = 30_000;
+/**
+ * A lock whose holder stopped touching it this long ago is taken over: its
+ * holder died (proper-lockfile refreshes a live lock every `stale / 2`).
+ */
+export const DEFAULT_LOCK_STALE_MS = 10_000;
+/**
+ * Runs `section` while holding an exclusive, cross-process lock on `path`
+ * (a `path.lock` directory, created atomically by `mkdir`). A lock left by a
+ * dead process is recovered once stale. Waiting is bounded.
+ *
+ * @param path - The file to lock; it need not exist.
+ * @param section - The work to do under the lock.
+ * @param options - See {@link FileLockOptions}.
+ * @returns What `section` returns.
+ * @throws {@link AuthenticationError} `STORAGE_LOCK_TIMEOUT` when the wait runs out.
+ */
+export async function withFileLock(path, section, options = {}) {
+  const waitMs = options.waitMs ?? DEFAULT_LOCK_WAIT_MS;
+  const stale = options.staleMs ?? DEFAULT_LOCK_STALE_MS;
+  const deadline = Date.now() + waitMs;
+  let held = true;
+  let release;
+  let pause = 5;
+  while (release === undefined) {
+    try {
+      release = await lockfile.lock(path, {
+        realpath: false,
+        stale,
+        onCompromised: () => {
+          held = false;
+        },
+      });
+    } catch (error) {
+      if (error.code !== 'ELOCKED') throw error;
+      if (Date.now() >= deadline) {
+        throw new AuthenticationError(
+          AuthErrorCode.STORAGE_LOCK_TIMEOUT,
+          `Another process has held the lock on ${path} for over ${Math.round(waitMs / 1000)} s.`,
+          {
+            fix: `wait and retry; if no claude-auth process is running, remove ${path}.lock`,
+            cause: error,
+          },
+        );
+      }
+      // Jittered backoff, so contending processes do not retry in lockstep.
+      await delay(pause + Math.random() * pause);
+      pause = Math.min(pause * 2, 100);
+    }
+  }
+  try {
+    return await section({ isHeld: () => held });
+  } finally {
+    if (held) await release().catch(() => undefined);
+  }
+}

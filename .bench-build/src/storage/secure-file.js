@@ -1,0 +1,216 @@
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
+
+const OWNER_ONLY_FILE = 0o600;
+const OWNER_ONLY_DIR = 0o700;
+function currentUid() {
+  return typeof process.getuid === 'function' ? process.getuid() : undefined;
+}
+function ioError(action, path, cause) {
+  const reason = cause.code ?? 'unknown error';
+  return new AuthenticationError(
+    AuthErrorCode.STORAGE_IO,
+    `Could not ${action} ${path} (${reason}).`,
+    {
+      cause,
+      fix: `check that ${dirname(path)} exists and belongs to you`,
+    },
+  );
+}
+function insecure(path, problem, fix) {
+  return new AuthenticationError(
+    AuthErrorCode.STORAGE_INSECURE,
+    `Refusing to use ${path}: ${problem}. It has been left untouched.`,
+    { fix },
+  );
+}
+/**
+ * Checks that an open file is a regular file owned by this user and closed to
+ * everyone else. The checks are made on the open descriptor, so the file read
+ * is the file checked.
+ */
+async function assertPrivateFile(handle, shownPath, realPath) {
+  const info = await handle.stat();
+  if (!info.isFile()) {
+    throw new AuthenticationError(
+      AuthErrorCode.STORAGE_CORRUPT,
+      `The token file ${shownPath} is not a regular file. It has been left untouched.`,
+      { fix: `move ${realPath} aside, then run \`claude-auth login\`` },
+    );
+  }
+  const uid = currentUid();
+  if (uid !== undefined && info.uid !== uid) {
+    throw insecure(
+      shownPath,
+      `it belongs to another user (uid ${info.uid})`,
+      `remove ${shownPath} and log in again`,
+    );
+  }
+  if ((info.mode & 0o077) !== 0) {
+    const mode = (info.mode & 0o777).toString(8);
+    throw insecure(
+      shownPath,
+      `its permissions (${mode}) let other users read or change it`,
+      `chmod 600 ${realPath}`,
+    );
+  }
+}
+/**
+ * Resolves a path through symlinks, refusing a link whose target belongs to
+ * another user (someone else could read or swap what we write).
+ *
+ * @returns The real path, or `null` when nothing exists at `path`.
+ */
+async function resolveOwnedTarget(path) {
+  let link;
+  try {
+    link = await lstat(path);
+  } catch (error) {
+    if (error.code === 'ENOENT') return null;
+    throw ioError('inspect', path, error);
+  }
+  if (!link.isSymbolicLink()) return path;
+  let target;
+  try {
+    target = await realpath(path);
+  } catch (error) {
+    if (error.code === 'ENOENT') {
+      throw insecure(
+        path,
+        'it is a symbolic link to a file that does not exist',
+        `remove the link ${path}`,
+      );
+    }
+    throw ioError('resolve', path, error);
+  }
+  const uid = currentUid();
+  const owner = (await stat(target)).uid;
+  if (uid !== undefined && owner !== uid) {
+    throw insecure(
+      path,
+      `it is a symbolic link into a file of another user (uid ${owner})`,
+      `remove the link ${path}`,
+    );
+  }
+  return target;
+}
+/**
+ * Reads a private file: a regular file owned by this user with no group or
+ * other permission bits, following a symlink only into this user's files.
+ *
+ * @param path - The file to read.
+ * @returns Its text, or `null` when it does not exist.
+ * @throws {@link AuthenticationError} `STORAGE_INSECURE` for wrong permissions or
+ *   ownership; `STORAGE_CORRUPT` for a directory or other non-file; `STORAGE_IO`.
+ */
+export async function readPrivateFile(path) {
+  const target = await resolveOwnedTarget(path);
+  if (target === null) return null;
+  let handle;
+  try {
+    // O_NOFOLLOW: a link swapped in after resolution is refused, not followed.
+    handle = await open(target, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (error) {
+    const code = error.code;
+    if (code === 'ENOENT') return null;
+    if (code === 'ELOOP')
+      throw insecure(path, 'it changed into a symbolic link while being read', `remove ${path}`);
+    throw ioError('open', path, error);
+  }
+  try {
+    await assertPrivateFile(handle, path, target);
+    return await handle.readFile('utf8');
+  } catch (error) {
+    if (error instanceof AuthenticationError) throw error;
+    // Opening a directory succeeds; reading it fails with EISDIR.
+    throw ioError('read', path, error);
+  } finally {
+    await handle.close();
+  }
+}
+async function ensurePrivateDirectory(directory) {
+  try {
+    await mkdir(directory, { recursive: true, mode: OWNER_ONLY_DIR });
+  } catch (error) {
+    throw ioError('create the directory', directory, error);
+  }
+  const info = await stat(directory);
+  if ((info.mode & 0o022) !== 0) {
+    // Anyone who can write the directory can replace the token file.
+    throw insecure(directory, 'other users can write to this directory', `chmod 700 ${directory}`);
+  }
+}
+async function fsyncDirectory(directory) {
+  const handle = await open(directory, constants.O_RDONLY);
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+/**
+ * Writes a private file atomically: a unique temporary file created with mode
+ * 0600 (never wider, at no moment), written and fsynced, renamed over the
+ * target, and the directory fsynced, so a crash at any point leaves either
+ * the old or the new contents. The directory is created 0700 when missing.
+ * A symlink at `path` is followed into this user's files and kept.
+ *
+ * @param path - The file to write.
+ * @param contents - Its new contents.
+ * @throws {@link AuthenticationError} `STORAGE_INSECURE` or `STORAGE_IO`.
+ */
+export async function writePrivateFileAtomic(path, contents) {
+  await ensurePrivateDirectory(dirname(path));
+  const target = (await resolveOwnedTarget(path)) ?? path;
+  const directory = dirname(target);
+  const temporary = join(
+    directory,
+    `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+  );
+  let handle;
+  try {
+    handle = await open(
+      temporary,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+      OWNER_ONLY_FILE,
+    );
+    await handle.writeFile(contents, 'utf8');
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await rename(temporary, target);
+    await fsyncDirectory(directory);
+  } catch (error) {
+    await handle?.close().catch(() => undefined);
+    await unlink(temporary).catch(() => undefined);
+    throw ioError('write', path, error);
+  }
+}
+/**
+ * Copies a file aside under a new name, privately (0600), without touching the original.
+ *
+ * @param path - The file to copy.
+ * @param copyPath - Where the copy goes; must not exist yet.
+ */
+export async function copyPrivateFile(path, copyPath) {
+  const source = await open(path, constants.O_RDONLY);
+  try {
+    const bytes = await source.readFile();
+    const copy = await open(
+      copyPath,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL,
+      OWNER_ONLY_FILE,
+    );
+    try {
+      await copy.writeFile(bytes);
+      await copy.sync();
+    } finally {
+      await copy.close();
+    }
+  } finally {
+    await source.close();
+  }
+}

@@ -1,0 +1,171 @@
+import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
+import { AuthToken } from './auth-token.js';
+/** The version of the token file format this release writes and reads. */
+export const TOKEN_FILE_VERSION = 1;
+const KNOWN_FIELDS = new Set([
+  'version',
+  'kind',
+  'accessToken',
+  'tokenType',
+  'refreshToken',
+  'expiresAt',
+  'scopes',
+  'idToken',
+  'provider',
+  'account',
+  'obtainedAt',
+  'reauthRequired',
+]);
+const CREDENTIAL_KINDS = new Set(['oauth', 'claude-subscription']);
+/** Raised inside the parser; turned into one STORAGE_CORRUPT error naming the file. */
+class ShapeError extends Error {}
+function isObject(value) {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function requiredString(source, field, where) {
+  const value = source[field];
+  if (typeof value !== 'string' || value === '') {
+    throw new ShapeError(`${where}${field} must be a non-empty string`);
+  }
+  return value;
+}
+function optionalString(source, field, where = '') {
+  const value = source[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new ShapeError(`${where}${field} must be a string`);
+  return value;
+}
+function parseDate(value, field) {
+  if (typeof value !== 'string') throw new ShapeError(`${field} must be an ISO date string`);
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new ShapeError(`${field} is not a valid date`);
+  return date;
+}
+function compact(record) {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
+}
+function parseProvider(value) {
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) throw new ShapeError('provider must be an object');
+  return compact({
+    clientId: requiredString(value, 'clientId', 'provider.'),
+    tokenEndpoint: requiredString(value, 'tokenEndpoint', 'provider.'),
+    issuer: optionalString(value, 'issuer', 'provider.'),
+    clientSecret: optionalString(value, 'clientSecret', 'provider.'),
+    revocationEndpoint: optionalString(value, 'revocationEndpoint', 'provider.'),
+    apiBaseUrl: optionalString(value, 'apiBaseUrl', 'provider.'),
+  });
+}
+function parseAccount(value) {
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) throw new ShapeError('account must be an object');
+  return compact({
+    subject: optionalString(value, 'subject', 'account.'),
+    email: optionalString(value, 'email', 'account.'),
+    name: optionalString(value, 'name', 'account.'),
+    organization: optionalString(value, 'organization', 'account.'),
+  });
+}
+function parseScopes(value) {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((s) => typeof s === 'string')) {
+    throw new ShapeError('scopes must be an array of strings');
+  }
+  return value;
+}
+function corrupt(path, reason, cause) {
+  return new AuthenticationError(
+    AuthErrorCode.STORAGE_CORRUPT,
+    `The token file ${path} is unreadable (${reason}). It has been left untouched.`,
+    {
+      fix: `inspect or move it aside, then run \`claude-auth login\` (a new login keeps a .corrupt-<time> copy)`,
+      cause,
+    },
+  );
+}
+/**
+ * Parses the text of a token file.
+ *
+ * @param text - The file's contents.
+ * @param path - The file's path, for error messages.
+ * @returns The stored token, with fields it does not know kept aside.
+ * @throws {@link AuthenticationError} `STORAGE_CORRUPT` for anything but a
+ *   valid token file; `STORAGE_VERSION_UNSUPPORTED` for a newer format.
+ */
+export function parseTokenFile(text, path) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw corrupt(path, text.trim() === '' ? 'it is empty' : 'it is not valid JSON', error);
+  }
+  if (!isObject(data)) throw corrupt(path, 'it is not a JSON object');
+  const version = data.version;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    throw corrupt(path, 'it has no valid "version"');
+  }
+  if (version > TOKEN_FILE_VERSION) {
+    throw new AuthenticationError(
+      AuthErrorCode.STORAGE_VERSION_UNSUPPORTED,
+      `The token file ${path} has format version ${version}, newer than this claude-auth understands (${TOKEN_FILE_VERSION}). It has been left untouched.`,
+      { fix: 'npm install -g claude-auth@latest' },
+    );
+  }
+  try {
+    const kind = requiredString(data, 'kind', '');
+    if (!CREDENTIAL_KINDS.has(kind)) throw new ShapeError(`kind "${kind}" is not known`);
+    if (data.reauthRequired !== undefined && typeof data.reauthRequired !== 'boolean') {
+      throw new ShapeError('reauthRequired must be a boolean');
+    }
+    const unknownFields = Object.fromEntries(
+      Object.entries(data).filter(([key]) => !KNOWN_FIELDS.has(key)),
+    );
+    const provider = parseProvider(data.provider);
+    const account = parseAccount(data.account);
+    const refreshToken = optionalString(data, 'refreshToken');
+    const idToken = optionalString(data, 'idToken');
+    return new AuthToken({
+      kind: kind,
+      accessToken: requiredString(data, 'accessToken', ''),
+      tokenType: optionalString(data, 'tokenType') ?? 'Bearer',
+      expiresAt: data.expiresAt === null ? null : parseDate(data.expiresAt, 'expiresAt'),
+      scopes: parseScopes(data.scopes),
+      obtainedAt:
+        data.obtainedAt === undefined ? new Date(0) : parseDate(data.obtainedAt, 'obtainedAt'),
+      reauthRequired: data.reauthRequired === true,
+      unknownFields,
+      ...(refreshToken !== undefined && { refreshToken }),
+      ...(idToken !== undefined && { idToken }),
+      ...(provider !== undefined && { provider }),
+      ...(account !== undefined && { account }),
+    });
+  } catch (error) {
+    if (error instanceof ShapeError) throw corrupt(path, error.message, error);
+    throw error;
+  }
+}
+/**
+ * Serialises a token for its file: the known fields over any unknown ones the
+ * token was read with, so a newer version's additions survive a rewrite.
+ *
+ * @param token - The token to store, secrets included.
+ * @returns Pretty-printed JSON ending in a newline.
+ */
+export function serializeTokenFile(token) {
+  const init = token.toInit();
+  const known = compact({
+    version: TOKEN_FILE_VERSION,
+    kind: init.kind,
+    accessToken: init.accessToken,
+    tokenType: init.tokenType,
+    refreshToken: init.refreshToken,
+    expiresAt: init.expiresAt === null ? null : init.expiresAt.toISOString(),
+    scopes: init.scopes,
+    idToken: init.idToken,
+    provider: init.provider,
+    account: init.account,
+    obtainedAt: init.obtainedAt?.toISOString(),
+    reauthRequired: init.reauthRequired === true ? true : undefined,
+  });
+  return `${JSON.stringify({ ...token.unknownFields, ...known }, null, 2)}\n`;
+}
