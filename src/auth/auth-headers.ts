@@ -1,4 +1,3 @@
-import { resolveProfile } from '../storage/profile-paths.js';
 import { ClaudeAuth, type ClaudeAuthOptions } from './claude-auth.js';
 
 /** One handler per profile file, so repeated calls share its token cache and refreshes. */
@@ -9,7 +8,9 @@ const handlers = new Map<string, ClaudeAuth>();
  * the resolution chain of {@link ClaudeAuth} (the guide's `get_auth_headers`):
  * API key → `x-api-key`; Claude subscription → Bearer +
  * `anthropic-beta: oauth-2025-04-20`; gateway token → Bearer. Calls with the
- * same profile and no explicit key share one handler.
+ * same options (and no explicit key, storage or fetch) share one handler and
+ * its token cache; the profile a call without `profile` means is fixed when
+ * that handler is first made.
  *
  * @param options - Resolution options, and `forceRefresh` after a 401.
  * @throws {@link AuthenticationError} `NO_CREDENTIALS`, `REAUTH_REQUIRED`, …
@@ -24,8 +25,10 @@ export async function getAuthHeaders(
     authOptions.fetch === undefined;
   let auth: ClaudeAuth;
   if (shareable) {
+    // Keyed by what the caller passed, so a call costs no file-system look-up.
     const key = JSON.stringify([
-      resolveProfile(authOptions).path,
+      authOptions.profile ?? null,
+      authOptions.directory ?? null,
       authOptions.useOAuth ?? true,
       authOptions.apiKeyFallback ?? true,
       authOptions.env ?? null,

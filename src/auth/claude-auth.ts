@@ -92,7 +92,11 @@ export class ClaudeAuth {
   readonly #manager: TokenManager;
   readonly #advisoryMs: number;
 
-  /** @param options - See {@link ClaudeAuthOptions}. */
+  /**
+   * Creates a handler; nothing is read until a credential is asked for.
+   *
+   * @param options - See {@link ClaudeAuthOptions}.
+   */
   constructor(options: ClaudeAuthOptions = {}) {
     this.#options = options;
     this.#env = options.env ?? process.env;

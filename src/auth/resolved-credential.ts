@@ -57,7 +57,11 @@ export class ResolvedCredential {
   readonly profile: string | undefined;
   readonly #secret: string | undefined;
 
-  /** @param init - See {@link ResolvedCredentialInit}. */
+  /**
+   * Wraps a resolved credential.
+   *
+   * @param init - See {@link ResolvedCredentialInit}.
+   */
   constructor(init: ResolvedCredentialInit) {
     this.kind = init.kind;
     this.source = init.source;
@@ -124,6 +128,7 @@ export class ResolvedCredential {
     };
   }
 
+  /** A description without the secret. */
   toString(): string {
     return `ResolvedCredential(${this.kind} from ${this.source})`;
   }

@@ -102,6 +102,8 @@ export class AuthenticationError extends Error {
   readonly oauthError: OAuthErrorFields | undefined;
 
   /**
+   * Creates the error, redacting secrets from everything it carries.
+   *
    * @param code - One of {@link AuthErrorCode}.
    * @param message - What happened, in a sentence. The fix is appended when given.
    * @param options - See {@link AuthenticationErrorOptions}.

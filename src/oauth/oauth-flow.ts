@@ -143,6 +143,8 @@ export class OAuthFlow {
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 
   /**
+   * Prepares a login for one provider; nothing is contacted yet.
+   *
    * @param config - The provider configuration.
    * @param options - See {@link OAuthFlowOptions}.
    */

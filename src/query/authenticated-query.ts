@@ -125,7 +125,11 @@ export class AuthenticatedQuery implements AsyncGenerator<SDKMessage, void> {
   #credential: ResolvedCredential | undefined;
   #closed = false;
 
-  /** @param params - See {@link AuthenticatedQueryParams}. */
+  /**
+   * Prepares the query; nothing is resolved or spawned until the first `next()`.
+   *
+   * @param params - See {@link AuthenticatedQueryParams}.
+   */
   constructor(params: AuthenticatedQueryParams) {
     this.#inner = this.#run(params);
   }
@@ -151,24 +155,29 @@ export class AuthenticatedQuery implements AsyncGenerator<SDKMessage, void> {
     this.#query?.close();
   }
 
+  /** The next message from Claude Code; starts the query on the first call. */
   next(): Promise<IteratorResult<SDKMessage, void>> {
     return this.#inner.next();
   }
 
+  /** Stops early: ends the Claude Code process. */
   return(): Promise<IteratorResult<SDKMessage, void>> {
     this.close();
     return this.#inner.return(undefined);
   }
 
+  /** Ends the Claude Code process and throws `error` into the iteration. */
   throw(error: unknown): Promise<IteratorResult<SDKMessage, void>> {
     this.close();
     return this.#inner.throw(error);
   }
 
+  /** Itself: iterate it with `for await`. */
   [Symbol.asyncIterator](): AsyncGenerator<SDKMessage, void> {
     return this;
   }
 
+  /** Ends the query when an `await using` scope closes. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.return();
   }

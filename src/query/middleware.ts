@@ -16,6 +16,7 @@ export type QueryHandler = (request: QueryRequest) => AsyncGenerator<SDKMessage,
 
 /** Wraps a request and its message stream (logging, headers, retries, …). */
 export interface QueryMiddleware {
+  /** Handles one request: call `next` (with the request, changed or not) and yield its messages. */
   handle(request: QueryRequest, next: QueryHandler): AsyncGenerator<SDKMessage, void>;
 }
 
@@ -66,11 +67,16 @@ export type AuthHeadersProvider = (options: {
 export class AuthenticationMiddleware implements QueryMiddleware {
   readonly #provider: AuthHeadersProvider;
 
-  /** @param options - `authHeadersProvider`, e.g. `getAuthHeaders`. */
+  /**
+   * Creates the middleware.
+   *
+   * @param options - `authHeadersProvider`, e.g. `getAuthHeaders`.
+   */
   constructor(options: { authHeadersProvider: AuthHeadersProvider }) {
     this.#provider = options.authHeadersProvider;
   }
 
+  /** Adds the provider's headers; on an early authentication failure, refreshes them and retries once. */
   async *handle(request: QueryRequest, next: QueryHandler): AsyncGenerator<SDKMessage, void> {
     const attempt = async (forceRefresh: boolean) => ({
       ...request,

@@ -76,7 +76,11 @@ export class TokenManager {
   #loading: Promise<AuthToken> | undefined;
   #invalidatedAccessToken: string | undefined;
 
-  /** @param options - See {@link TokenManagerOptions}. */
+  /**
+   * Creates a manager for one stored credential.
+   *
+   * @param options - See {@link TokenManagerOptions}.
+   */
   constructor(options: TokenManagerOptions) {
     this.#storage = options.storage;
     this.#refresh = options.refresh;

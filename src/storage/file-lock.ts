@@ -8,11 +8,11 @@ export const DEFAULT_LOCK_WAIT_MS = 30_000;
  */
 export const DEFAULT_LOCK_STALE_MS = 10_000;
 
-/** Options for {@link withFileLock}. */
+/** Bounds of the cross-process lock of a token file. */
 export interface FileLockOptions {
-  /** Bounded wait for the lock; default {@link DEFAULT_LOCK_WAIT_MS}. */
+  /** Bounded wait for the lock, in milliseconds; default 30 000. */
   waitMs?: number;
-  /** Staleness threshold, at least 5000; default {@link DEFAULT_LOCK_STALE_MS}. */
+  /** A lock untouched this long (ms, at least 5000) was left by a dead process; default 10 000. */
   staleMs?: number;
 }
 

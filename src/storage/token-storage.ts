@@ -28,6 +28,8 @@ export class TokenStorage {
   readonly profile: string | undefined;
 
   /**
+   * Creates a storage for one file; nothing is read or written yet.
+   *
    * @param path - The token file; default: the default profile's file
    *   (`$CLAUDE_AUTH_DIR/tokens.json`, else `~/.claude_code/tokens.json`).
    * @param profile - The profile this file belongs to, when known (shown in messages).

@@ -73,7 +73,11 @@ export class AuthToken {
   readonly unknownFields: Readonly<Record<string, unknown>>;
   readonly #secrets: { accessToken: string; refreshToken?: string; idToken?: string };
 
-  /** @param init - See {@link AuthTokenInit}. */
+  /**
+   * Creates a token from its fields.
+   *
+   * @param init - See {@link AuthTokenInit}.
+   */
   constructor(init: AuthTokenInit) {
     this.kind = init.kind;
     this.tokenType = init.tokenType ?? 'Bearer';

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Provider from 'oidc-provider';
+import type Provider from 'oidc-provider';
 
 /** The one account the test provider knows. Its dev login page takes any password. */
 export const TEST_USER = {
@@ -48,11 +48,13 @@ export class OidcServer {
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // oidc-provider warns about Node 20 and its development defaults on load; the tests know.
     const quiet = console.warn;
     console.warn = () => undefined;
     let provider: Provider;
     try {
-      provider = new Provider(issuer, {
+      const { default: ProviderClass } = await import('oidc-provider');
+      provider = new ProviderClass(issuer, {
         clients: [
           {
             client_id: NATIVE_CLIENT_ID,
@@ -82,7 +84,7 @@ export class OidcServer {
         features: {
           devInteractions: { enabled: true },
           deviceFlow: { enabled: true },
-          revocation: { enabled: true },
+          revocation: { enabled: true, allowedPolicy: async () => true },
           introspection: { enabled: true, allowedPolicy: async () => true },
         },
         claims: { email: ['email'], profile: ['name'] },
