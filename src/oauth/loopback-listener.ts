@@ -104,7 +104,14 @@ export async function listenForCallback(
   });
 
   const handle = (request: IncomingMessage, response: ServerResponse) => {
-    const url = new URL(request.url ?? '/', 'http://loopback.invalid');
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', 'http://loopback.invalid');
+    } catch {
+      // A request target no URL parser accepts (found by the hostile-input tests): not ours.
+      response.writeHead(400, PAGE_HEADERS).end(STRAY_PAGE);
+      return;
+    }
     if (request.method !== 'GET') {
       response.writeHead(405, { allow: 'GET', ...PAGE_HEADERS }).end(STRAY_PAGE);
       return;

@@ -13,6 +13,8 @@ import { basename, dirname, join } from 'node:path';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 
 const OWNER_ONLY_FILE = 0o600;
+/** A token file is a few KiB; anything past this is not one, and is not read into memory. */
+export const MAX_PRIVATE_FILE_BYTES = 1024 * 1024;
 let temporaryCounter = 0;
 const OWNER_ONLY_DIR = 0o700;
 

@@ -25,7 +25,7 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
       '--device and --no-browser apply to an OAuth provider; configure one with CLAUDE_OAUTH_* (see --help)',
     );
   }
-  let stopSpinner = () => undefined as void;
+  let stopSpinner: () => void = () => undefined;
   const token = await (async () => {
     try {
       if (flags['with-token'] === true)
