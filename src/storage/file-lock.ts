@@ -14,6 +14,12 @@ export interface FileLockOptions {
   waitMs?: number;
   /** A lock untouched this long (ms, at least 5000) was left by a dead process; default 10 000. */
   staleMs?: number;
+  /**
+   * Told when this process got the lock only after waiting past the staleness
+   * threshold: a dead holder's lock was taken over (by this process or, when
+   * several waited, by one of them first).
+   */
+  onTakeover?: () => void;
 }
 
 /** What the locked section may ask of its lock. */
@@ -49,6 +55,8 @@ export async function withFileLock<T>(
   let held = true;
   let release: (() => Promise<void>) | undefined;
   let pause = 5;
+  const started = Date.now();
+  let contended = false;
   while (release === undefined) {
     try {
       release = await lockfile.lock(path, {
@@ -60,6 +68,7 @@ export async function withFileLock<T>(
       });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+      contended = true;
       if (Date.now() >= deadline) {
         throw new AuthenticationError(
           AuthErrorCode.STORAGE_LOCK_TIMEOUT,
@@ -75,6 +84,8 @@ export async function withFileLock<T>(
       pause = Math.min(pause * 2, 100);
     }
   }
+  // A live holder refreshes its lock every stale/2, so only a dead one's lock lasts past `stale`.
+  if (contended && Date.now() - started >= stale) options.onTakeover?.();
   try {
     return await section({ isHeld: () => held });
   } finally {

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
+import { OAuthConfig } from '../../../src/oauth/oauth-config.js';
+import { OAuthFlow } from '../../../src/oauth/oauth-flow.js';
+import { capturedOutput } from '../../helpers/oauth-fixture.js';
+import { scriptedServer } from '../../helpers/scripted-http-server.js';
+
+/** A flow whose "browser" sends the listener the given response parameters, with the right state. */
+function flowAnswering(config: OAuthConfig, params: Record<string, string>, opened: string[] = []) {
+  return new OAuthFlow(config, {
+    output: capturedOutput().stream,
+    openBrowser: async (url) => {
+      opened.push(url);
+      const request = new URL(url);
+      const callback = new URL(request.searchParams.get('redirect_uri') as string);
+      for (const [key, value] of Object.entries({
+        ...params,
+        state: request.searchParams.get('state') as string,
+      }))
+        callback.searchParams.set(key, value);
+      void fetch(callback, { redirect: 'manual' });
+      return true;
+    },
+  });
+}
+
+describe('RFC 9700 defences that need no real provider to fail', () => {
+  it('refuses an implicit-grant response (a token in the redirect) and never calls the token endpoint', async () => {
+    let tokenCalls = 0;
+    const base = await scriptedServer((_request, response) => {
+      tokenCalls++;
+      response.writeHead(500).end();
+    });
+    const config = new OAuthConfig({
+      clientId: 'c',
+      authorizeUrl: `${base}/authorize`,
+      tokenUrl: `${base}/token`,
+      redirectUri: 'http://127.0.0.1:0/cb',
+    });
+    const error = await flowAnswering(config, {
+      access_token: 'injected-token',
+      token_type: 'bearer',
+    })
+      .login()
+      .catch((e) => e);
+    expect(error).toMatchObject({ code: AuthErrorCode.INVALID_RESPONSE });
+    expect(tokenCalls).toBe(0);
+  });
+
+  it('sends PKCE S256 even when the server advertises only "plain" (no downgrade)', async () => {
+    const base = await scriptedServer((request, response) => {
+      const issuer = `http://${request.headers.host}`;
+      response.writeHead(request.url?.includes('well-known') ? 200 : 400, {
+        'content-type': 'application/json',
+      });
+      response.end(
+        JSON.stringify({
+          issuer,
+          authorization_endpoint: `${issuer}/authorize`,
+          token_endpoint: `${issuer}/token`,
+          code_challenge_methods_supported: ['plain'],
+          error: 'access_denied',
+        }),
+      );
+    });
+    const opened: string[] = [];
+    const config = new OAuthConfig({
+      clientId: 'c',
+      issuer: base,
+      redirectUri: 'http://127.0.0.1:0/cb',
+    });
+    await flowAnswering(config, { error: 'access_denied' }, opened)
+      .login()
+      .catch(() => undefined);
+    const sent = new URL(opened[0] as string).searchParams;
+    expect(sent.get('code_challenge_method')).toBe('S256');
+    expect(sent.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('refuses discovery metadata whose issuer is not the configured one (RFC 8414 §3.3)', async () => {
+    const base = await scriptedServer((_request, response) => {
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(
+          JSON.stringify({
+            issuer: 'https://attacker.example',
+            authorization_endpoint: 'https://attacker.example/a',
+            token_endpoint: 'https://attacker.example/t',
+          }),
+        );
+    });
+    const config = new OAuthConfig({
+      clientId: 'c',
+      issuer: base,
+      redirectUri: 'http://127.0.0.1:0/cb',
+    });
+    await expect(
+      new OAuthFlow(config, {
+        output: capturedOutput().stream,
+        openBrowser: async () => true,
+      }).login(),
+    ).rejects.toMatchObject({ code: AuthErrorCode.INVALID_RESPONSE });
+  });
+});
