@@ -36,7 +36,10 @@ afterAll(() => oidc?.close());
 async function logIn(storage: TokenStorage): Promise<void> {
   const flow = new OAuthFlow(nativeConfig(oidc), {
     output: capturedOutput().stream,
-    openBrowser: async (url) => (void signInWithoutBrowser(url, TEST_USER.login), true),
+    openBrowser: async (url) => {
+      void signInWithoutBrowser(url, TEST_USER.login);
+      return true;
+    },
   });
   await storage.saveToken(await flow.login());
 }

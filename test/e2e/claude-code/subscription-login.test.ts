@@ -142,7 +142,7 @@ describe('storing a token the user already has', () => {
       '',
       'sk-ant-oat01-short',
       `${TOKEN} extra`,
-      'sk-ant-api03-' + 'k'.repeat(60),
+      `sk-ant-api03-${'k'.repeat(60)}`,
     ]) {
       const error = await login({ withToken: bad, storage }).catch((e) => e);
       expect(error).toMatchObject({ code: AuthErrorCode.CONFIG_INVALID });

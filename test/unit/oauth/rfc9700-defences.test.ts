@@ -79,15 +79,13 @@ describe('RFC 9700 defences that need no real provider to fail', () => {
 
   it('refuses discovery metadata whose issuer is not the configured one (RFC 8414 §3.3)', async () => {
     const base = await scriptedServer((_request, response) => {
-      response
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(
-          JSON.stringify({
-            issuer: 'https://attacker.example',
-            authorization_endpoint: 'https://attacker.example/a',
-            token_endpoint: 'https://attacker.example/t',
-          }),
-        );
+      response.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          issuer: 'https://attacker.example',
+          authorization_endpoint: 'https://attacker.example/a',
+          token_endpoint: 'https://attacker.example/t',
+        }),
+      );
     });
     const config = new OAuthConfig({
       clientId: 'c',
