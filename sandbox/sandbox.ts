@@ -2,7 +2,6 @@
 // local OpenID provider acting as your company's gateway login, a local
 // Claude API stand-in behind it, the real Claude Code binary, a headless
 // browser as you — told as a transcript.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { queryWithOAuth } from '../src/query/queries.js';
 import { signInAsUser, TestBrowser } from '../test/helpers/browser.js';
+import { runCliProcess as runCli } from '../test/helpers/cli-process.js';
 import { MessagesApi } from '../test/helpers/messages-api.js';
 import { NATIVE_CLIENT_ID, OidcServer, TEST_USER } from '../test/helpers/oidc-server.js';
 import { signInWithoutBrowser } from './scripted-user-agent.js';
@@ -26,7 +26,6 @@ function packageRoot(): string {
 }
 
 const ROOT = packageRoot();
-const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 const RECORDING_BROWSER = join(ROOT, 'test', 'helpers', 'children', 'url-recording-browser.mjs');
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -36,28 +35,6 @@ export interface SandboxOptions {
   output?: NodeJS.WritableStream;
   /** Use the scripted user agent even when Chromium is installed. */
   withoutBrowser?: boolean;
-}
-
-function runCli(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 /**

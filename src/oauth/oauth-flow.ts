@@ -57,6 +57,17 @@ function loginTimeout(ms: number): AuthenticationError {
   );
 }
 
+function deviceCodeExpired(cause?: unknown): AuthenticationError {
+  return new AuthenticationError(
+    AuthErrorCode.DEVICE_CODE_EXPIRED,
+    'The device code expired before the sign-in was approved.',
+    {
+      fix: 'run the login again and approve it sooner',
+      ...(cause !== undefined && { cause }),
+    },
+  );
+}
+
 function aborted(reason: unknown): AuthenticationError {
   return new AuthenticationError(AuthErrorCode.LOGIN_ABORTED, 'The login was cancelled.', {
     cause: reason,
@@ -285,15 +296,7 @@ export class OAuthFlow {
       } catch (error) {
         throw aborted(error);
       }
-      if (this.#now() >= deadline) {
-        throw new AuthenticationError(
-          AuthErrorCode.DEVICE_CODE_EXPIRED,
-          'The device code expired before the sign-in was approved.',
-          {
-            fix: 'run the login again and approve it sooner',
-          },
-        );
-      }
+      if (this.#now() >= deadline) throw deviceCodeExpired();
       try {
         const response = await oauth.deviceCodeGrantRequest(
           as,
@@ -311,16 +314,7 @@ export class OAuthFlow {
             intervalS += SLOW_DOWN_INCREMENT_S;
             continue;
           }
-          if (error.error === 'expired_token') {
-            throw new AuthenticationError(
-              AuthErrorCode.DEVICE_CODE_EXPIRED,
-              'The device code expired before the sign-in was approved.',
-              {
-                cause: error,
-                fix: 'run the login again and approve it sooner',
-              },
-            );
-          }
+          if (error.error === 'expired_token') throw deviceCodeExpired(error);
           if (error.error === 'access_denied') {
             throw new AuthenticationError(
               AuthErrorCode.ACCESS_DENIED,

@@ -1,23 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signInAsUser, TestBrowser } from '../../helpers/browser.js';
+import { describe, expect, it } from 'vitest';
+import { signInAsUser } from '../../helpers/browser.js';
 import { childScript } from '../../helpers/child-process.js';
 import { runCliProcess } from '../../helpers/cli-process.js';
-import { NATIVE_CLIENT_ID, OidcServer, TEST_USER } from '../../helpers/oidc-server.js';
+import { NATIVE_CLIENT_ID, TEST_USER } from '../../helpers/oidc-server.js';
+import { useProvider } from '../../helpers/suite-fixtures.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
-let oidc: OidcServer;
-let browser: TestBrowser;
-
-beforeAll(async () => {
-  oidc = await OidcServer.start();
-  browser = await TestBrowser.launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await oidc?.close();
-});
+const parts = useProvider({ browser: true });
 
 describe('claude-auth against a configured OAuth provider', () => {
   it('logs in through $BROWSER and a real browser, then token, refresh, status and logout (with revocation)', async () => {
@@ -26,7 +17,7 @@ describe('claude-auth against a configured OAuth provider', () => {
     const env = {
       HOME: home,
       CLAUDE_AUTH_DIR: join(home, '.claude_code'),
-      CLAUDE_OAUTH_ISSUER: oidc.issuer,
+      CLAUDE_OAUTH_ISSUER: parts.oidc.issuer,
       CLAUDE_OAUTH_CLIENT_ID: NATIVE_CLIENT_ID,
       CLAUDE_OAUTH_REDIRECT_URI: 'http://localhost:0/callback',
       CLAUDE_OAUTH_SCOPES: 'openid email offline_access',
@@ -41,14 +32,17 @@ describe('claude-auth against a configured OAuth provider', () => {
     await expect
       .poll(() => readFile(urlFile, 'utf8').catch(() => ''), { timeout: 15_000 })
       .toMatch(/^http/);
-    await signInAsUser(await browser.context.newPage(), (await readFile(urlFile, 'utf8')).trim());
+    await signInAsUser(
+      await parts.browser.context.newPage(),
+      (await readFile(urlFile, 'utf8')).trim(),
+    );
     const login = await pending;
     expect(login.code).toBe(0);
     expect(login.stderr).toMatch(new RegExp(`Logged in to profile "gw" as ${TEST_USER.email}`));
 
     const first = await runCliProcess(['token', '--profile', 'gw'], env);
     expect(first.code).toBe(0);
-    expect((await oidc.introspect(first.stdout.trim())).active).toBe(true);
+    expect((await parts.oidc.introspect(first.stdout.trim())).active).toBe(true);
     const renewed = await runCliProcess(['token', '--profile', 'gw', '--min-ttl', '7200'], env);
     expect(renewed.stdout.trim()).not.toBe(first.stdout.trim());
 
@@ -66,7 +60,7 @@ describe('claude-auth against a configured OAuth provider', () => {
     expect(status.profiles[0]).toMatchObject({
       kind: 'oauth',
       state: 'valid',
-      issuer: oidc.issuer,
+      issuer: parts.oidc.issuer,
       hasRefreshToken: true,
       apiBaseUrl: 'http://127.0.0.1:9/gateway',
       account: { email: TEST_USER.email },
@@ -75,7 +69,7 @@ describe('claude-auth against a configured OAuth provider', () => {
     const current = (await runCliProcess(['token', '--profile', 'gw'], env)).stdout.trim();
     const logout = await runCliProcess(['logout', '--profile', 'gw'], env);
     expect(logout.stderr).toMatch(/the provider revoked the token/);
-    expect((await oidc.introspect(current)).active).toBe(false);
+    expect((await parts.oidc.introspect(current)).active).toBe(false);
     expect((await runCliProcess(['status', '--profile', 'gw'], env)).code).toBe(3);
   }, 60_000);
 

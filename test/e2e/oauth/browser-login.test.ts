@@ -1,42 +1,33 @@
 import { stat } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { login, logout } from '../../../src/auth/login.js';
 import { refreshProviderToken } from '../../../src/oauth/provider-tokens.js';
 import { TokenManager } from '../../../src/refresh/token-manager.js';
-import { signInAsUser, TestBrowser } from '../../helpers/browser.js';
+import { signInAsUser } from '../../helpers/browser.js';
 import { browserFlow, freshStorage, nativeConfig } from '../../helpers/oauth-fixture.js';
-import { OidcServer, TEST_USER } from '../../helpers/oidc-server.js';
+import { TEST_USER } from '../../helpers/oidc-server.js';
+import { useProvider } from '../../helpers/suite-fixtures.js';
 
-let server: OidcServer;
-let browser: TestBrowser;
-
-beforeAll(async () => {
-  server = await OidcServer.start();
-  browser = await TestBrowser.launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const parts = useProvider({ browser: true });
 
 describe('browser login against a real OpenID provider', () => {
   it('logs in, stores 0600, refreshes with rotation, and revokes on logout', async () => {
     const storage = await freshStorage();
-    const flow = browserFlow(browser, async (url) =>
-      signInAsUser(await browser.context.newPage(), url),
+    const flow = browserFlow(parts.browser, async (url) =>
+      signInAsUser(await parts.browser.context.newPage(), url),
     );
-    const token = await login({ oauthConfig: nativeConfig(server), storage, flow });
+    const token = await login({ oauthConfig: nativeConfig(parts.oidc), storage, flow });
 
     expect(token.kind).toBe('oauth');
     expect(token.refreshToken).toBeDefined();
     expect(token.account).toMatchObject({ subject: TEST_USER.login, email: TEST_USER.email });
     expect(token.provider).toMatchObject({
-      issuer: server.issuer,
-      tokenEndpoint: `${server.issuer}/token`,
-      revocationEndpoint: `${server.issuer}/token/revocation`,
+      issuer: parts.oidc.issuer,
+      tokenEndpoint: `${parts.oidc.issuer}/token`,
+      revocationEndpoint: `${parts.oidc.issuer}/token/revocation`,
     });
     expect((await stat(storage.path)).mode & 0o777).toBe(0o600);
-    expect((await server.introspect(token.accessToken)).active).toBe(true);
+    expect((await parts.oidc.introspect(token.accessToken)).active).toBe(true);
 
     const opened = new URL(flow.opened[0] as string);
     expect(opened.searchParams.get('code_challenge_method')).toBe('S256');
@@ -53,11 +44,11 @@ describe('browser login against a real OpenID provider', () => {
     const result = await logout({ storage });
     expect(result).toEqual({ removed: true, revoked: true });
     expect(await storage.loadToken()).toBeNull();
-    expect((await server.introspect(refreshed.refreshToken as string)).active).toBe(false);
-    expect((await server.introspect(refreshed.accessToken)).active).toBe(false);
+    expect((await parts.oidc.introspect(refreshed.refreshToken as string)).active).toBe(false);
+    expect((await parts.oidc.introspect(refreshed.accessToken)).active).toBe(false);
     expect(
-      browser.requested.every(
-        (url) => new URL(url).hostname === '127.0.0.1' || browser.blocked.includes(url),
+      parts.browser.requested.every(
+        (url) => new URL(url).hostname === '127.0.0.1' || parts.browser.blocked.includes(url),
       ),
     ).toBe(true);
   });

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { login } from '../../../src/auth/login.js';
 import { refreshProviderToken } from '../../../src/oauth/provider-tokens.js';
-import { signInAsUser, TestBrowser } from '../../helpers/browser.js';
+import { signInAsUser } from '../../helpers/browser.js';
 import {
   browserFlow,
   capturedOutput,
@@ -11,21 +11,11 @@ import {
 import {
   CONFIDENTIAL_CLIENT_ID,
   CONFIDENTIAL_CLIENT_SECRET,
-  OidcServer,
   TEST_USER,
 } from '../../helpers/oidc-server.js';
+import { useProvider } from '../../helpers/suite-fixtures.js';
 
-let server: OidcServer;
-let browser: TestBrowser;
-
-beforeAll(async () => {
-  server = await OidcServer.start();
-  browser = await TestBrowser.launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const parts = useProvider({ browser: true });
 
 describe('other ways to log in', () => {
   it('logs in with the device authorization grant (RFC 8628), approved in the browser', async () => {
@@ -33,13 +23,13 @@ describe('other ways to log in', () => {
     const output = capturedOutput();
     let approved: Promise<unknown> = Promise.resolve();
     const token = await login({
-      oauthConfig: nativeConfig(server),
+      oauthConfig: nativeConfig(parts.oidc),
       storage,
       device: true,
       flow: { output: output.stream },
       onAuthorizationUrl: (url) => {
         approved = (async () => {
-          const page = await browser.context.newPage();
+          const page = await parts.browser.context.newPage();
           await page.context().clearCookies();
           await page.goto(url);
           // The device page asks to confirm the code shown in the terminal, then sign in and consent.
@@ -56,15 +46,15 @@ describe('other ways to log in', () => {
     expect(output.text()).toMatch(/enter the code [A-Z]{4}-?[A-Z]{4}/);
     expect(token.refreshToken).toBeDefined();
     expect((await storage.loadToken())?.accessToken).toBe(token.accessToken);
-    expect((await server.introspect(token.accessToken)).active).toBe(true);
+    expect((await parts.oidc.introspect(token.accessToken)).active).toBe(true);
   }, 60_000);
 
   it('logs in and refreshes as a confidential client, the secret coming from storage alone', async () => {
     const storage = await freshStorage();
-    const flow = browserFlow(browser, async (url) =>
-      signInAsUser(await browser.context.newPage(), url),
+    const flow = browserFlow(parts.browser, async (url) =>
+      signInAsUser(await parts.browser.context.newPage(), url),
     );
-    const config = nativeConfig(server, {
+    const config = nativeConfig(parts.oidc, {
       clientId: CONFIDENTIAL_CLIENT_ID,
       clientSecret: CONFIDENTIAL_CLIENT_SECRET,
     });
@@ -73,6 +63,8 @@ describe('other ways to log in', () => {
     const stored = await storage.loadToken();
     const refreshed = await refreshProviderToken(stored as NonNullable<typeof stored>);
     expect(refreshed.accessToken).not.toBe(token.accessToken);
-    expect((await server.introspect(refreshed.accessToken)).client_id).toBe(CONFIDENTIAL_CLIENT_ID);
+    expect((await parts.oidc.introspect(refreshed.accessToken)).client_id).toBe(
+      CONFIDENTIAL_CLIENT_ID,
+    );
   });
 });

@@ -1,29 +1,19 @@
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { login } from '../../../src/auth/login.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { OAuthFlow } from '../../../src/oauth/oauth-flow.js';
-import { signInAsUser, TestBrowser } from '../../helpers/browser.js';
+import { signInAsUser } from '../../helpers/browser.js';
 import {
   browserFlow,
   capturedOutput,
   freshStorage,
   nativeConfig,
 } from '../../helpers/oauth-fixture.js';
-import { OidcServer } from '../../helpers/oidc-server.js';
+import { useProvider } from '../../helpers/suite-fixtures.js';
 
-let server: OidcServer;
-let browser: TestBrowser;
-
-beforeAll(async () => {
-  server = await OidcServer.start();
-  browser = await TestBrowser.launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const parts = useProvider({ browser: true });
 
 /**
  * Signs in with the browser but stops the redirect before it reaches the
@@ -32,8 +22,8 @@ afterAll(async () => {
  * DevTools protocol's Fetch domain, which does.
  */
 async function captureCallback(url: string): Promise<URL> {
-  const page = await browser.context.newPage();
-  const cdp = await browser.context.newCDPSession(page);
+  const page = await parts.browser.context.newPage();
+  const cdp = await parts.browser.context.newCDPSession(page);
   let captured: (url: URL) => void = () => undefined;
   const callback = new Promise<URL>((resolve) => {
     captured = resolve;
@@ -61,7 +51,7 @@ describe('login defences, each against a real provider and browser', () => {
   it('answers forged callbacks (wrong or missing state, attacker code, wrong path, POST) with 4xx and still completes', async () => {
     const storage = await freshStorage();
     const answers: number[] = [];
-    const flow = browserFlow(browser, async (url) => {
+    const flow = browserFlow(parts.browser, async (url) => {
       const redirect = redirectOf(url);
       for (const [path, method] of [
         ['?code=attacker-code&state=guessed-state', 'GET'],
@@ -72,49 +62,49 @@ describe('login defences, each against a real provider and browser', () => {
       }
       answers.push((await fetch(`${redirect.origin}/elsewhere?code=x&state=y`)).status);
       answers.push((await fetch(redirect.href, { method: 'POST', body: 'code=x' })).status);
-      return signInAsUser(await browser.context.newPage(), url);
+      return signInAsUser(await parts.browser.context.newPage(), url);
     });
-    const token = await login({ oauthConfig: nativeConfig(server), storage, flow });
+    const token = await login({ oauthConfig: nativeConfig(parts.oidc), storage, flow });
     expect(answers).toEqual([400, 400, 400, 404, 405]);
-    expect((await server.introspect(token.accessToken)).active).toBe(true);
+    expect((await parts.oidc.introspect(token.accessToken)).active).toBe(true);
   });
 
   it('rejects a response whose iss is not the issuer (RFC 9207 mix-up defence) and stores nothing', async () => {
     const storage = await freshStorage();
-    const flow = browserFlow(browser, async (url) => {
+    const flow = browserFlow(parts.browser, async (url) => {
       const callback = await captureCallback(url);
-      expect(callback.searchParams.get('iss')).toBe(server.issuer);
+      expect(callback.searchParams.get('iss')).toBe(parts.oidc.issuer);
       callback.searchParams.set('iss', 'https://attacker.example');
       return fetch(callback);
     });
-    await expect(login({ oauthConfig: nativeConfig(server), storage, flow })).rejects.toMatchObject(
-      { code: AuthErrorCode.ISSUER_MISMATCH },
-    );
+    await expect(
+      login({ oauthConfig: nativeConfig(parts.oidc), storage, flow }),
+    ).rejects.toMatchObject({ code: AuthErrorCode.ISSUER_MISMATCH });
     expect(await storage.loadToken()).toBeNull();
   });
 
   it('reports a denied consent as ACCESS_DENIED', async () => {
     const storage = await freshStorage();
-    const flow = browserFlow(browser, async (url) =>
-      signInAsUser(await browser.context.newPage(), url, { consent: 'deny' }),
+    const flow = browserFlow(parts.browser, async (url) =>
+      signInAsUser(await parts.browser.context.newPage(), url, { consent: 'deny' }),
     );
-    await expect(login({ oauthConfig: nativeConfig(server), storage, flow })).rejects.toMatchObject(
-      { code: AuthErrorCode.ACCESS_DENIED },
-    );
+    await expect(
+      login({ oauthConfig: nativeConfig(parts.oidc), storage, flow }),
+    ).rejects.toMatchObject({ code: AuthErrorCode.ACCESS_DENIED });
     expect(await storage.loadToken()).toBeNull();
   });
 
   it('never receives a code for an unregistered redirect URI, and times out cleanly', async () => {
     const storage = await freshStorage();
     let providerPage = '';
-    const flow = browserFlow(browser, async (url) => {
-      const page = await browser.context.newPage();
+    const flow = browserFlow(parts.browser, async (url) => {
+      const page = await parts.browser.context.newPage();
       await page.goto(url);
       providerPage = await page.content();
     });
     await expect(
       login({
-        oauthConfig: nativeConfig(server, { redirectUri: 'http://127.0.0.1:0/not-registered' }),
+        oauthConfig: nativeConfig(parts.oidc, { redirectUri: 'http://127.0.0.1:0/not-registered' }),
         storage,
         flow,
         timeoutMs: 3000,
@@ -124,10 +114,10 @@ describe('login defences, each against a real provider and browser', () => {
   });
 
   it('times out when nobody signs in, and closes the listener', async () => {
-    const flow = browserFlow(browser, async () => undefined);
+    const flow = browserFlow(parts.browser, async () => undefined);
     await expect(
       login({
-        oauthConfig: nativeConfig(server),
+        oauthConfig: nativeConfig(parts.oidc),
         storage: await freshStorage(),
         flow,
         timeoutMs: 300,
@@ -140,10 +130,10 @@ describe('login defences, each against a real provider and browser', () => {
 
   it('stops on an AbortSignal', async () => {
     const controller = new AbortController();
-    const flow = browserFlow(browser, async () => controller.abort());
+    const flow = browserFlow(parts.browser, async () => controller.abort());
     await expect(
       login({
-        oauthConfig: nativeConfig(server),
+        oauthConfig: nativeConfig(parts.oidc),
         storage: await freshStorage(),
         flow,
         signal: controller.signal,
@@ -158,9 +148,9 @@ describe('login defences, each against a real provider and browser', () => {
     await once(blocker, 'listening');
     const port = (blocker.address() as { port: number }).port;
     try {
-      const flow = browserFlow(browser, async () => undefined);
+      const flow = browserFlow(parts.browser, async () => undefined);
       const error = await login({
-        oauthConfig: nativeConfig(server, { redirectUri: `http://127.0.0.1:${port}/callback` }),
+        oauthConfig: nativeConfig(parts.oidc, { redirectUri: `http://127.0.0.1:${port}/callback` }),
         storage: await freshStorage(),
         flow,
       }).catch((e) => e);
@@ -174,41 +164,41 @@ describe('login defences, each against a real provider and browser', () => {
 
   it('refuses a second callback after success: the listener is gone', async () => {
     let callback: URL | undefined;
-    const flow = browserFlow(browser, async (url) => {
+    const flow = browserFlow(parts.browser, async (url) => {
       callback = await captureCallback(url);
       return fetch(callback);
     });
-    await login({ oauthConfig: nativeConfig(server), storage: await freshStorage(), flow });
+    await login({ oauthConfig: nativeConfig(parts.oidc), storage: await freshStorage(), flow });
     await expect(fetch(callback as URL)).rejects.toThrow();
   });
 
   it('leaves no code in the browser: the callback redirects to a parameter-free page that loads nothing external', async () => {
     let finalUrl = '';
     let pageText = '';
-    const flow = browserFlow(browser, async (url) => {
-      const page = await signInAsUser(await browser.context.newPage(), url);
+    const flow = browserFlow(parts.browser, async (url) => {
+      const page = await signInAsUser(await parts.browser.context.newPage(), url);
       await page.waitForURL((u) => u.pathname === '/' && u.hostname === '127.0.0.1');
       finalUrl = page.url();
       pageText = (await page.textContent('body')) ?? '';
     });
-    const blockedBefore = browser.blocked.length;
-    const requestedBefore = browser.requested.length;
-    await login({ oauthConfig: nativeConfig(server), storage: await freshStorage(), flow });
+    const blockedBefore = parts.browser.blocked.length;
+    const requestedBefore = parts.browser.requested.length;
+    await login({ oauthConfig: nativeConfig(parts.oidc), storage: await freshStorage(), flow });
     await flow.acted();
     expect(new URL(finalUrl).search).toBe('');
     expect(pageText).toContain('You can close this window');
-    const fromLoopbackPage = browser.requested
+    const fromLoopbackPage = parts.browser.requested
       .slice(requestedBefore)
       .filter((u) => new URL(u).port === new URL(finalUrl).port);
     expect(fromLoopbackPage.every((u) => /\/callback\?|\/$/.test(u))).toBe(true);
     // The provider's own page tries to load web fonts: proof that the blocking works.
-    expect(browser.blocked.length).toBeGreaterThan(blockedBefore);
+    expect(parts.browser.blocked.length).toBeGreaterThan(blockedBefore);
   });
 
   it('completes through the pasted redirect URL when no browser can open', async () => {
     const input = capturedOutput();
     const output = capturedOutput();
-    const flow = new OAuthFlow(nativeConfig(server), {
+    const flow = new OAuthFlow(nativeConfig(parts.oidc), {
       input: input.stream,
       output: output.stream,
       openBrowser: async () => false,
@@ -221,6 +211,6 @@ describe('login defences, each against a real provider and browser', () => {
     input.stream.write(`${callback.href}\n`);
     const token = await pending;
     expect(output.text()).toContain('paste');
-    expect((await server.introspect(token.accessToken)).active).toBe(true);
+    expect((await parts.oidc.introspect(token.accessToken)).active).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { getAuthHeaders } from '../../../src/auth/auth-headers.js';
 import { CREDENTIAL_ENV_VARS } from '../../../src/auth/resolved-credential.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
@@ -12,21 +12,15 @@ import {
   collect,
   replyText,
 } from '../../helpers/claude-code-env.js';
-import { MessagesApi } from '../../helpers/messages-api.js';
 import { RotatingTokenEndpoint } from '../../helpers/rotating-token-endpoint.js';
+import { useMessagesApi } from '../../helpers/suite-fixtures.js';
 import { oauthToken } from '../../helpers/tokens.js';
 
-let api: MessagesApi;
+const parts = useMessagesApi();
 let sandbox: ClaudeSandbox;
 
-beforeAll(async () => {
-  api = await MessagesApi.start();
-});
-afterAll(() => api?.close());
 beforeEach(async () => {
-  api.requests.length = 0;
-  api.respond = () => 200;
-  sandbox = await claudeSandbox(api);
+  sandbox = await claudeSandbox(parts.api);
 });
 
 const GOOD_KEY = 'sk-ant-api03-test-good-key-000000';
@@ -36,14 +30,14 @@ describe('authentication failures through the real Claude Code binary', () => {
   it.each([401, 403])(
     'ends at once with API_AUTH_FAILED on %i instead of retrying for minutes',
     async (status) => {
-      api.respond = () => status;
+      parts.api.respond = () => status;
       const { error } = await collect(
         queryWithApiKey({ prompt: 'Hello', apiKey: BAD_KEY, options: { env: sandbox.env } }),
       );
       expect(error).toMatchObject({ code: AuthErrorCode.API_AUTH_FAILED, status });
       expect((error as Error).message).not.toContain(BAD_KEY);
       // Claude Code alone would try 11 times over ~3 minutes; it reports the retry after its second try.
-      expect(api.messageRequests.length).toBeLessThanOrEqual(3);
+      expect(parts.api.messageRequests.length).toBeLessThanOrEqual(3);
     },
   );
 
@@ -54,15 +48,15 @@ describe('authentication failures through the real Claude Code binary', () => {
       await sandbox.storage.saveToken(
         stale.with({ provider: { clientId: 'c', tokenEndpoint: endpoint.url } }),
       );
-      api.respond = ({ credential }) =>
+      parts.api.respond = ({ credential }) =>
         credential !== undefined && credential === endpoint.lastAccessToken ? 200 : 401;
       const { messages, error } = await collect(
         queryWithOAuth({ prompt: 'Hello', options: { env: sandbox.env } }),
       );
       expect(error).toBeUndefined();
-      expect(replyText(messages)).toBe(api.reply);
+      expect(replyText(messages)).toBe(parts.api.reply);
       expect(endpoint.refreshes).toBe(1);
-      expect(api.messageRequests.map((r) => [r.credential, r.status])).toEqual([
+      expect(parts.api.messageRequests.map((r) => [r.credential, r.status])).toEqual([
         [stale.accessToken, 401],
         [endpoint.lastAccessToken, 200],
       ]);
@@ -84,7 +78,7 @@ describe('authentication failures through the real Claude Code binary', () => {
       code: AuthErrorCode.SETTINGS_CONFLICT,
       message: expect.stringContaining('apiKeyHelper'),
     });
-    expect(api.requests).toEqual([]);
+    expect(parts.api.requests).toEqual([]);
     const isolated = await collect(
       queryWithApiKey({
         prompt: 'Hello',
@@ -93,11 +87,11 @@ describe('authentication failures through the real Claude Code binary', () => {
       }),
     );
     expect(isolated.error).toBeUndefined();
-    expect(api.messageRequests.every((r) => r.headers['x-api-key'] === GOOD_KEY)).toBe(true);
+    expect(parts.api.messageRequests.every((r) => r.headers['x-api-key'] === GOOD_KEY)).toBe(true);
   });
 
   it('middleware: a 401 gets fresh headers and one retry, which succeeds', async () => {
-    api.respond = ({ credential }) => (credential === GOOD_KEY ? 200 : 401);
+    parts.api.respond = ({ credential }) => (credential === GOOD_KEY ? 200 : 401);
     const calls: boolean[] = [];
     const middleware = new AuthenticationMiddleware({
       authHeadersProvider: ({ forceRefresh }) => {
@@ -113,12 +107,12 @@ describe('authentication failures through the real Claude Code binary', () => {
       }),
     );
     expect(error).toBeUndefined();
-    expect(replyText(messages)).toBe(api.reply);
+    expect(replyText(messages)).toBe(parts.api.reply);
     expect(calls).toEqual([false, true]);
   });
 
   it('middleware: a second 401 is final', async () => {
-    api.respond = () => 401;
+    parts.api.respond = () => 401;
     const calls: boolean[] = [];
     const middleware = new AuthenticationMiddleware({
       authHeadersProvider: ({ forceRefresh }) => {
@@ -168,7 +162,9 @@ describe('authentication failures through the real Claude Code binary', () => {
     expect(seen[0]).toBe('Hello');
     expect(seen).toContain('result');
     expect(
-      api.messageRequests.every((r) => r.headers.authorization === 'Bearer sk-ant-oat01-test-mw'),
+      parts.api.messageRequests.every(
+        (r) => r.headers.authorization === 'Bearer sk-ant-oat01-test-mw',
+      ),
     ).toBe(true);
   });
 
@@ -176,7 +172,11 @@ describe('authentication failures through the real Claude Code binary', () => {
     const before = Object.fromEntries(CREDENTIAL_ENV_VARS.map((name) => [name, process.env[name]]));
     await sandbox.storage.saveToken(
       oauthToken(3_600_000, Date.now(), {
-        provider: { clientId: 'c', tokenEndpoint: 'http://127.0.0.1:1/t', apiBaseUrl: api.url },
+        provider: {
+          clientId: 'c',
+          tokenEndpoint: 'http://127.0.0.1:1/t',
+          apiBaseUrl: parts.api.url,
+        },
       }),
     );
     const running = queryWithOAuth({ prompt: 'Hello', options: { env: sandbox.env } });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { OAUTH_BETA } from '../../../src/auth/resolved-credential.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import {
@@ -15,26 +15,20 @@ import {
   subscriptionToken,
   writeClaudeCodeLogin,
 } from '../../helpers/claude-code-env.js';
-import { MessagesApi } from '../../helpers/messages-api.js';
+import { useMessagesApi } from '../../helpers/suite-fixtures.js';
 import { oauthToken } from '../../helpers/tokens.js';
 
-let api: MessagesApi;
+const parts = useMessagesApi();
 let sandbox: ClaudeSandbox;
 
-beforeAll(async () => {
-  api = await MessagesApi.start();
-});
-afterAll(() => api?.close());
 beforeEach(async () => {
-  api.requests.length = 0;
-  api.respond = () => 200;
-  sandbox = await claudeSandbox(api);
+  sandbox = await claudeSandbox(parts.api);
 });
 
 const API_KEY = 'sk-ant-api03-test-key-0000000000';
 
 function onlyCredentialSeen() {
-  const requests = api.messageRequests;
+  const requests = parts.api.messageRequests;
   expect(requests.length).toBeGreaterThan(0);
   return requests;
 }
@@ -45,7 +39,7 @@ describe('each entry point through the real Claude Code binary', () => {
       query({ prompt: 'Hello', options: { env: { ...sandbox.env, ANTHROPIC_API_KEY: API_KEY } } }),
     );
     expect(error).toBeUndefined();
-    expect(replyText(messages)).toBe(api.reply);
+    expect(replyText(messages)).toBe(parts.api.reply);
     for (const request of onlyCredentialSeen()) {
       expect(request.headers['x-api-key']).toBe(API_KEY);
       expect(request.headers.authorization).toBeUndefined();
@@ -88,7 +82,11 @@ describe('each entry point through the real Claude Code binary', () => {
 
   it('queryWithOAuth sends a stored gateway token as Bearer without the beta, to the gateway base URL', async () => {
     const token = oauthToken(3_600_000, Date.now(), {
-      provider: { clientId: 'c', tokenEndpoint: 'http://127.0.0.1:1/token', apiBaseUrl: api.url },
+      provider: {
+        clientId: 'c',
+        tokenEndpoint: 'http://127.0.0.1:1/token',
+        apiBaseUrl: parts.api.url,
+      },
     });
     await sandbox.storage.saveToken(token);
     const { ANTHROPIC_BASE_URL: _notNeeded, ...env } = sandbox.env;
@@ -153,7 +151,7 @@ describe('each entry point through the real Claude Code binary', () => {
       fix: expect.stringContaining('claude-auth login'),
     });
     expect(messages).toEqual([]);
-    expect(api.requests).toEqual([]);
+    expect(parts.api.requests).toEqual([]);
   });
 
   it('fails with REAUTH_REQUIRED before spawning for an expired subscription token', async () => {
@@ -162,7 +160,7 @@ describe('each entry point through the real Claude Code binary', () => {
       queryWithOAuth({ prompt: 'Hello', options: { env: sandbox.env } }),
     );
     expect(error).toMatchObject({ code: AuthErrorCode.REAUTH_REQUIRED });
-    expect(api.requests).toEqual([]);
+    expect(parts.api.requests).toEqual([]);
   });
 
   it('rejects an API key with spaces before spawning', async () => {
