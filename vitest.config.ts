@@ -9,5 +9,6 @@ export default defineConfig({
     // Tests that start servers, browsers and Claude Code processes share two cores.
     maxWorkers: 2,
     globalSetup: ['test/helpers/global-setup.ts'],
+    setupFiles: ['test/helpers/property-seed.ts'],
   },
 });

@@ -61,7 +61,7 @@ export function assertProfileName(name: string): void {
   if (!PROFILE_NAME.test(name) || RESERVED_NAMES.has(name)) {
     throw new AuthenticationError(
       AuthErrorCode.CONFIG_INVALID,
-      `"${name.slice(0, 80)}" is not a valid profile name: use letters, digits, "-" and "_" (at most 64; not "tokens").`,
+      `"${name.slice(0, 80)}" is not a valid profile name: use letters, digits, "-" and "_" (at most 64; not "tokens" or "config").`,
       { fix: 'claude-auth status --all  # lists the existing profiles' },
     );
   }
