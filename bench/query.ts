@@ -10,7 +10,7 @@ import { AuthToken } from '../src/token/auth-token.js';
 import { MessagesApi } from '../test/helpers/messages-api.js';
 import { fmt, interleave, summarize, table } from './lib/stats.js';
 
-const RUNS = 10;
+const RUNS = 20;
 
 async function timeToResult(messages: AsyncIterable<{ type: string }>): Promise<number> {
   const start = performance.now();

@@ -13,7 +13,7 @@ import { scriptedServer } from '../helpers/scripted-http-server.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 // Canaries: obviously fake, unique, and easy to find anywhere they leak.
-const CANARY_API_KEY = 'sk-ant-api03-CANARYapiKEY0000000000000000000000000000';
+const CANARY_API_KEY = 'sk-ant-api03-CANARY-fake-api-key-0000';
 const CANARY_SUBSCRIPTION = `sk-ant-oat01-CANARYsubscription${'0'.repeat(70)}AA`;
 const CANARY_GATEWAY = 'canary-gateway-access-token-4f1c2b';
 const CANARY_REFRESH = 'canary-gateway-refresh-token-9a8b7c';
