@@ -10,6 +10,8 @@ const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const manifest = (await import('../../../package.json', { with: { type: 'json' } })).default;
 
+// Packing must not rebuild dist/ (no prepack script; --ignore-scripts): other
+// tests run the built files at the same time, and tsc does not write atomically.
 describe('the published package', () => {
   it('passes publint --strict and attw', async () => {
     const publint = await run('npx', ['publint', '--strict'], { cwd: root });
@@ -19,9 +21,13 @@ describe('the published package', () => {
 
   it('installs from its tarball, imports its API and runs `claude-auth --version`', async () => {
     const dir = await tempDir();
-    const { stdout } = await run('npm', ['pack', '--pack-destination', dir, '--silent'], {
-      cwd: root,
-    });
+    const { stdout } = await run(
+      'npm',
+      ['pack', '--ignore-scripts', '--pack-destination', dir, '--silent'],
+      {
+        cwd: root,
+      },
+    );
     const tarball = join(dir, stdout.trim().split('\n').at(-1) as string);
     const app = join(dir, 'app');
     await run('mkdir', [app]);
