@@ -4,7 +4,6 @@ import { onTestFinished } from 'vitest';
 import { OAuthConfig, type OAuthConfigInit } from '../../src/oauth/oauth-config.js';
 import type { OAuthFlowOptions } from '../../src/oauth/oauth-flow.js';
 import { TokenStorage } from '../../src/storage/token-storage.js';
-import type { TestBrowser } from './browser.js';
 import { NATIVE_CLIENT_ID, type OidcServer } from './oidc-server.js';
 import { tempDir } from './temp-dir.js';
 
@@ -41,10 +40,7 @@ export async function freshStorage(): Promise<TokenStorage> {
  * Flow options whose "browser" is the test browser acting as the user: the
  * opener hands it the URL and returns at once, as a real opener does.
  */
-export function browserFlow(
-  browser: TestBrowser,
-  act: (url: string) => Promise<unknown>,
-): OAuthFlowOptions & {
+export function browserFlow(act: (url: string) => Promise<unknown>): OAuthFlowOptions & {
   output: PassThrough;
   outputText: () => string;
   opened: string[];
@@ -56,7 +52,6 @@ export function browserFlow(
   onTestFinished(async () => {
     await Promise.allSettled(pending);
   });
-  void browser;
   return {
     output: output.stream,
     outputText: output.text,

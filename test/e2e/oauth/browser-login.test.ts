@@ -13,7 +13,7 @@ const parts = useProvider({ browser: true });
 describe('browser login against a real OpenID provider', () => {
   it('logs in, stores 0600, refreshes with rotation, and revokes on logout', async () => {
     const storage = await freshStorage();
-    const flow = browserFlow(parts.browser, async (url) =>
+    const flow = browserFlow(async (url) =>
       signInAsUser(await parts.browser.context.newPage(), url),
     );
     const token = await login({ oauthConfig: nativeConfig(parts.oidc), storage, flow });

@@ -51,7 +51,7 @@ describe('other ways to log in', () => {
 
   it('logs in and refreshes as a confidential client, the secret coming from storage alone', async () => {
     const storage = await freshStorage();
-    const flow = browserFlow(parts.browser, async (url) =>
+    const flow = browserFlow(async (url) =>
       signInAsUser(await parts.browser.context.newPage(), url),
     );
     const config = nativeConfig(parts.oidc, {

@@ -51,7 +51,7 @@ describe('login defences, each against a real provider and browser', () => {
   it('answers forged callbacks (wrong or missing state, attacker code, wrong path, POST) with 4xx and still completes', async () => {
     const storage = await freshStorage();
     const answers: number[] = [];
-    const flow = browserFlow(parts.browser, async (url) => {
+    const flow = browserFlow(async (url) => {
       const redirect = redirectOf(url);
       for (const [path, method] of [
         ['?code=attacker-code&state=guessed-state', 'GET'],
@@ -71,7 +71,7 @@ describe('login defences, each against a real provider and browser', () => {
 
   it('rejects a response whose iss is not the issuer (RFC 9207 mix-up defence) and stores nothing', async () => {
     const storage = await freshStorage();
-    const flow = browserFlow(parts.browser, async (url) => {
+    const flow = browserFlow(async (url) => {
       const callback = await captureCallback(url);
       expect(callback.searchParams.get('iss')).toBe(parts.oidc.issuer);
       callback.searchParams.set('iss', 'https://attacker.example');
@@ -85,7 +85,7 @@ describe('login defences, each against a real provider and browser', () => {
 
   it('reports a denied consent as ACCESS_DENIED', async () => {
     const storage = await freshStorage();
-    const flow = browserFlow(parts.browser, async (url) =>
+    const flow = browserFlow(async (url) =>
       signInAsUser(await parts.browser.context.newPage(), url, { consent: 'deny' }),
     );
     await expect(
@@ -97,7 +97,7 @@ describe('login defences, each against a real provider and browser', () => {
   it('never receives a code for an unregistered redirect URI, and times out cleanly', async () => {
     const storage = await freshStorage();
     let providerPage = '';
-    const flow = browserFlow(parts.browser, async (url) => {
+    const flow = browserFlow(async (url) => {
       const page = await parts.browser.context.newPage();
       await page.goto(url);
       providerPage = await page.content();
@@ -114,7 +114,7 @@ describe('login defences, each against a real provider and browser', () => {
   });
 
   it('times out when nobody signs in, and closes the listener', async () => {
-    const flow = browserFlow(parts.browser, async () => undefined);
+    const flow = browserFlow(async () => undefined);
     await expect(
       login({
         oauthConfig: nativeConfig(parts.oidc),
@@ -130,7 +130,7 @@ describe('login defences, each against a real provider and browser', () => {
 
   it('stops on an AbortSignal', async () => {
     const controller = new AbortController();
-    const flow = browserFlow(parts.browser, async () => controller.abort());
+    const flow = browserFlow(async () => controller.abort());
     await expect(
       login({
         oauthConfig: nativeConfig(parts.oidc),
@@ -148,7 +148,7 @@ describe('login defences, each against a real provider and browser', () => {
     await once(blocker, 'listening');
     const port = (blocker.address() as { port: number }).port;
     try {
-      const flow = browserFlow(parts.browser, async () => undefined);
+      const flow = browserFlow(async () => undefined);
       const error = await login({
         oauthConfig: nativeConfig(parts.oidc, { redirectUri: `http://127.0.0.1:${port}/callback` }),
         storage: await freshStorage(),
@@ -164,7 +164,7 @@ describe('login defences, each against a real provider and browser', () => {
 
   it('refuses a second callback after success: the listener is gone', async () => {
     let callback: URL | undefined;
-    const flow = browserFlow(parts.browser, async (url) => {
+    const flow = browserFlow(async (url) => {
       callback = await captureCallback(url);
       return fetch(callback);
     });
@@ -175,7 +175,7 @@ describe('login defences, each against a real provider and browser', () => {
   it('leaves no code in the browser: the callback redirects to a parameter-free page that loads nothing external', async () => {
     let finalUrl = '';
     let pageText = '';
-    const flow = browserFlow(parts.browser, async (url) => {
+    const flow = browserFlow(async (url) => {
       const page = await signInAsUser(await parts.browser.context.newPage(), url);
       await page.waitForURL((u) => u.pathname === '/' && u.hostname === '127.0.0.1');
       finalUrl = page.url();

@@ -66,9 +66,7 @@ async function twoTurns(
 
 describe('long sessions never send an expired token', () => {
   it('hands a refreshed gateway token to the running CLI before the old one expires', async () => {
-    const flow = browserFlow(browser, async (url) =>
-      signInAsUser(await browser.context.newPage(), url),
-    );
+    const flow = browserFlow(async (url) => signInAsUser(await browser.context.newPage(), url));
     await login({
       oauthConfig: nativeConfig(oidc, { apiBaseUrl: api.url }),
       storage: sandbox.storage,
