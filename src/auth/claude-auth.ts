@@ -6,6 +6,7 @@ import {
 } from '../errors/authentication-error.js';
 import type { OAuthFetch } from '../oauth/http-client.js';
 import type { OAuthConfig } from '../oauth/oauth-config.js';
+import type { OAuthFlowOptions } from '../oauth/oauth-flow.js';
 import {
   ADVISORY_REFRESH_WINDOW_MS,
   MANDATORY_REFRESH_WINDOW_MS,
@@ -35,6 +36,8 @@ export interface ClaudeAuthOptions extends ProfileOptions {
   oauthConfig?: OAuthConfig;
   /** Whether a missing login may start an interactive one with `oauthConfig`. */
   interactiveLogin?: boolean;
+  /** The browser opener, input and output of that interactive login. */
+  loginFlow?: OAuthFlowOptions;
   /** The storage to use instead of the profile's (the guide's multiple-accounts example). */
   tokenStorage?: TokenStorage;
   /** The fetch for refresh requests. */
@@ -257,7 +260,11 @@ export class ClaudeAuth {
       ) {
         // Loaded on demand: the login machinery is not needed to resolve a stored credential.
         const { login } = await import('./login.js');
-        await login({ oauthConfig: this.#options.oauthConfig, storage: this.tokenStorage });
+        await login({
+          oauthConfig: this.#options.oauthConfig,
+          storage: this.tokenStorage,
+          ...(this.#options.loginFlow !== undefined && { flow: this.#options.loginFlow }),
+        });
         return this.#fromToken(await this.#manager.getValidToken());
       }
       throw error;
