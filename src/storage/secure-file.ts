@@ -4,6 +4,7 @@ import {
   lstat,
   mkdir,
   open,
+  readdir,
   realpath,
   rename,
   stat,
@@ -213,6 +214,36 @@ export async function writePrivateFileAtomic(path: string, contents: string): Pr
     await handle?.close().catch(() => undefined);
     await unlink(temporary).catch(() => undefined);
     throw ioError('write', path, error);
+  }
+  await removeOrphanedTemporaries(directory, basename(target));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, but another user's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes temporary files a killed writer left beside `name` (its temp file
+ * names carry its pid). Best effort: a failure here never fails the write.
+ */
+async function removeOrphanedTemporaries(directory: string, name: string): Promise<void> {
+  const prefix = `.${name}.`;
+  try {
+    for (const entry of await readdir(directory)) {
+      if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) continue;
+      const pid = Number(entry.slice(prefix.length).split('.')[0]);
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !isAlive(pid)) {
+        await unlink(join(directory, entry)).catch(() => undefined);
+      }
+    }
+  } catch {
+    // The directory cannot be listed; the orphans stay, harmless and private.
   }
 }
 

@@ -43,6 +43,20 @@ describe('TokenStorage', () => {
     expect((await readdir(dir)).filter((name) => name.includes('.tmp'))).toEqual([]);
   });
 
+  it('removes temporary files a killed writer left, and only those', async () => {
+    const { dir, storage } = await freshStorage();
+    await storage.saveToken(oauthToken(60_000));
+    const orphan = join(dir, '.tokens.json.999999999.1.abc.tmp');
+    const live = join(dir, `.tokens.json.${process.ppid}.1.abc.tmp`);
+    const unrelated = join(dir, '.other.json.999999999.1.abc.tmp');
+    for (const path of [orphan, live, unrelated]) await writeFile(path, 'partial', { mode: 0o600 });
+    await storage.saveToken(oauthToken(120_000));
+    const names = await readdir(dir);
+    expect(names).not.toContain('.tokens.json.999999999.1.abc.tmp');
+    expect(names).toContain(`.tokens.json.${process.ppid}.1.abc.tmp`);
+    expect(names).toContain('.other.json.999999999.1.abc.tmp');
+  });
+
   it('creates the file 0600 even under a permissive umask', async () => {
     const { storage } = await freshStorage();
     const previous = process.umask(0);
