@@ -5,7 +5,12 @@
  */
 export type { Options, Query, SDKMessage, SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
 export { getAuthHeaders } from './auth/auth-headers.js';
-export { ClaudeAuth, type ClaudeAuthOptions, type ResolutionStep } from './auth/claude-auth.js';
+export {
+  ClaudeAuth,
+  type ClaudeAuthOptions,
+  EXPIRY_WARNING_CODE,
+  type ResolutionStep,
+} from './auth/claude-auth.js';
 export {
   type ClaudeCliOptions,
   type LoginOptions,

@@ -1,4 +1,5 @@
 import { readClaudeCodeLogin } from '../claude-code/claude-code-login.js';
+import { SUBSCRIPTION_RENEWAL_WINDOW_MS } from '../claude-code/subscription-token.js';
 import {
   AuthErrorCode,
   AuthenticationError,
@@ -63,6 +64,10 @@ export interface ResolutionStep {
   readonly detail?: string;
   readonly error?: AuthenticationError;
 }
+
+/** The `code` of the process warning emitted when a stored subscription token is within 30 days of expiry. */
+export const EXPIRY_WARNING_CODE = 'CLAUDE_AUTH_SUBSCRIPTION_EXPIRING';
+const warnedAboutExpiry = new Set<string>();
 
 const SOFT_FAILURES: ReadonlySet<string> = new Set([
   AuthErrorCode.NOT_LOGGED_IN,
@@ -135,7 +140,10 @@ export class ClaudeAuth {
    */
   async resolveCredential(): Promise<ResolvedCredential> {
     const { credential, steps } = await this.#walk(true);
-    if (credential !== undefined) return credential;
+    if (credential !== undefined) {
+      this.#warnIfExpiringSoon(credential);
+      return credential;
+    }
     const reauth = steps.find((step) => step.error?.code === AuthErrorCode.REAUTH_REQUIRED)?.error;
     if (reauth !== undefined) throw reauth;
     const tried = steps
@@ -216,6 +224,34 @@ export class ClaudeAuth {
 
   /** Nothing is held open; present so `await using` works as the guide's `async with`. */
   async [Symbol.asyncDispose](): Promise<void> {}
+
+  /**
+   * A subscription token cannot be refreshed, only renewed by a new login:
+   * say so, once per file and process, while there are still days left.
+   */
+  #warnIfExpiringSoon(credential: ResolvedCredential): void {
+    if (
+      credential.kind !== 'claude-subscription' ||
+      credential.source !== 'profile' ||
+      credential.expiresAt === null
+    )
+      return;
+    const left = credential.expiresAt.getTime() - (this.#options.now?.() ?? Date.now());
+    if (left > SUBSCRIPTION_RENEWAL_WINDOW_MS || warnedAboutExpiry.has(this.tokenStorage.path))
+      return;
+    warnedAboutExpiry.add(this.tokenStorage.path);
+    const days = Math.max(0, Math.floor(left / 86_400_000));
+    const flag =
+      this.tokenStorage.profile && this.tokenStorage.profile !== 'default'
+        ? ` --profile ${this.tokenStorage.profile}`
+        : '';
+    process.emitWarning(
+      `The Claude subscription token in ${this.tokenStorage.path} expires in ${days} days. Renew it with: claude-auth refresh${flag}`,
+      {
+        code: EXPIRY_WARNING_CODE,
+      },
+    );
+  }
 
   #fromToken(token: AuthToken): ResolvedCredential {
     const profile = this.tokenStorage.profile;

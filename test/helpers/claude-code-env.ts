@@ -5,6 +5,7 @@ import { TokenStorage } from '../../src/storage/token-storage.js';
 import { AuthToken } from '../../src/token/auth-token.js';
 import type { MessagesApi } from './messages-api.js';
 import { tempDir } from './temp-dir.js';
+import { fakeSecret } from './tokens.js';
 
 /** A sandbox for one real Claude Code run: temp HOME and config dir, the stand-in as the API. */
 export interface ClaudeSandbox {
@@ -39,7 +40,7 @@ export async function claudeSandbox(api: MessagesApi): Promise<ClaudeSandbox> {
 export function subscriptionToken(expiresInMs = 365 * 86_400_000, suffix = 'a'): AuthToken {
   return new AuthToken({
     kind: 'claude-subscription',
-    accessToken: `sk-ant-oat01-test-${suffix.repeat(8)}-${Date.now().toString(36)}`,
+    accessToken: `sk-ant-oat01-test-${suffix.repeat(8)}-${fakeSecret('subscription')}`,
     expiresAt: new Date(Date.now() + expiresInMs),
     scopes: ['user:inference'],
   });

@@ -1,9 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { AuthToken, type AuthTokenInit } from '../../src/index.js';
 
+/**
+ * Every fake secret this test process has made: helpers that capture output
+ * (every CLI run, for one) check that none of them appears where it must not.
+ */
+export const knownSecrets = new Set<string>();
+
 /** An obviously fake secret, unique per call, easy to search for in output. */
 export function fakeSecret(label: string): string {
-  return `test-${label}-${randomBytes(12).toString('hex')}`;
+  const secret = `test-${label}-${randomBytes(12).toString('hex')}`;
+  knownSecrets.add(secret);
+  return secret;
 }
 
 /** Changes to a test token; a field set to `undefined` is left out. */

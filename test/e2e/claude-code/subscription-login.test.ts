@@ -9,6 +9,7 @@ import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { TokenStorage } from '../../../src/storage/token-storage.js';
 import { AnthropicEmulator } from '../../helpers/anthropic-emulator.js';
 import { childScript } from '../../helpers/child-process.js';
+import { runCliProcess } from '../../helpers/cli-process.js';
 import { capturedOutput } from '../../helpers/oauth-fixture.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
@@ -120,6 +121,24 @@ describe('Claude subscription login through the real `claude setup-token`', () =
     input.stream.write('\u0003');
     await expect(pending).rejects.toMatchObject({ code: AuthErrorCode.LOGIN_ABORTED });
     expect(await storage.loadToken()).toBeNull();
+  }, 60_000);
+
+  it('`claude-auth refresh --force` renews a subscription token through the official login', async () => {
+    const env = {
+      ...cliEnv({ BROWSER: childScript('redirect-following-browser.mjs') }),
+      CLAUDE_AUTH_DIR: join(home, '.claude_code'),
+    };
+    await login({ withToken: `sk-ant-oat01-${'O'.repeat(90)}AA`, storage });
+    const notDue = await runCliProcess(['refresh'], env);
+    expect(notDue.stderr).toMatch(/nothing to do/);
+    const forced = await runCliProcess(['refresh', '--force', '--json'], env);
+    expect(forced.code).toBe(0);
+    expect(JSON.parse(forced.stdout)).toMatchObject({
+      refreshed: true,
+      credential: { kind: 'claude-subscription' },
+    });
+    expect((await storage.loadToken())?.accessToken).toBe(emulator.issuedTokens.at(-1));
+    expect(forced.stdout + forced.stderr).not.toContain(emulator.issuedTokens.at(-1));
   }, 60_000);
 
   it('says how to install Claude Code when the binary is missing', async () => {
