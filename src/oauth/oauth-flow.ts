@@ -306,7 +306,10 @@ export class OAuthFlow {
           http,
         );
         const result = await oauth.processDeviceCodeResponse(as, client, response);
-        return tokenFromResponse(result, endpoints.metadata, this.config.scopes, this.#now());
+        return await this.#withUserInfo(
+          endpoints,
+          tokenFromResponse(result, endpoints.metadata, this.config.scopes, this.#now()),
+        );
       } catch (error) {
         if (error instanceof oauth.ResponseBodyError) {
           if (error.error === 'authorization_pending') continue;

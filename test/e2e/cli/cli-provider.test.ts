@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { signInAsUser } from '../../helpers/browser.js';
 import { childScript } from '../../helpers/child-process.js';
-import { runCliProcess } from '../../helpers/cli-process.js';
+import { CLI, runCliProcess } from '../../helpers/cli-process.js';
 import { NATIVE_CLIENT_ID, TEST_USER } from '../../helpers/oidc-server.js';
 import { useProvider } from '../../helpers/suite-fixtures.js';
 import { tempDir } from '../../helpers/temp-dir.js';
@@ -71,6 +72,49 @@ describe('claude-auth against a configured OAuth provider', () => {
     expect(logout.stderr).toMatch(/the provider revoked the token/);
     expect((await parts.oidc.introspect(current)).active).toBe(false);
     expect((await runCliProcess(['status', '--profile', 'gw'], env)).code).toBe(3);
+  }, 60_000);
+
+  it('logs in with --device: the code shown is approved in the browser, the CLI polls and stores the token', async () => {
+    const home = await tempDir('cli-home-');
+    const env = {
+      PATH: process.env.PATH,
+      HOME: home,
+      CLAUDE_AUTH_DIR: join(home, '.claude_code'),
+      CLAUDE_OAUTH_ISSUER: parts.oidc.issuer,
+      CLAUDE_OAUTH_CLIENT_ID: NATIVE_CLIENT_ID,
+      CLAUDE_OAUTH_SCOPES: 'openid email offline_access',
+    };
+    const child = spawn(
+      process.execPath,
+      [CLI, 'login', '--provider', '--device', '--profile', 'dev'],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await expect.poll(() => /\(or open (\S+)\)/.test(stderr), { timeout: 15_000 }).toBe(true);
+    const page = await parts.browser.context.newPage();
+    await page.context().clearCookies();
+    await page.goto((/\(or open (\S+)\)/.exec(stderr) as RegExpExecArray)[1] as string);
+    await page.locator('button[type=submit]').first().click();
+    await page.locator('input[name=login]').fill(TEST_USER.login);
+    await page.locator('input[name=password]').fill('any-password');
+    await page.locator('button[type=submit]').click();
+    await page.locator('button[type=submit]').click();
+    await page.getByText('Sign-in Success').waitFor();
+    expect(await exited).toBe(0);
+    expect(stderr).toMatch(/enter the code [A-Z]{4}-?[A-Z]{4}/);
+    expect(stderr).toMatch(/Logged in to profile "dev" as alice@example\.test/);
+    const status = JSON.parse(
+      (await runCliProcess(['status', '--profile', 'dev', '--json'], env)).stdout,
+    );
+    expect(status.profiles[0]).toMatchObject({
+      kind: 'oauth',
+      state: 'valid',
+      hasRefreshToken: true,
+    });
   }, 60_000);
 
   it('logs out offline: the local credential goes even when the provider is unreachable', async () => {

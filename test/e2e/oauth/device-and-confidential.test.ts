@@ -45,6 +45,7 @@ describe('other ways to log in', () => {
     await approved;
     expect(output.text()).toMatch(/enter the code [A-Z]{4}-?[A-Z]{4}/);
     expect(token.refreshToken).toBeDefined();
+    expect(token.account).toMatchObject({ subject: TEST_USER.login, email: TEST_USER.email });
     expect((await storage.loadToken())?.accessToken).toBe(token.accessToken);
     expect((await parts.oidc.introspect(token.accessToken)).active).toBe(true);
   }, 60_000);
