@@ -88,3 +88,22 @@ export async function signInAsUser(
   }
   return page;
 }
+
+/**
+ * Acts as the user on oidc-provider's device pages: opens the verification
+ * link, confirms the code shown in the terminal, signs in and consents.
+ */
+export async function approveDeviceCode(
+  context: BrowserContext,
+  verificationUrl: string,
+): Promise<void> {
+  const page = await context.newPage();
+  await page.context().clearCookies();
+  await page.goto(verificationUrl);
+  await page.locator('button[type=submit]').first().click();
+  await page.locator('input[name=login]').fill(TEST_USER.login);
+  await page.locator('input[name=password]').fill('any-password');
+  await page.locator('button[type=submit]').click();
+  await page.locator('button[type=submit]').click();
+  await page.getByText('Sign-in Success').waitFor();
+}

@@ -41,6 +41,26 @@ function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   };
 }
 
+/**
+ * Starts a subscription login with no browser, as over SSH, and waits for the
+ * sign-in link the CLI prints (a terminal hyperlink, OSC 8, whose target is
+ * what a click opens).
+ */
+async function startPasteLogin() {
+  const screen = capturedOutput();
+  const input = capturedOutput();
+  const pending = login({
+    env: cliEnv({ CLAUDE_CODE_FULL_SIGN_IN_LINK: '1' }),
+    storage,
+    claudeCli: { input: input.stream, output: screen.stream },
+  });
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: an OSC 8 hyperlink is what it matches
+  const link = /\u001b\]8;[^;]*;(https:\/\/[^\u0007\u001b]+\/oauth\/authorize\?[^\u0007\u001b]+)/;
+  await expect.poll(() => link.test(screen.text()), { timeout: 20_000 }).toBe(true);
+  const url = new URL((link.exec(screen.text()) as RegExpExecArray)[1] as string);
+  return { screen, input, pending, url };
+}
+
 describe('Claude subscription login through the real `claude setup-token`', () => {
   it('captures the token in a PTY, stores it 0600 for a year, hides it from the screen, and it works for a real `claude -p`', async () => {
     const screen = capturedOutput();
@@ -73,18 +93,7 @@ describe('Claude subscription login through the real `claude setup-token`', () =
   }, 60_000);
 
   it('completes by the pasted code when no browser can open', async () => {
-    const screen = capturedOutput();
-    const input = capturedOutput();
-    const pending = login({
-      env: cliEnv({ CLAUDE_CODE_FULL_SIGN_IN_LINK: '1' }),
-      storage,
-      claudeCli: { input: input.stream, output: screen.stream },
-    });
-    // The CLI prints the link as a terminal hyperlink (OSC 8); its target is what a click opens.
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: an OSC 8 hyperlink is what it matches
-    const link = /\u001b\]8;[^;]*;(https:\/\/[^\u0007\u001b]+\/oauth\/authorize\?[^\u0007\u001b]+)/;
-    await expect.poll(() => link.test(screen.text()), { timeout: 20_000 }).toBe(true);
-    const url = new URL((link.exec(screen.text()) as RegExpExecArray)[1] as string);
+    const { screen, input, pending, url } = await startPasteLogin();
     const { code, state } = emulator.approve(url);
     // As a person types: the code, then Enter once the field shows it (it echoes the last characters).
     const echoFrom = screen.text().length;
@@ -110,14 +119,7 @@ describe('Claude subscription login through the real `claude setup-token`', () =
   }, 60_000);
 
   it('stores nothing when the user presses Ctrl-C', async () => {
-    const screen = capturedOutput();
-    const input = capturedOutput();
-    const pending = login({
-      env: cliEnv({ CLAUDE_CODE_FULL_SIGN_IN_LINK: '1' }),
-      storage,
-      claudeCli: { input: input.stream, output: screen.stream },
-    });
-    await expect.poll(() => /oauth\/authorize/.test(screen.text()), { timeout: 20_000 }).toBe(true);
+    const { input, pending } = await startPasteLogin();
     input.stream.write('\u0003');
     await expect(pending).rejects.toMatchObject({ code: AuthErrorCode.LOGIN_ABORTED });
     expect(await storage.loadToken()).toBeNull();

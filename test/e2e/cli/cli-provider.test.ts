@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { signInAsUser } from '../../helpers/browser.js';
+import { approveDeviceCode, signInAsUser } from '../../helpers/browser.js';
 import { childScript } from '../../helpers/child-process.js';
 import { CLI, runCliProcess } from '../../helpers/cli-process.js';
 import { NATIVE_CLIENT_ID, TEST_USER } from '../../helpers/oidc-server.js';
@@ -95,15 +95,10 @@ describe('claude-auth against a configured OAuth provider', () => {
     });
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     await expect.poll(() => /\(or open (\S+)\)/.test(stderr), { timeout: 15_000 }).toBe(true);
-    const page = await parts.browser.context.newPage();
-    await page.context().clearCookies();
-    await page.goto((/\(or open (\S+)\)/.exec(stderr) as RegExpExecArray)[1] as string);
-    await page.locator('button[type=submit]').first().click();
-    await page.locator('input[name=login]').fill(TEST_USER.login);
-    await page.locator('input[name=password]').fill('any-password');
-    await page.locator('button[type=submit]').click();
-    await page.locator('button[type=submit]').click();
-    await page.getByText('Sign-in Success').waitFor();
+    await approveDeviceCode(
+      parts.browser.context,
+      (/\(or open (\S+)\)/.exec(stderr) as RegExpExecArray)[1] as string,
+    );
     expect(await exited).toBe(0);
     expect(stderr).toMatch(/enter the code [A-Z]{4}-?[A-Z]{4}/);
     expect(stderr).toMatch(/Logged in to profile "dev" as alice@example\.test/);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { login } from '../../../src/auth/login.js';
 import { refreshProviderToken } from '../../../src/oauth/provider-tokens.js';
-import { signInAsUser } from '../../helpers/browser.js';
+import { approveDeviceCode, signInAsUser } from '../../helpers/browser.js';
 import {
   browserFlow,
   capturedOutput,
@@ -28,18 +28,7 @@ describe('other ways to log in', () => {
       device: true,
       flow: { output: output.stream },
       onAuthorizationUrl: (url) => {
-        approved = (async () => {
-          const page = await parts.browser.context.newPage();
-          await page.context().clearCookies();
-          await page.goto(url);
-          // The device page asks to confirm the code shown in the terminal, then sign in and consent.
-          await page.locator('button[type=submit]').first().click();
-          await page.locator('input[name=login]').fill(TEST_USER.login);
-          await page.locator('input[name=password]').fill('any-password');
-          await page.locator('button[type=submit]').click();
-          await page.locator('button[type=submit]').click();
-          await page.getByText('Sign-in Success').waitFor();
-        })();
+        approved = approveDeviceCode(parts.browser.context, url);
       },
     });
     await approved;
