@@ -106,7 +106,7 @@ export {
 export {
   ADVISORY_REFRESH_WINDOW_MS,
   MANDATORY_REFRESH_WINDOW_MS,
-} from './refresh/refresh-windows.js';
+} from './refresh/refresh-policy.js';
 export {
   type GetTokenOptions,
   type RefreshFunction,

@@ -11,7 +11,7 @@ import type { OAuthFlowOptions } from '../oauth/oauth-flow.js';
 import {
   ADVISORY_REFRESH_WINDOW_MS,
   MANDATORY_REFRESH_WINDOW_MS,
-} from '../refresh/refresh-windows.js';
+} from '../refresh/refresh-policy.js';
 import { TokenManager } from '../refresh/token-manager.js';
 import { loginCommand } from '../storage/fix-commands.js';
 import type { ProfileOptions } from '../storage/profile-paths.js';

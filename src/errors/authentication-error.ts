@@ -23,6 +23,8 @@ export const AuthErrorCode = {
   STORAGE_LOCK_TIMEOUT: 'STORAGE_LOCK_TIMEOUT',
   /** Reading or writing the token file failed at the operating-system level. */
   STORAGE_IO: 'STORAGE_IO',
+  /** A credential store (a Redis server, the OS keychain) did not answer, or answered with an error; the message names its address and the fix. */
+  STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   /** The token endpoint answered with an error (RFC 6749 §5.2) or an HTTP failure. */
   TOKEN_ENDPOINT_ERROR: 'TOKEN_ENDPOINT_ERROR',
   /** A server answered with something that is not a valid OAuth response. */

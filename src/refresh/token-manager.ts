@@ -3,7 +3,7 @@ import type { FileLockOptions, HeldLock } from '../storage/file-lock.js';
 import { loginCommand } from '../storage/fix-commands.js';
 import type { TokenStorage } from '../storage/token-storage.js';
 import type { AuthToken } from '../token/auth-token.js';
-import { ADVISORY_REFRESH_WINDOW_MS, MANDATORY_REFRESH_WINDOW_MS } from './refresh-windows.js';
+import { ADVISORY_REFRESH_WINDOW_MS, MANDATORY_REFRESH_WINDOW_MS } from './refresh-policy.js';
 
 /**
  * Exchanges a token's refresh token for a new token (RFC 6749 §6). It throws an

@@ -4,7 +4,7 @@ import { AuthErrorCode, AuthenticationError } from '../../../src/errors/authenti
 import {
   ADVISORY_REFRESH_WINDOW_MS,
   MANDATORY_REFRESH_WINDOW_MS,
-} from '../../../src/refresh/refresh-windows.js';
+} from '../../../src/refresh/refresh-policy.js';
 import { type RefreshFunction, TokenManager } from '../../../src/refresh/token-manager.js';
 import { TokenStorage } from '../../../src/storage/token-storage.js';
 import type { AuthToken } from '../../../src/token/auth-token.js';

@@ -1,0 +1,112 @@
+/**
+ * The one place that decides when a credential is due (DESIGN.md §6b). Every
+ * caller — the token manager, credential resolution, rotation into a running
+ * query, `status` and `refresh` — asks here, so a 60-second gateway token and a
+ * one-year subscription token are judged by the same rule.
+ *
+ * The windows scale with the token's lifetime: the advisory window is the
+ * shorter of {@link ADVISORY_REFRESH_WINDOW_MS} and half the lifetime, the
+ * mandatory window the shorter of {@link MANDATORY_REFRESH_WINDOW_MS} and a
+ * quarter of it. A token is therefore never due on arrival, and a token that
+ * lives `L` is refreshed about once per `L / 2`, never more often.
+ */
+
+/** The longest advisory window: refresh in the background within this long of expiry. */
+export const ADVISORY_REFRESH_WINDOW_MS = 5 * 60_000;
+
+/** The longest mandatory window: callers wait for a refresh within this long of expiry. */
+export const MANDATORY_REFRESH_WINDOW_MS = 30_000;
+
+/**
+ * The longest a subscription token is renewed ahead of expiry: within 30 days
+ * the user is warned and `claude-auth refresh` renews it.
+ */
+export const RENEWAL_WARNING_WINDOW_MS = 30 * 86_400_000;
+
+/** The longest delay `setTimeout` honours (2^31 − 1 ms); a longer one fires after 1 ms. */
+export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+/** What the policy needs to know of a credential. */
+export interface ExpiringCredential {
+  /** Absolute expiry, or `null` for a credential with no known lifetime (never due). */
+  readonly expiresAt: Date | null;
+  /** When it was obtained; the lifetime is `expiresAt − obtainedAt`. Unknown: judged by what is left. */
+  readonly obtainedAt?: Date | undefined;
+}
+
+/** The refresh windows of one credential, in milliseconds before its expiry. */
+export interface RefreshWindows {
+  /** Refresh in the background from here on; callers keep the current token. */
+  readonly advisoryMs: number;
+  /** From here on callers wait for a refresh. */
+  readonly mandatoryMs: number;
+  /** Subscription tokens: warn and offer renewal from here on. */
+  readonly renewalMs: number;
+}
+
+/** Where a credential stands at a moment, by {@link refreshWindows}. */
+export type RefreshState = 'fresh' | 'advisory' | 'mandatory' | 'expired';
+
+/**
+ * The credential's lifetime in ms: from `obtainedAt` to `expiresAt`, or, when
+ * `obtainedAt` is unknown or not before expiry, what is left at `now`.
+ */
+export function lifetimeMs(credential: ExpiringCredential, now: number): number {
+  if (credential.expiresAt === null) return Number.POSITIVE_INFINITY;
+  const expiry = credential.expiresAt.getTime();
+  const obtained = credential.obtainedAt?.getTime();
+  const lifetime = obtained !== undefined && obtained < expiry ? expiry - obtained : expiry - now;
+  return Math.max(0, lifetime);
+}
+
+/**
+ * The windows of a credential, scaled to its lifetime.
+ *
+ * @param credential - Its expiry and when it was obtained.
+ * @param now - The current time in epoch ms (used only when `obtainedAt` is unknown).
+ */
+export function refreshWindows(credential: ExpiringCredential, now: number): RefreshWindows {
+  const lifetime = lifetimeMs(credential, now);
+  return {
+    advisoryMs: Math.min(ADVISORY_REFRESH_WINDOW_MS, lifetime / 2),
+    mandatoryMs: Math.min(MANDATORY_REFRESH_WINDOW_MS, lifetime / 4),
+    renewalMs: Math.min(RENEWAL_WARNING_WINDOW_MS, lifetime / 2),
+  };
+}
+
+/**
+ * Where a credential stands now.
+ *
+ * @param credential - Its expiry and when it was obtained.
+ * @param now - The current time in epoch ms.
+ */
+export function refreshState(credential: ExpiringCredential, now: number): RefreshState {
+  if (credential.expiresAt === null) return 'fresh';
+  const remaining = credential.expiresAt.getTime() - now;
+  if (remaining <= 0) return 'expired';
+  const windows = refreshWindows(credential, now);
+  if (remaining <= windows.mandatoryMs) return 'mandatory';
+  if (remaining <= windows.advisoryMs) return 'advisory';
+  return 'fresh';
+}
+
+/**
+ * When (epoch ms) a credential enters its advisory window: when a running
+ * session should be handed a renewed one. `undefined` when it never expires.
+ */
+export function advisoryDueAt(credential: ExpiringCredential, now: number): number | undefined {
+  if (credential.expiresAt === null) return undefined;
+  return credential.expiresAt.getTime() - refreshWindows(credential, now).advisoryMs;
+}
+
+/**
+ * A `setTimeout` delay for reaching `at`: never negative, never beyond
+ * {@link MAX_TIMER_DELAY_MS} (a timer that fires early re-asks the policy and
+ * waits again; it never spins).
+ *
+ * @param at - The target time in epoch ms.
+ * @param now - The current time in epoch ms.
+ */
+export function timerDelayUntil(at: number, now: number): number {
+  return Math.min(MAX_TIMER_DELAY_MS, Math.max(0, at - now));
+}
