@@ -56,13 +56,18 @@ export async function startSecretService(
     env: base,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  session.stderr?.resume();
+  let stderr = '';
+  session.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+  });
   session.stdin?.end(options.password ?? 'test-keyring-password');
   const lines = createInterface({ input: session.stdout as NodeJS.ReadableStream });
   let bus = '';
   let pid = 0;
   await new Promise<void>((resolve, reject) => {
-    session.once('exit', (code) => reject(new Error(`dbus-run-session exited (${code})`)));
+    session.once('exit', (code) =>
+      reject(new Error(`dbus-run-session exited (${code}) before the daemon started: ${stderr}`)),
+    );
     lines.on('line', (line) => {
       if (line.startsWith('bus=')) bus = line.slice(4);
       else if (line.startsWith('pid=')) pid = Number(line.slice(4));
@@ -72,6 +77,16 @@ export async function startSecretService(
     });
   });
   const env = { ...base, DBUS_SESSION_BUS_ADDRESS: bus };
+  // The control socket can come before the bus name; a client calling in between
+  // would have D-Bus start a second, locked daemon.
+  await new Promise<void>((resolve, reject) =>
+    execFile(
+      'gdbus',
+      ['wait', '--session', '--timeout', '20', 'org.freedesktop.secrets'],
+      { env },
+      (error) => (error ? reject(error) : resolve()),
+    ),
+  );
   const exited = once(session, 'exit');
   return {
     env,
@@ -93,7 +108,8 @@ export async function startSecretService(
       if (session.exitCode === null && session.signalCode === null) {
         try {
           process.kill(pid, 'SIGCONT');
-          process.kill(pid, 'SIGTERM');
+          // The daemon saves each change as it is made; it need not shut down cleanly.
+          process.kill(pid, 'SIGKILL');
         } catch {
           // Already gone.
         }
