@@ -238,7 +238,7 @@ export class TokenManager {
    * took over while we stalled.
    */
   async #compareAndSwap(spent: AuthToken, next: AuthToken, lock: HeldLock): Promise<AuthToken> {
-    if (!lock.isHeld()) {
+    if (!(await lock.confirm())) {
       const now = await this.#storage.loadToken();
       if (now !== null && now.refreshToken !== spent.refreshToken) return now;
     }
@@ -249,7 +249,7 @@ export class TokenManager {
   async #afterInvalidGrant(spent: AuthToken, lock: HeldLock, error: unknown): Promise<AuthToken> {
     const now = await this.#storage.loadToken();
     if (now !== null && !now.reauthRequired && now.refreshToken !== spent.refreshToken) return now;
-    if (lock.isHeld()) await this.#storage.saveToken(spent.with({ reauthRequired: true }));
+    if (await lock.confirm()) await this.#storage.saveToken(spent.with({ reauthRequired: true }));
     this.#cached = undefined;
     throw this.#reauthRequired('the provider refused its refresh token (invalid_grant)', error);
   }
