@@ -40,6 +40,8 @@ export interface RedisCredentialStoreOptions {
   reason?: string;
   /** The record cipher (default: from the environment's store key). */
   cipher?: RecordCipher;
+  /** The lease of a transaction that names none, in ms; default {@link DEFAULT_REDIS_LEASE_MS}. */
+  leaseMs?: number;
 }
 
 /** The names of one profile's keys; every one starts with the prefix (what the ACL grants). */
@@ -79,6 +81,7 @@ export class RedisCredentialStore implements CredentialStore {
   readonly #cipher: RecordCipher;
   readonly #keys: ReturnType<typeof redisKeys>;
   readonly #reason: string;
+  readonly #leaseMs: number;
 
   /**
    * Creates the store; nothing is connected until the first read or transaction.
@@ -94,6 +97,7 @@ export class RedisCredentialStore implements CredentialStore {
     this.#keys = redisKeys(this.#config.prefix, options.profile ?? 'default');
     this.#connection = new RedisConnection(this.#config);
     this.#reason = options.reason ?? `CLAUDE_AUTH_STORE=${this.#config.address}`;
+    this.#leaseMs = options.leaseMs ?? DEFAULT_REDIS_LEASE_MS;
   }
 
   /** The record's address: where it is, never the password. */
@@ -120,7 +124,7 @@ export class RedisCredentialStore implements CredentialStore {
     const lease = await acquireLease(this.#connection, {
       leaseKey: this.#keys.lease,
       channel: this.#keys.channel,
-      ttlMs: options.leaseMs ?? DEFAULT_REDIS_LEASE_MS,
+      ttlMs: options.leaseMs ?? this.#leaseMs,
       waitMs: options.waitMs ?? DEFAULT_REDIS_LEASE_WAIT_MS,
       where: this.describe().location,
       onTakeover: options.onTakeover,
