@@ -40,7 +40,7 @@ export interface RedisCredentialStoreOptions {
   reason?: string;
   /** The record cipher (default: from the environment's store key). */
   cipher?: RecordCipher;
-  /** The lease of a transaction that names none, in ms; default {@link DEFAULT_REDIS_LEASE_MS}. */
+  /** The lease of a transaction that names none, in ms; default `?leaseMs=`, else {@link DEFAULT_REDIS_LEASE_MS}. */
   leaseMs?: number;
 }
 
@@ -97,7 +97,7 @@ export class RedisCredentialStore implements CredentialStore {
     this.#keys = redisKeys(this.#config.prefix, options.profile ?? 'default');
     this.#connection = new RedisConnection(this.#config);
     this.#reason = options.reason ?? `CLAUDE_AUTH_STORE=${this.#config.address}`;
-    this.#leaseMs = options.leaseMs ?? DEFAULT_REDIS_LEASE_MS;
+    this.#leaseMs = options.leaseMs ?? this.#config.leaseMs ?? DEFAULT_REDIS_LEASE_MS;
   }
 
   /** The record's address: where it is, never the password. */

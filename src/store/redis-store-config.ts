@@ -20,6 +20,8 @@ export interface RedisStoreConfig {
   readonly prefix: string;
   readonly connectTimeoutMs: number;
   readonly commandTimeoutMs: number;
+  /** The lease TTL from `?leaseMs=`, when given (it must outlast the refresh request's timeout). */
+  readonly leaseMs: number | undefined;
   /** `redis://user@host:port/db`: the address without the password, for messages and `status`. */
   readonly address: string;
 }
@@ -80,8 +82,8 @@ function readPasswordFile(path: string): string {
 /**
  * Parses a Redis store address: `redis://` or `rediss://` (TLS), the ACL user
  * and password in the URL or the password from `CLAUDE_AUTH_REDIS_PASSWORD_FILE`,
- * the database as the path, and `?prefix=`, `?connectTimeout=`, `?commandTimeout=`
- * (ms) as query parameters.
+ * the database as the path, and `?prefix=`, `?connectTimeout=`, `?commandTimeout=`,
+ * `?leaseMs=` (ms) as query parameters.
  *
  * @param url - The value of `CLAUDE_AUTH_STORE` or `--store`.
  * @param env - Where the password file and prefix variables are read.
@@ -105,7 +107,7 @@ export function parseRedisStoreUrl(url: string, env: RedisStoreEnv = {}): RedisS
   if (dbText !== '' && !/^\d{1,5}$/.test(dbText))
     throw invalid('the path must be a database number such as /0', URL_FORM);
   const db = dbText === '' ? 0 : Number(dbText);
-  const known = new Set(['prefix', 'connectTimeout', 'commandTimeout']);
+  const known = new Set(['prefix', 'connectTimeout', 'commandTimeout', 'leaseMs']);
   for (const name of parsed.searchParams.keys())
     if (!known.has(name))
       throw invalid(`the parameter "${name.slice(0, 40)}" is not known`, URL_FORM);
@@ -139,6 +141,10 @@ export function parseRedisStoreUrl(url: string, env: RedisStoreEnv = {}): RedisS
       'commandTimeout',
       DEFAULT_COMMAND_TIMEOUT_MS,
     ),
+    leaseMs:
+      parsed.searchParams.get('leaseMs') === null
+        ? undefined
+        : milliseconds(parsed.searchParams.get('leaseMs'), 'leaseMs', 0),
     address: `${tls ? 'rediss' : 'redis'}://${username === undefined ? '' : `${encodeURIComponent(username)}@`}${shownHost}:${port}/${db}`,
   };
 }
