@@ -123,7 +123,8 @@ export class FileCredentialStore implements CredentialStore {
     const { withFileLock } = await import('../storage/file-lock.js');
     const onTakeover = options.onTakeover ?? this.#lock.onTakeover;
     const waitMs = options.waitMs ?? this.#lock.waitMs;
-    const staleMs = this.#lock.staleMs;
+    // The lease renews itself while this process runs; leaseMs sizes how long a stall may last.
+    const staleMs = options.leaseMs ?? this.#lock.staleMs;
     return withFileLock(
       key,
       (lock) =>
