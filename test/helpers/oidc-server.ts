@@ -27,6 +27,8 @@ const GRANTS = [
 export interface OidcServerOptions {
   /** Access token lifetime in seconds (default 3600). */
   accessTokenTtl?: number;
+  /** Delay every token-endpoint request this long (ms): a slow provider. */
+  tokenLatencyMs?: number;
 }
 
 /**
@@ -115,7 +117,13 @@ export class OidcServer {
       console.warn = quiet;
     }
     provider.proxy = false;
-    server.on('request', provider.callback());
+    const handle = provider.callback();
+    const latency = options.tokenLatencyMs ?? 0;
+    server.on('request', (request, response) => {
+      if (latency > 0 && request.url?.split('?')[0] === '/token')
+        setTimeout(() => handle(request, response), latency);
+      else handle(request, response);
+    });
     return new OidcServer(provider, server);
   }
 
