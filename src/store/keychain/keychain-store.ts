@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
-import { type FileLockOptions, withFileLock } from '../../storage/file-lock.js';
+import { type FileLockOptions, type HeldLock, withFileLock } from '../../storage/file-lock.js';
 import {
   DEFAULT_PROFILE,
   type ProfileOptions,
@@ -163,9 +163,10 @@ export class KeychainCredentialStore implements CredentialStore {
     section: (tx: CredentialTransaction) => Promise<T>,
     options: TransactionOptions = {},
   ): Promise<T> {
+    const staleMs = options.leaseMs ?? this.#lockStaleMs;
     const lockOptions: FileLockOptions = {
       ...(options.waitMs !== undefined && { waitMs: options.waitMs }),
-      ...(this.#lockStaleMs !== undefined && { staleMs: this.#lockStaleMs }),
+      ...(staleMs !== undefined && { staleMs }),
       ...(options.onTakeover !== undefined && { onTakeover: options.onTakeover }),
     };
     return withFileLock(
@@ -175,32 +176,35 @@ export class KeychainCredentialStore implements CredentialStore {
           read: () => this.read(),
           currentRevision: () =>
             this.#bounded(async (deadline) => (await this.#head(deadline)).revision),
-          write: (next, expected) => {
-            if (!lock.isHeld()) return Promise.resolve({ written: false });
-            return this.#bounded((deadline) => this.#write(next, expected, deadline));
-          },
-          leaseRemainingMs: () => (lock.isHeld() ? Number.POSITIVE_INFINITY : 0),
+          write: (next, expected) =>
+            this.#bounded((deadline) => this.#write(lock, next, expected, deadline)),
+          leaseRemainingMs: () => lock.remainingMs(),
         }),
       lockOptions,
     );
   }
 
   async #write(
+    lock: HeldLock,
     next: AuthToken | null,
     expected: string | null,
     deadline: Deadline,
   ): Promise<WriteOutcome> {
     const current = await this.#head(deadline);
-    if (current.revision !== expected) return { written: false };
+    if (current.revision !== expected || !(await lock.confirm())) return { written: false };
     await this.#removeAbandonedWrite(current.revision, deadline);
-    if (current.value !== null && current.head === undefined && next !== null) {
-      // Never destroy an unreadable record silently: keep its entry aside, as the file store does.
+    // Never destroy an unreadable record silently: keep its head aside (its parts stay
+    // where they are), as the file store keeps a .corrupt-<time> copy.
+    const unreadable = current.value !== null && !(await this.#readable(current.head, deadline));
+    if (unreadable && next !== null && current.value !== null) {
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       await this.#access.set(`${this.#account}.corrupt-${stamp}`, current.value, deadline.left());
     }
+    const oldParts = unreadable ? undefined : current.head;
     if (next === null) {
+      if (!(await lock.confirm())) return { written: false };
       if (current.value !== null) await this.#access.delete(this.#account, deadline.left());
-      if (current.head !== undefined) await this.#deleteParts(current.head, deadline);
+      if (oldParts !== undefined) await this.#deleteParts(oldParts, deadline);
       return { written: true, revision: null };
     }
     const record = asciiJson(serializeTokenFile(next));
@@ -213,10 +217,12 @@ export class KeychainCredentialStore implements CredentialStore {
         deadline.left(),
       );
     }
+    // The fence, as late as a keychain allows: a holder that stalled past its lease stops here.
+    if (!(await lock.confirm())) return { written: false };
     // The head's write is the commit point: before it readers see the old record, after it the new.
     await this.#access.set(this.#account, head, deadline.left());
     await this.#marker.settle();
-    if (current.head !== undefined) await this.#deleteParts(current.head, deadline);
+    if (oldParts !== undefined) await this.#deleteParts(oldParts, deadline);
     return { written: true, revision };
   }
 
@@ -250,6 +256,19 @@ export class KeychainCredentialStore implements CredentialStore {
       head?.revision ??
       `unreadable-${createHash('sha256').update(value).digest('hex').slice(0, 16)}`;
     return { value, head, revision };
+  }
+
+  /** Whether the record a head starts reads as a credential. */
+  async #readable(head: KeychainHead | undefined, deadline: Deadline): Promise<boolean> {
+    if (head === undefined) return false;
+    const record = await this.#readRecord(head, deadline);
+    if (record === undefined) return false;
+    try {
+      parseTokenFile(record, this.describe().location);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   async #readRecord(head: KeychainHead, deadline: Deadline): Promise<string | undefined> {
