@@ -4,6 +4,8 @@ import { AuthenticationError } from '../errors/authentication-error.js';
 import { loginCommand } from '../storage/fix-commands.js';
 import { resolveProfile } from '../storage/profile-paths.js';
 import { TokenStorage } from '../storage/token-storage.js';
+import type { StoreDescription } from '../store/credential-store.js';
+import { openStore } from '../store/open-store.js';
 import type { AccountInfo, CredentialKind } from '../token/auth-token.js';
 
 /** How a profile's credential stands. */
@@ -19,6 +21,11 @@ export type ProfileState =
 export interface ProfileReport {
   name: string;
   path: string;
+  /**
+   * Where the credential lives and why that backend was chosen (`CLAUDE_AUTH_STORE`,
+   * the `auto` probe's verdict, the default). Never holds a secret.
+   */
+  store: StoreDescription | null;
   /** The file's permission bits in octal (`"600"`), or null when there is no file. */
   mode: string | null;
   kind: CredentialKind | null;
@@ -55,6 +62,15 @@ export function relativeTime(ms: number): string {
   return ms >= 0 ? `in ${phrase}` : `${phrase} ago`;
 }
 
+/** A file's permission bits in octal, or null when it does not exist. */
+async function fileMode(path: string): Promise<string | null> {
+  try {
+    return ((await stat(path)).mode & 0o777).toString(8);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Reports one profile's stored credential, never its secrets.
  *
@@ -71,6 +87,7 @@ export async function reportProfile(
   const report: ProfileReport = {
     name: profile,
     path,
+    store: null,
     mode: null,
     kind: null,
     state: 'not-logged-in',
@@ -84,16 +101,15 @@ export async function reportProfile(
     fix: loginCommand(profile),
     error: null,
   };
-  try {
-    report.mode = ((await stat(path)).mode & 0o777).toString(8);
-  } catch {
-    return report;
-  }
   let token: Awaited<ReturnType<TokenStorage['loadToken']>>;
+  let storage: TokenStorage | undefined;
   try {
-    token = await new TokenStorage(path, profile).loadToken();
+    storage = TokenStorage.fromStore(openStore({ profile, env }));
+    token = await storage.loadToken();
   } catch (error) {
     const failure = error instanceof AuthenticationError ? error : undefined;
+    report.store = storage?.store.describe() ?? null;
+    if (report.store?.backend === 'file') report.mode = await fileMode(path);
     report.state = 'error';
     report.error = failure
       ? {
@@ -105,6 +121,9 @@ export async function reportProfile(
     report.fix = failure?.fix ?? null;
     return report;
   }
+  // Described after the read: `auto` decides on its first read.
+  report.store = storage.store.describe();
+  if (report.store.backend === 'file') report.mode = await fileMode(path);
   if (token === null) return report;
   const left = token.remainingMs(now);
   Object.assign(report, {

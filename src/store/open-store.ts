@@ -3,6 +3,8 @@ import type { FileLockOptions } from '../storage/file-lock.js';
 import { type ProfileOptions, resolveProfile } from '../storage/profile-paths.js';
 import type { CredentialStore } from './credential-store.js';
 import { FileCredentialStore } from './file-credential-store.js';
+import { AutoSelectedStore } from './keychain/auto-selected-store.js';
+import { openKeychainStore } from './keychain/keychain-store.js';
 
 /** Environment variable choosing where credentials are stored (`file`, default). */
 export const ENV_STORE = 'CLAUDE_AUTH_STORE';
@@ -57,9 +59,20 @@ export function openStore(options: OpenStoreOptions = {}): CredentialStore {
     case 'rediss://':
       throw notAvailable('Redis', from);
     case 'keychain':
-      throw notAvailable('keychain', from);
+      return openKeychainStore({ ...options, source: from });
     case 'auto':
-      throw notAvailable('automatically chosen', from);
+      return new AutoSelectedStore({
+        ...options,
+        profile: location.profile,
+        source: from,
+        openFile: (reason) =>
+          new FileCredentialStore({
+            path: location.path,
+            profile: location.profile,
+            reason,
+            ...(options.lock !== undefined && { lock: options.lock }),
+          }),
+      });
     default:
       throw new AuthenticationError(
         AuthErrorCode.CONFIG_INVALID,

@@ -71,6 +71,22 @@ export function keychainUnreachable(
 }
 
 /**
+ * The error for an explicitly chosen keychain that cannot be reached.
+ *
+ * @param source - Where the keychain was chosen (`CLAUDE_AUTH_STORE`, `--store`).
+ * @param unreachable - Why it cannot be reached (from {@link keychainUnreachable}).
+ */
+export function keychainUnreachableError(source: string, unreachable: string): AuthenticationError {
+  return new AuthenticationError(
+    AuthErrorCode.STORE_UNAVAILABLE,
+    `${source}=keychain, but the OS keychain cannot be reached: ${unreachable}. Nothing was written.`,
+    {
+      fix: `run inside a desktop session (or start one: dbus-run-session, then gnome-keyring-daemon --unlock), or keep credentials in a file: ${ENV_STORE}=file`,
+    },
+  );
+}
+
+/**
  * Writes, reads back and deletes a throwaway entry, all within `timeoutMs`.
  *
  * @returns `undefined` when the keychain works, else why not.
@@ -116,15 +132,7 @@ export async function selectLocalStore(
   if (choice === 'file') return { backend: 'file', reason: `${source}=file` };
   const unreachable = keychainUnreachable(env, platform);
   if (choice === 'keychain') {
-    if (unreachable !== undefined) {
-      throw new AuthenticationError(
-        AuthErrorCode.STORE_UNAVAILABLE,
-        `${source}=keychain, but the OS keychain cannot be reached: ${unreachable}. Nothing was written.`,
-        {
-          fix: `run inside a desktop session (or start one: dbus-run-session, then gnome-keyring-daemon --unlock), or keep credentials in a file: ${ENV_STORE}=file`,
-        },
-      );
-    }
+    if (unreachable !== undefined) throw keychainUnreachableError(source, unreachable);
     return { backend: 'keychain', reason: `${source}=keychain` };
   }
   const failure =

@@ -28,6 +28,7 @@ import {
   partAccount,
   splitRecord,
 } from './keychain-record.js';
+import { keychainUnreachable, keychainUnreachableError } from './keychain-selection.js';
 import { VersionMarker } from './version-marker.js';
 
 /** The keychain service claude-auth files its credentials under. */
@@ -53,6 +54,35 @@ export interface KeychainStoreOptions extends ProfileOptions {
   timeoutMs?: number;
   /** Staleness bound of the lock file (see `withFileLock`). */
   lockStaleMs?: number;
+}
+
+/** Options of {@link openKeychainStore}. */
+export interface OpenKeychainStoreOptions extends Omit<KeychainStoreOptions, 'reason'> {
+  /** Where the keychain was chosen (`CLAUDE_AUTH_STORE`, `--store`), for the reason. */
+  source: string;
+  /** The platform; default `process.platform`. */
+  platform?: NodeJS.Platform;
+}
+
+/**
+ * Opens the keychain store the user chose explicitly. Nothing is probed (the
+ * first operation fails, within its bound, with the fix); only a keychain that
+ * cannot be reached at all is refused here.
+ *
+ * @param options - See {@link OpenKeychainStoreOptions}.
+ * @throws {@link AuthenticationError} `STORE_UNAVAILABLE` on Linux without a D-Bus
+ *   session (the library would fall back to the kernel keyring, lost at reboot).
+ */
+export function openKeychainStore(options: OpenKeychainStoreOptions): KeychainCredentialStore {
+  const unreachable = keychainUnreachable(
+    options.env ?? process.env,
+    options.platform ?? process.platform,
+  );
+  if (unreachable !== undefined) throw keychainUnreachableError(options.source, unreachable);
+  return new KeychainCredentialStore({
+    ...options,
+    reason: `chosen by ${options.source}=keychain`,
+  });
 }
 
 /** The fix shown with every keychain failure: unlock it, or choose the file store. */
