@@ -6,7 +6,7 @@ import type {
   StoredCredential,
   TransactionOptions,
 } from '../credential-store.js';
-import { type KeychainAccess, WorkerKeychainAccess } from './keychain-access.js';
+import { type KeychainAccess, sharedKeychainAccess } from './keychain-access.js';
 import { announceFallback, selectLocalStore } from './keychain-selection.js';
 import { KEYCHAIN_SERVICE, KeychainCredentialStore } from './keychain-store.js';
 
@@ -73,7 +73,7 @@ export class AutoSelectedStore implements CredentialStore {
   #store(): Promise<CredentialStore> {
     this.#selection ??= (async () => {
       const options = this.#options;
-      const keychain = options.keychain ?? new WorkerKeychainAccess(KEYCHAIN_SERVICE);
+      const keychain = options.keychain ?? sharedKeychainAccess(KEYCHAIN_SERVICE);
       const selection = await selectLocalStore({
         choice: 'auto',
         source: options.source,

@@ -32,6 +32,26 @@ export class KeychainCallError extends Error {
   }
 }
 
+/** How long after a call timed out further calls fail at once, in ms. */
+export const KEYCHAIN_COOLDOWN_MS = 10_000;
+
+const shared = new Map<string, WorkerKeychainAccess>();
+
+/**
+ * The process's one {@link WorkerKeychainAccess} of a service: every store of
+ * the process shares its worker and its memory of a keychain that stopped answering.
+ *
+ * @param service - The keychain service name.
+ */
+export function sharedKeychainAccess(service: string): WorkerKeychainAccess {
+  let access = shared.get(service);
+  if (access === undefined) {
+    access = new WorkerKeychainAccess(service);
+    shared.set(service, access);
+  }
+  return access;
+}
+
 type Operation = 'get' | 'set' | 'delete';
 
 interface Request {
@@ -79,22 +99,30 @@ parentPort.on('message', (request) => {
  * frozen or prompting keychain daemon blocks that thread (the library's
  * constructor alone can block for seconds), never the caller's event loop.
  * A call that runs out of time rejects with {@link KeychainCallError}; its
- * worker is terminated and the next call starts a fresh one. Calls run one at
- * a time, each within its own bound counted from when it was made.
+ * worker is terminated and the next call starts a fresh one, after a cooldown
+ * during which calls fail at once (a frozen daemon is not waited for again and
+ * again by one command). Calls run one at a time, each within its own bound
+ * counted from when it was made.
  */
 export class WorkerKeychainAccess implements KeychainAccess {
   readonly service: string;
   #worker: Worker | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   readonly #modulePath: string;
+  readonly #cooldownMs: number;
+  #unresponsiveUntil = 0;
 
   /**
    * @param service - The keychain service name.
-   * @param modulePath - The native binding to load (tests may name another).
+   * @param options - `modulePath`: the native binding to load (tests may name
+   *   another); `cooldownMs`: how long after a timeout calls fail at once
+   *   (default {@link KEYCHAIN_COOLDOWN_MS}).
    */
-  constructor(service: string, modulePath?: string) {
+  constructor(service: string, options: { modulePath?: string; cooldownMs?: number } = {}) {
     this.service = service;
-    this.#modulePath = modulePath ?? createRequire(import.meta.url).resolve('@napi-rs/keyring');
+    this.#modulePath =
+      options.modulePath ?? createRequire(import.meta.url).resolve('@napi-rs/keyring');
+    this.#cooldownMs = options.cooldownMs ?? KEYCHAIN_COOLDOWN_MS;
   }
 
   async get(account: string, timeoutMs: number): Promise<string | null> {
@@ -123,6 +151,14 @@ export class WorkerKeychainAccess implements KeychainAccess {
   }
 
   #run(request: Request, timeoutMs: number): Promise<string | boolean | null> {
+    if (Date.now() < this.#unresponsiveUntil) {
+      return Promise.reject(
+        new KeychainCallError(
+          'the keychain did not answer a moment ago (not asked again yet)',
+          true,
+        ),
+      );
+    }
     if (timeoutMs <= 0) {
       return Promise.reject(
         new KeychainCallError('the keychain did not answer in time (earlier calls waited)', true),
@@ -146,6 +182,7 @@ export class WorkerKeychainAccess implements KeychainAccess {
         worker.off('message', onMessage);
         worker.off('error', onError);
         this.#discard();
+        this.#unresponsiveUntil = Date.now() + this.#cooldownMs;
         reject(
           new KeychainCallError(
             `the keychain did not answer within ${(timeoutMs / 1000).toFixed(1)} s`,

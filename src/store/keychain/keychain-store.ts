@@ -18,7 +18,7 @@ import type {
   TransactionOptions,
   WriteOutcome,
 } from '../credential-store.js';
-import { type KeychainAccess, KeychainCallError, WorkerKeychainAccess } from './keychain-access.js';
+import { type KeychainAccess, KeychainCallError, sharedKeychainAccess } from './keychain-access.js';
 import {
   asciiJson,
   entriesFor,
@@ -135,7 +135,7 @@ export class KeychainCredentialStore implements CredentialStore {
   constructor(options: KeychainStoreOptions) {
     const location = resolveProfile(options);
     this.profile = location.profile;
-    this.#access = options.access ?? new WorkerKeychainAccess(KEYCHAIN_SERVICE);
+    this.#access = options.access ?? sharedKeychainAccess(KEYCHAIN_SERVICE);
     // Profiles of another storage directory are other credentials: name the directory then.
     this.#account =
       location.directory === join(homedir(), '.claude_code')
