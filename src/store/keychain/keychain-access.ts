@@ -35,6 +35,9 @@ export class KeychainCallError extends Error {
 /** How long after a call timed out further calls fail at once, in ms. */
 export const KEYCHAIN_COOLDOWN_MS = 10_000;
 
+/** A call that fails after this long failed for want of an answer, not with one, in ms. */
+const SLOW_FAILURE_MS = 1000;
+
 const shared = new Map<string, WorkerKeychainAccess>();
 
 /**
@@ -166,11 +169,19 @@ export class WorkerKeychainAccess implements KeychainAccess {
     }
     const worker = this.#ensureWorker();
     return new Promise((resolve, reject) => {
+      const started = Date.now();
       const onMessage = (reply: Reply) => {
         clearTimeout(timer);
         worker.off('error', onError);
-        if (reply.ok) resolve(reply.value);
-        else reject(new KeychainCallError(reply.message, false));
+        if (reply.ok) {
+          resolve(reply.value);
+          return;
+        }
+        // A slow failure is the daemon not answering, reported by D-Bus's own timeout.
+        if (Date.now() - started >= SLOW_FAILURE_MS) {
+          this.#unresponsiveUntil = Date.now() + this.#cooldownMs;
+        }
+        reject(new KeychainCallError(reply.message, false));
       };
       const onError = (error: Error) => {
         clearTimeout(timer);
