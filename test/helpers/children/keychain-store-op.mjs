@@ -5,9 +5,9 @@
 //   read             print the stored record's digest and revision
 //   select [CHOICE]  choose a backend as the CLI does (CHOICE as --store, else the environment)
 //   timed            read, revision, write and an auto probe, each timed, with the event-loop lag
-//   refresh N        N forced refreshes against the token's provider, one transaction each
+//   refresh N        N forced refreshes (TokenManager.refreshNow) against the token's provider
 import { createHash } from 'node:crypto';
-import { refreshProviderToken } from '../../../dist/index.js';
+import { refreshProviderToken, TokenManager } from '../../../dist/index.js';
 import { WorkerKeychainAccess } from '../../../dist/store/keychain/keychain-access.js';
 import {
   announceFallback,
@@ -82,20 +82,17 @@ try {
     clearInterval(ticker);
     print({ ops, maxLagMs });
   } else if (command === 'refresh') {
+    // The real refresh path: TokenManager's transaction on the keychain store.
+    const manager = new TokenManager({
+      store,
+      refresh: (token) => refreshProviderToken(token),
+      lock: { waitMs: 60_000 },
+    });
     let ok = 0;
     const errors = [];
     for (let i = 0; i < Number(argument); i++) {
       try {
-        await store.transact(
-          async (tx) => {
-            const current = await tx.read();
-            const next = await refreshProviderToken(current.token);
-            const outcome = await tx.write(next, current.revision);
-            if (!outcome.written)
-              throw new Error('compare-and-swap refused a write under the lock');
-          },
-          { waitMs: 60_000 },
-        );
+        await manager.refreshNow();
         ok++;
       } catch (error) {
         errors.push(error?.code ?? String(error));

@@ -66,7 +66,9 @@ it(`${PROCESSES} processes refreshing through the keychain store spend no refres
 
   for (const result of results) expect(result).toEqual({ ok: REFRESHES_EACH, errors: [] });
   expect(grants.invalidGrant).toBe(0);
-  expect(grants.refreshed).toBe(PROCESSES * REFRESHES_EACH);
+  // A process that finds the token refreshed meanwhile uses it rather than refreshing again.
+  expect(grants.refreshed).toBeGreaterThanOrEqual(REFRESHES_EACH);
+  expect(grants.refreshed).toBeLessThanOrEqual(PROCESSES * REFRESHES_EACH);
   // The last rotated refresh token is the one stored, and it still works.
   expect(await runChild(env, 'refresh', '1')).toEqual({ ok: 1, errors: [] });
 });
