@@ -7,8 +7,15 @@ import type {
   TransactionOptions,
 } from '../credential-store.js';
 import { type KeychainAccess, sharedKeychainAccess } from './keychain-access.js';
-import { announceFallback, selectLocalStore } from './keychain-selection.js';
+import {
+  announceFallback,
+  type LocalStoreSelection,
+  selectLocalStore,
+} from './keychain-selection.js';
 import { KEYCHAIN_SERVICE, KeychainCredentialStore } from './keychain-store.js';
+
+/** The `auto` verdicts of this process, by where `auto` was asked for and the session bus. */
+const verdicts = new Map<string, Promise<LocalStoreSelection>>();
 
 /** Options of {@link AutoSelectedStore}. */
 export interface AutoSelectedStoreOptions extends ProfileOptions {
@@ -74,13 +81,28 @@ export class AutoSelectedStore implements CredentialStore {
     this.#selection ??= (async () => {
       const options = this.#options;
       const keychain = options.keychain ?? sharedKeychainAccess(KEYCHAIN_SERVICE);
-      const selection = await selectLocalStore({
-        choice: 'auto',
-        source: options.source,
-        keychain: () => keychain,
-        ...(options.env !== undefined && { env: options.env }),
-        ...(options.platform !== undefined && { platform: options.platform }),
-      });
+      const probe = () =>
+        selectLocalStore({
+          choice: 'auto',
+          source: options.source,
+          keychain: () => keychain,
+          ...(options.env !== undefined && { env: options.env }),
+          ...(options.platform !== undefined && { platform: options.platform }),
+        });
+      // One verdict per process for the OS keychain: every store of a command agrees.
+      let selection: LocalStoreSelection;
+      if (options.keychain === undefined) {
+        const key = `${options.source}\0${options.env?.DBUS_SESSION_BUS_ADDRESS ?? ''}`;
+        let verdict = verdicts.get(key);
+        if (verdict === undefined) {
+          verdict = probe();
+          verdicts.set(key, verdict);
+          verdict.catch(() => verdicts.delete(key));
+        }
+        selection = await verdict;
+      } else {
+        selection = await probe();
+      }
       announceFallback(selection, options.warn);
       this.#chosen =
         selection.backend === 'keychain'

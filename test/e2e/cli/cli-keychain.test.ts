@@ -60,6 +60,28 @@ describe('claude-auth with the keychain store', () => {
     expect(await anyFileHolds(keyring.home, TOKEN)).toBe(false);
   });
 
+  it('CLAUDE_AUTH_STORE=auto with a working Secret Service: the keychain, after its probe', async () => {
+    const env = {
+      HOME: home,
+      CLAUDE_AUTH_DIR: dir,
+      CLAUDE_CONFIG_DIR: join(home, '.claude'),
+      CLAUDE_AUTH_STORE: 'auto',
+      DBUS_SESSION_BUS_ADDRESS: keyring.env.DBUS_SESSION_BUS_ADDRESS,
+    };
+    const login = await runCliProcess(['login', '--with-token'], env, `${TOKEN}\n`);
+    expect(login.code, login.stderr).toBe(0);
+    expect(login.stderr).not.toMatch(/not usable/);
+    const status = JSON.parse((await runCliProcess(['status', '--json'], env)).stdout);
+    expect(status.profiles[0]).toMatchObject({
+      state: 'valid',
+      store: {
+        backend: 'keychain',
+        reason: 'CLAUDE_AUTH_STORE=auto: the keychain passed a write/read/delete probe',
+      },
+    });
+    expect(await anyFileHolds(home, TOKEN)).toBe(false);
+  });
+
   it('CLAUDE_AUTH_STORE=auto without a D-Bus session: the file, saying why in status and once on stderr', async () => {
     const env = {
       HOME: home,
