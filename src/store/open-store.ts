@@ -3,6 +3,8 @@ import type { FileLockOptions } from '../storage/file-lock.js';
 import { type ProfileOptions, resolveProfile } from '../storage/profile-paths.js';
 import type { CredentialStore } from './credential-store.js';
 import { FileCredentialStore } from './file-credential-store.js';
+import { RedisCredentialStore } from './redis-credential-store.js';
+import type { parseRedisStoreUrl } from './redis-store-config.js';
 
 /** Environment variable choosing where credentials are stored (`file`, default). */
 export const ENV_STORE = 'CLAUDE_AUTH_STORE';
@@ -10,8 +12,9 @@ export const ENV_STORE = 'CLAUDE_AUTH_STORE';
 /** Options for {@link openStore}: the profile, and the backend. */
 export interface OpenStoreOptions extends ProfileOptions {
   /**
-   * The backend: `file` (default). `redis://…`, `rediss://…`, `keychain` and
-   * `auto` are reserved for the backends of DESIGN.md §6a. Default `$CLAUDE_AUTH_STORE`.
+   * The backend: `file` (default), `redis://…` or `rediss://…` (a shared Redis or
+   * Valkey; see {@link parseRedisStoreUrl}); `keychain` and `auto` are reserved for
+   * the backend of DESIGN.md §6a still to come. Default `$CLAUDE_AUTH_STORE`.
    */
   store?: string;
   /** The file backend's lock bounds. */
@@ -30,7 +33,7 @@ function notAvailable(shown: string, from: string): AuthenticationError {
  * Opens the store of a profile's credential, choosing the backend from the
  * option or `CLAUDE_AUTH_STORE`, and recording why (shown by `status` through
  * {@link CredentialStore.describe}). The value is never echoed: a Redis URL
- * may hold a password.
+ * may hold a password (`describe()` shows the address without it).
  *
  * @param options - See {@link OpenStoreOptions}.
  * @throws {@link AuthenticationError} `CONFIG_INVALID` for an unknown or
@@ -55,7 +58,12 @@ export function openStore(options: OpenStoreOptions = {}): CredentialStore {
     // The backends of DESIGN.md §6a plug in here (branches redis and keychain).
     case 'redis://':
     case 'rediss://':
-      throw notAvailable('Redis', from);
+      return new RedisCredentialStore({
+        url: choice,
+        profile: location.profile,
+        env,
+        chosenBy: fromOption ? 'the store option' : ENV_STORE,
+      });
     case 'keychain':
       throw notAvailable('keychain', from);
     case 'auto':

@@ -4,7 +4,7 @@
 // in the fleet), printing one line per event: "token" (a new access token),
 // "expired" (it was handed an expired token: a failure), "lost" (re-login
 // required; exits 3), "takeover" (it took over a killed holder's lease),
-// "error CODE".
+// "error CODE" (then exits 1).
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   AuthErrorCode,
@@ -41,6 +41,7 @@ while (seen < Number(cycles)) {
       process.exit(3);
     }
     process.stdout.write(`error ${isAuthenticationError(error) ? error.code : String(error)}\n`);
+    process.exit(1);
   }
   // The pace of a runner's calls (not synchronisation): callers between refreshes hit the cache.
   await delay(20);

@@ -39,8 +39,7 @@ describe('Redis store durability (AOF, appendfsync always)', () => {
     const stored = await store.read();
     // At most one write was in flight at the kill: it is either all there or not at all.
     expect([last, String(Number(last) + 1)]).toContain(stored?.revision);
-    if (stored?.revision === last)
-      expect(stored.token.accessToken).toBe(acknowledged.get(last));
+    if (stored?.revision === last) expect(stored.token.accessToken).toBe(acknowledged.get(last));
     expect(Number(last)).toBeGreaterThanOrEqual(50);
     store.close();
   });
