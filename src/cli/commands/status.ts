@@ -51,7 +51,10 @@ function printProfile(io: CliIO, report: ProfileReport, active: boolean, now: nu
       `  Refresh token: ${report.hasRefreshToken ? 'yes' : report.kind === 'claude-subscription' ? 'none (subscription tokens last one year)' : 'none'}`,
     );
   }
-  out(`  File: ${report.path}${report.mode ? ` (mode ${report.mode})` : ''}`);
+  if (report.store.backend === 'file')
+    out(`  File: ${report.path}${report.mode ? ` (mode ${report.mode})` : ''}`);
+  else out(`  Store: ${report.store.backend} ${report.store.location}`);
+  out(`  Backend: ${report.store.backend} (${report.store.reason})`);
   for (const warning of report.warnings) out(`  ${c.yellow('!')} ${warning}`);
   if (report.fix && report.state !== 'valid') out(`  To fix: ${report.fix}`);
 }
