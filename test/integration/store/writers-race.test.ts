@@ -1,0 +1,107 @@
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { TokenStorage } from '../../../src/storage/token-storage.js';
+import { childScript, kill, startNode, stdoutLines } from '../../helpers/child-process.js';
+import { RotatingTokenEndpoint } from '../../helpers/rotating-token-endpoint.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+import { fakeSecret, oauthToken } from '../../helpers/tokens.js';
+
+type Outcome = {
+  removed?: boolean;
+  revoked?: boolean;
+  loggedIn?: boolean;
+  accessToken?: string;
+  error?: string;
+};
+
+interface Writer {
+  readonly child: ChildProcess;
+  readonly outcome: Promise<Outcome>;
+  readonly waiting: Promise<string>;
+}
+
+/** Starts one writer process (test/helpers/children/store-writer.mjs). */
+function writer(operation: string, path: string): Writer {
+  const child = startNode(childScript('store-writer.mjs'), [operation, path]);
+  onTestFinished(() => kill(child));
+  const lines = stdoutLines(child);
+  const outcome = lines
+    .until((line) => line.startsWith('{'))
+    .then((line) => JSON.parse(line) as Outcome);
+  const waiting = lines.until((line) => line === 'waiting');
+  // Only one of the two ever resolves; the other must not surface as unhandled.
+  waiting.catch(() => undefined);
+  return { child, outcome, waiting };
+}
+
+/**
+ * An expired OAuth credential whose provider is `endpoint`, and a refresh of it
+ * held in flight in another process (its request is at the token endpoint).
+ */
+async function refreshInFlight() {
+  const storage = new TokenStorage(join(await tempDir(), 'tokens.json'));
+  const endpoint = await RotatingTokenEndpoint.start(fakeSecret('refresh'));
+  onTestFinished(() => endpoint.close());
+  await storage.saveToken(
+    oauthToken(-1_000, Date.now(), {
+      refreshToken: endpoint.currentRefreshToken,
+      provider: {
+        clientId: 'race-client',
+        tokenEndpoint: endpoint.url,
+        revocationEndpoint: endpoint.revocationUrl,
+      },
+    }),
+  );
+  const hold = endpoint.holdNext();
+  const refreshed = writer('refresh', storage.path).outcome;
+  await hold.arrived;
+  return { storage, endpoint, release: hold.release, refreshed };
+}
+
+/**
+ * Runs `second` while the refresh is in flight and lets the refresh finish once
+ * `second` has either finished (nothing stopped it) or found the lock held.
+ */
+async function whileRefreshing(second: Writer, release: () => void): Promise<Promise<Outcome>> {
+  await Promise.race([second.outcome, second.waiting]);
+  release();
+  return second.outcome;
+}
+
+describe('every writer of a credential against a refresh in flight in another process', () => {
+  it('logout: the credential stays gone (no resurrection) and the live refresh token is the one revoked', async () => {
+    const { storage, endpoint, release, refreshed } = await refreshInFlight();
+    const logout = await whileRefreshing(writer('logout', storage.path), release);
+    expect(await logout).toEqual({ removed: true, revoked: true });
+    expect((await refreshed).error).toBeUndefined();
+    expect(await storage.loadToken()).toBeNull();
+    expect(endpoint.refreshes).toBe(1);
+    // The refresh landed first and logout removed its result: what it revoked is the live token.
+    expect(endpoint.revoked).toEqual([endpoint.currentRefreshToken]);
+  });
+
+  it('login --with-token: the new login wins over the old account’s refreshed token', async () => {
+    const { storage, release, refreshed } = await refreshInFlight();
+    const subscription = `sk-ant-oat01-${fakeSecret('new-login').replace(/[^A-Za-z0-9_-]/g, '')}-race`;
+    const login = writer('login-with-token', storage.path);
+    login.child.stdin?.end(`${subscription}\n`);
+    const loggedIn = await whileRefreshing(login, release);
+    expect(await loggedIn).toEqual({ loggedIn: true });
+    expect((await refreshed).error).toBeUndefined();
+    const stored = await storage.loadToken();
+    expect(stored?.kind).toBe('claude-subscription');
+    expect(stored?.accessToken).toBe(subscription);
+  });
+
+  it('refresh: the second process adopts the first one’s token; one request, no replay', async () => {
+    const { storage, endpoint, release, refreshed } = await refreshInFlight();
+    const second = await whileRefreshing(writer('refresh', storage.path), release);
+    const [first, other] = await Promise.all([refreshed, second]);
+    expect(first.accessToken).toBe(endpoint.lastAccessToken);
+    expect(other.accessToken).toBe(endpoint.lastAccessToken);
+    expect(endpoint.refreshes).toBe(1);
+    expect(endpoint.invalidGrants).toBe(0);
+    expect((await storage.loadToken())?.refreshToken).toBe(endpoint.currentRefreshToken);
+  });
+});
