@@ -327,5 +327,7 @@ describe('TokenManager', () => {
     controller.abort(new Error('cancelled'));
     await expect(pending).rejects.toThrow('cancelled');
     release();
+    // The refresh itself was not cancelled: it completes, and its transaction ends, for the next caller.
+    await expect(manager.getValidToken()).resolves.toBeDefined();
   });
 });
