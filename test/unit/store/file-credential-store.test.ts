@@ -1,6 +1,7 @@
 import { readFile, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { type FileSystem, nodeFileSystem } from '../../../src/storage/file-system.js';
 import type { CredentialTransaction } from '../../../src/store/credential-store.js';
 import { FileCredentialStore } from '../../../src/store/file-credential-store.js';
 import { serializeTokenFile } from '../../../src/token/token-file-format.js';
@@ -83,6 +84,34 @@ describe('FileCredentialStore', () => {
     expect(outcome).toEqual({ written: false });
     expect(takeovers).toEqual(['takeover']);
     expect((await stalled.read())?.token.accessToken).toBe(first.accessToken);
+  });
+
+  it('fences the rename itself: a takeover while the new file is being written leaves the newer token', async () => {
+    const path = join(await tempDir(), 'tokens.json');
+    const other = new FileCredentialStore({ path });
+    const newer = oauthToken(60_000);
+    let stalled: FileCredentialStore | undefined;
+    let planted = false;
+    const fs: FileSystem = {
+      ...nodeFileSystem,
+      open: (async (target: string, flags?: number, mode?: number) => {
+        if (!planted && target.endsWith('.tmp')) {
+          // We stall right after deciding to write; another process takes over and writes.
+          planted = true;
+          await staleLock(stalled as FileCredentialStore);
+          await other.transact(async (tx) => tx.write(newer, await tx.currentRevision()));
+        }
+        return nodeFileSystem.open(target, flags, mode);
+      }) as FileSystem['open'],
+    };
+    stalled = new FileCredentialStore({ path, fs, lock: { staleMs: 60_000 } });
+    await other.transact((tx) => tx.write(oauthToken(60_000), null));
+    const outcome = await stalled.transact(async (tx) =>
+      tx.write(oauthToken(60_000), await tx.currentRevision()),
+    );
+    expect(planted).toBe(true);
+    expect(outcome).toEqual({ written: false });
+    expect((await other.read())?.token.accessToken).toBe(newer.accessToken);
   });
 
   it('never takes over a live lease: a waiter times out while the holder renews it', async () => {
