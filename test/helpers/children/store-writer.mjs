@@ -1,36 +1,49 @@
 // One writer of a stored credential, in its own process: `logout`, `login-with-token`
-// (the token arrives on stdin, never in argv) or `refresh`. Prints "waiting" when it
-// finds the credential's lock held (on builds with an injectable file system), then
-// one JSON line with its outcome.
+// (the token is the first stdin line, never argv) or `refresh`. On builds with an
+// injectable file system it prints "waiting" when it finds the credential's lock
+// held and, with STORE_WRITER_PAUSE=1, "paused" right before it replaces or deletes
+// the file, then waits for a "continue" line. Last, one JSON line with its outcome.
+import { createInterface } from 'node:readline';
 import * as lib from '../../../dist/index.js';
 
 const [operation, path] = process.argv.slice(2);
 const say = (line) => process.stdout.write(`${line}\n`);
+const input = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+const nextLine = async () => (await input.next()).value ?? '';
 
 function storageOf() {
   if (lib.FileCredentialStore === undefined) return new lib.TokenStorage(path);
-  let told = false;
+  let toldWaiting = false;
+  let paused = process.env.STORE_WRITER_PAUSE !== '1';
+  const pauseAt = async (target) => {
+    if (paused || target !== path) return;
+    paused = true;
+    say('paused');
+    while ((await nextLine()) !== 'continue');
+  };
   const fs = {
     ...lib.nodeFileSystem,
     mkdir: async (target, options) => {
       try {
         return await lib.nodeFileSystem.mkdir(target, options);
       } catch (error) {
-        if (error.code === 'EEXIST' && target.endsWith('.lock') && !told) {
-          told = true;
+        if (error.code === 'EEXIST' && target.endsWith('.lock') && !toldWaiting) {
+          toldWaiting = true;
           say('waiting');
         }
         throw error;
       }
     },
+    rename: async (from, to) => {
+      await pauseAt(to);
+      return lib.nodeFileSystem.rename(from, to);
+    },
+    unlink: async (target) => {
+      await pauseAt(target);
+      return lib.nodeFileSystem.unlink(target);
+    },
   };
   return lib.TokenStorage.fromStore(new lib.FileCredentialStore({ path, fs }));
-}
-
-async function stdinText() {
-  let text = '';
-  for await (const chunk of process.stdin) text += chunk;
-  return text.trim();
 }
 
 const storage = storageOf();
@@ -39,7 +52,7 @@ try {
     const result = await lib.logout({ storage });
     say(JSON.stringify({ removed: result.removed, revoked: result.revoked }));
   } else if (operation === 'login-with-token') {
-    const withToken = await stdinText();
+    const withToken = await nextLine();
     await lib.login({ withToken, storage });
     say(JSON.stringify({ loggedIn: true }));
   } else if (operation === 'refresh') {
