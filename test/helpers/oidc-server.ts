@@ -12,6 +12,8 @@ export const TEST_USER = {
 export const NATIVE_CLIENT_ID = 'claude-auth-native';
 export const CONFIDENTIAL_CLIENT_ID = 'claude-auth-confidential';
 export const CONFIDENTIAL_CLIENT_SECRET = 'test-confidential-client-secret-0123456789';
+/** A confidential client registered for `client_secret_post` only (as glewlwyd clients often are). */
+export const POST_CLIENT_ID = 'claude-auth-post';
 const INTROSPECTOR = { id: 'resource-server', secret: 'test-introspector-secret-0123456789' };
 const LOOPBACK_REDIRECTS = [
   'http://localhost/callback',
@@ -69,6 +71,15 @@ export class OidcServer {
             client_secret: CONFIDENTIAL_CLIENT_SECRET,
             application_type: 'native',
             token_endpoint_auth_method: 'client_secret_basic',
+            redirect_uris: LOOPBACK_REDIRECTS,
+            grant_types: GRANTS,
+            response_types: ['code'],
+          },
+          {
+            client_id: POST_CLIENT_ID,
+            client_secret: CONFIDENTIAL_CLIENT_SECRET,
+            application_type: 'native',
+            token_endpoint_auth_method: 'client_secret_post',
             redirect_uris: LOOPBACK_REDIRECTS,
             grant_types: GRANTS,
             response_types: ['code'],
