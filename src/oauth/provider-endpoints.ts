@@ -325,7 +325,6 @@ export async function resolveProviderEndpoints(
     config.issuer === undefined
       ? await discoverFromEndpoints(config, fetch)
       : await discover(config.issuer, fetch);
-  if (discovered !== undefined) assertSecureEndpoints(discovered, insecureDiscovered);
   const explicit = Object.fromEntries(
     Object.entries({
       authorization_endpoint: config.authorizeUrl?.href,
@@ -349,6 +348,8 @@ export async function resolveProviderEndpoints(
     ...discovered,
     ...explicit,
   };
+  // Configured URLs were checked by OAuthConfig; whatever fails here came from the metadata.
+  assertSecureEndpoints(as, insecureDiscovered);
   return build({
     as,
     issuer: config.issuer !== undefined ? 'configured' : issuer !== undefined ? 'known' : 'unknown',

@@ -86,6 +86,19 @@ describe('endpoints judged each on its own (RFC 9700 §2.6)', () => {
     });
   });
 
+  it('accepts metadata whose insecure endpoint the configuration overrides', async () => {
+    const base = await metadataServer((issuer) => ({
+      issuer,
+      token_endpoint: `${issuer}/token`,
+      revocation_endpoint: 'http://revoke.example/revoke',
+    }));
+    const endpoints = await resolveProviderEndpoints(
+      new OAuthConfig({ clientId: 'c', issuer: base, revocationUrl: `${base}/revoke` }),
+      recordingFetch().fetch,
+    );
+    expect(endpoints.as.revocation_endpoint).toBe(`${base}/revoke`);
+  });
+
   it('allows plain http per request only to the loopback endpoint it is for', () => {
     const endpoints = endpointsFromMetadata(
       {
