@@ -257,7 +257,8 @@ export class TokenManager {
           : 'it cannot be refreshed',
       );
     }
-    if (tx.leaseRemainingMs() <= 0) return this.#afterLostLease(tx);
+    // Spend the refresh token only while the lease is ours: its result must be storable.
+    if (tx.leaseRemainingMs() <= 0) throw this.#leaseLost('before the refresh could start');
     let next: AuthToken;
     try {
       next = await this.#refresh(current, {});
@@ -276,15 +277,26 @@ export class TokenManager {
     });
     // The fence: lands only if the store still holds the revision whose refresh token we spent.
     const outcome = await tx.write(next, revision);
-    return outcome.written ? next : this.#afterLostLease(tx);
+    return outcome.written ? next : this.#afterRefusedWrite(current, tx);
   }
 
   /**
-   * Our write was refused: a logout, a new login, or a holder that took the
-   * lease over while we stalled wrote first. What is stored now wins.
+   * Our write was refused: a holder that took the lease over while we stalled
+   * wrote first (what it stored wins), or holds it still (our rotated token
+   * cannot be stored; the caller must retry).
    */
-  async #afterLostLease(tx: CredentialTransaction): Promise<AuthToken> {
-    return this.#usable(await tx.read());
+  async #afterRefusedWrite(spent: AuthToken, tx: CredentialTransaction): Promise<AuthToken> {
+    const now = this.#usable(await tx.read());
+    if (now.accessToken === spent.accessToken) throw this.#leaseLost('during the refresh');
+    return now;
+  }
+
+  #leaseLost(when: string): AuthenticationError {
+    return new AuthenticationError(
+      AuthErrorCode.STORAGE_LOCK_TIMEOUT,
+      `This process lost the lock on ${this.#store.describe().location} ${when} (it was suspended past the lease).`,
+      { fix: 'retry; if it keeps failing, check that the machine is not suspending this process' },
+    );
   }
 
   async #afterInvalidGrant(
