@@ -19,7 +19,7 @@ const CYCLES = FULL ? 200 : 5;
 const KILLS = FULL ? 60 : 4;
 // Strict rotation with a short access-token lifetime: a refresh about every lifetime / 2.
 const TOKEN_TTL_S = FULL ? 2 : 4;
-// Longer than the runners' refresh timeout (2 s), short enough that a killed holder's lease soon frees.
+// The lease of transactions that name none (the test's own re-logins); runners ask for 2 s + 5 s.
 const LEASE_MS = 3_000;
 
 let redis: RedisServer;

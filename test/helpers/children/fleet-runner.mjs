@@ -14,14 +14,14 @@ import {
 } from '../../../dist/index.js';
 import { openStore } from '../../../dist/store/open-store.js';
 
-// The refresh request's own timeout; the store's lease (leaseMs in the URL's env) outlasts it.
+// The refresh request's own timeout; the manager asks for a lease 5 s longer.
 const REFRESH_TIMEOUT_MS = 2_000;
 const [cycles] = process.argv.slice(2);
 const store = openStore({});
 const manager = new TokenManager({
   store,
-  refresh: (token) =>
-    refreshProviderToken(token, { signal: AbortSignal.timeout(REFRESH_TIMEOUT_MS) }),
+  refresh: (token, { signal }) => refreshProviderToken(token, signal ? { signal } : {}),
+  refreshTimeoutMs: REFRESH_TIMEOUT_MS,
   lock: { waitMs: 60_000, onTakeover: () => process.stdout.write('takeover\n') },
 });
 let seen = 0;
