@@ -80,9 +80,11 @@ export class RedisConnection {
     subscriber.on('error', () => undefined);
     subscriber.on('message', onMessage);
     try {
+      // Every await here is under a timer: with the socket unreferenced, an await on it
+      // alone would let an otherwise idle process exit mid-transaction.
       await withTimeout(subscriber.connect(), this.#config.connectTimeoutMs);
       subscriber.stream?.unref?.();
-      await subscriber.subscribe(channel);
+      await withTimeout(subscriber.subscribe(channel), this.#config.commandTimeoutMs);
       return { close: () => subscriber.disconnect() };
     } catch {
       subscriber.disconnect();

@@ -104,6 +104,7 @@ async function runFleet(
         if (code === 3) await recover();
         // Restarted after a kill or a lost session; a runner that failed otherwise stays down.
         const restart = signal === 'SIGKILL' || code === 3;
+        if (!restart && code !== 0) tally.errors.push(`runner exited with code ${code}`);
         if (restart && (remaining[slot] ?? 0) > 0) await start(slot);
         resolve();
       });
@@ -155,6 +156,7 @@ describe(`fleet chaos on Redis (${RUNNERS} runners, own HOMEs, × ${CYCLES} refr
       `fleet control: ${tally.tokens} tokens seen, ${grants.refreshed.length} refreshes at the provider, ${version} versions, shortest gap ${shortestGap(grants.refreshed)} ms, ${grants.invalidGrant} invalid_grant, ${tally.lost} lost`,
     );
     expect(tally.errors).toEqual([]);
+    expect(tally.tokens).toBe(RUNNERS * CYCLES);
     expect(tally.expired).toBe(0);
     expect(grants.invalidGrant).toBe(0);
     expect(tally.lost).toBe(0);
