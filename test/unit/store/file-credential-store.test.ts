@@ -129,7 +129,7 @@ describe('FileCredentialStore', () => {
     // Waits past two 2 s leases: only the holder's renewals (every 0.5 s) keep it, and they must.
     await expect(
       waiter.transact(async () => 'entered', {
-        waitMs: 2_500,
+        waitMs: 4_500,
         onTakeover: () => takeovers.push(1),
       }),
     ).rejects.toMatchObject({ code: 'STORAGE_LOCK_TIMEOUT' });
