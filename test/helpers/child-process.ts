@@ -54,10 +54,11 @@ export async function kill(child: ChildProcess): Promise<void> {
  * stream: a second one would miss what the first consumed).
  *
  * @returns `until(match)`: the first line so far or to come that satisfies
- *   `match`; rejects if the child's output ends without one.
+ *   `match`, rejecting if the child's output ends without one; `seen()`: every line so far.
  */
 export function stdoutLines(child: ChildProcess): {
   until: (match: (line: string) => boolean) => Promise<string>;
+  seen: () => readonly string[];
 } {
   const seen: string[] = [];
   const waiters = new Set<{
@@ -86,6 +87,7 @@ export function stdoutLines(child: ChildProcess): {
     waiters.clear();
   });
   return {
+    seen: () => seen,
     until: (match) => {
       const found = seen.find(match);
       if (found !== undefined) return Promise.resolve(found);

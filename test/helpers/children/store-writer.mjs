@@ -2,7 +2,9 @@
 // (the token is the first stdin line, never argv) or `refresh`. On builds with an
 // injectable file system it prints "waiting" when it finds the credential's lock
 // held and, with STORE_WRITER_PAUSE=1, "paused" right before it replaces or deletes
-// the file, then waits for a "continue" line. Last, one JSON line with its outcome.
+// the file, then waits for a "continue" line; with STORE_WRITER_LEASE_MS its lease is that
+// long, and "takeover" tells each lock it took from a dead holder. Last, one JSON line
+// with its outcome.
 import { createInterface } from 'node:readline';
 import * as lib from '../../../dist/index.js';
 
@@ -43,7 +45,9 @@ function storageOf() {
       return lib.nodeFileSystem.unlink(target);
     },
   };
-  return lib.TokenStorage.fromStore(new lib.FileCredentialStore({ path, fs }));
+  const lease = Number(process.env.STORE_WRITER_LEASE_MS ?? 10_000);
+  const lock = { staleMs: lease, onTakeover: () => say('takeover') };
+  return lib.TokenStorage.fromStore(new lib.FileCredentialStore({ path, fs, lock }));
 }
 
 const storage = storageOf();

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { TokenStorage } from '../../../src/storage/token-storage.js';
 import { childScript, kill, startNode, stdoutLines } from '../../helpers/child-process.js';
@@ -20,14 +21,20 @@ interface Writer {
   readonly outcome: Promise<Outcome>;
   readonly waiting: Promise<string>;
   readonly paused: Promise<string>;
+  /** How many dead holders' locks it took over so far (the owner record makes this exact). */
+  readonly takeovers: () => number;
 }
 
 /**
  * Starts one writer process (test/helpers/children/store-writer.mjs); with
  * `pause`, it stops right before replacing or deleting the file, holding the lease.
  */
-function writer(operation: string, path: string, pause = false): Writer {
-  const env = { ...process.env, STORE_WRITER_PAUSE: pause ? '1' : '0' };
+function writer(operation: string, path: string, pause = false, leaseMs = 10_000): Writer {
+  const env = {
+    ...process.env,
+    STORE_WRITER_PAUSE: pause ? '1' : '0',
+    STORE_WRITER_LEASE_MS: String(leaseMs),
+  };
   const child = startNode(childScript('store-writer.mjs'), [operation, path], env);
   onTestFinished(() => kill(child));
   const lines = stdoutLines(child);
@@ -35,11 +42,12 @@ function writer(operation: string, path: string, pause = false): Writer {
     .until((line) => line.startsWith('{'))
     .then((line) => JSON.parse(line) as Outcome);
   const waiting = lines.until((line) => line === 'waiting');
+  const takeovers = () => lines.seen().filter((line) => line === 'takeover').length;
   const paused = lines.until((line) => line === 'paused');
   // Not every writer waits or pauses; those that do not must not surface as unhandled.
   waiting.catch(() => undefined);
   paused.catch(() => undefined);
-  return { child, outcome, waiting, paused };
+  return { child, outcome, waiting, paused, takeovers };
 }
 
 /**
@@ -225,5 +233,22 @@ describe('every writer against every other, in lock order across processes', () 
     expect(result.second).toEqual({ error: 'NOT_LOGGED_IN' });
     expect(endpoint.refreshes + endpoint.invalidGrants).toBe(0);
     expect(await storage.loadToken()).toBeNull();
+  });
+});
+
+describe('a writer killed while holding the lease', () => {
+  it('is taken over once its lease runs out, exactly once, and the next writer lands whole', async () => {
+    const storage = new TokenStorage(join(await tempDir(), 'tokens.json'));
+    await storage.saveToken(oauthToken(3_600_000));
+    const holder = writer('logout', storage.path, true, 1_000);
+    await holder.paused;
+    await kill(holder.child);
+    const token = subscriptionToken();
+    const next = writer('login-with-token', storage.path, false, 1_000);
+    next.child.stdin?.write(`${token}\n`);
+    expect(await next.outcome).toEqual({ loggedIn: true });
+    expect(next.takeovers()).toBe(1);
+    expect((await storage.loadToken())?.accessToken).toBe(token);
+    expect(await readdir(dirname(storage.path))).toEqual(['tokens.json']);
   });
 });

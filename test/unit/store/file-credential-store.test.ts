@@ -116,7 +116,7 @@ describe('FileCredentialStore', () => {
 
   it('never takes over a live lease: a waiter times out while the holder renews it', async () => {
     const path = join(await tempDir(), 'tokens.json');
-    const holder = new FileCredentialStore({ path, lock: { staleMs: 1_000 } });
+    const holder = new FileCredentialStore({ path, lock: { staleMs: 2_000 } });
     const waiter = new FileCredentialStore({ path });
     const inside = gate();
     const release = gate();
@@ -126,10 +126,10 @@ describe('FileCredentialStore', () => {
     });
     await inside.opened;
     const takeovers: number[] = [];
-    // Waits past the 1 s lease: only the holder's renewals keep it, and they must.
+    // Waits past two 2 s leases: only the holder's renewals (every 0.5 s) keep it, and they must.
     await expect(
       waiter.transact(async () => 'entered', {
-        waitMs: 2_500,
+        waitMs: 4_500,
         onTakeover: () => takeovers.push(1),
       }),
     ).rejects.toMatchObject({ code: 'STORAGE_LOCK_TIMEOUT' });
