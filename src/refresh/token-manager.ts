@@ -1,4 +1,5 @@
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
+import { DEFAULT_HTTP_TIMEOUT_MS } from '../oauth/http-client.js';
 import type { FileLockOptions } from '../storage/file-lock.js';
 import { loginCommand } from '../storage/fix-commands.js';
 import { TokenStorage } from '../storage/token-storage.js';
@@ -20,6 +21,9 @@ export type RefreshFunction = (
   token: AuthToken,
   context: { signal?: AbortSignal },
 ) => Promise<AuthToken>;
+
+/** How much longer than the refresh request the lease is asked for: time to store its answer. */
+export const LEASE_MARGIN_MS = 5_000;
 
 /** Options for {@link TokenManager}: the credential (`store`, or the guide's `storage`) and how to refresh it. */
 export interface TokenManagerOptions {
@@ -46,6 +50,12 @@ export interface TokenManagerOptions {
   mandatoryWindowMs?: number;
   /** Bounds of the transaction around a refresh (wait; the file store's lease and takeover hook). */
   lock?: FileLockOptions;
+  /**
+   * The refresh request's own timeout (default the OAuth client's, 30 s). The
+   * lease asked for outlasts it by {@link LEASE_MARGIN_MS}; a holder with less
+   * lease left than this does not send the request (DESIGN.md §6a).
+   */
+  refreshTimeoutMs?: number;
   /** Told of a background (advisory) refresh that failed; the current token stays in use. */
   onBackgroundRefreshError?: (error: unknown) => void;
 }
@@ -96,6 +106,7 @@ export class TokenManager {
   readonly #refresh: RefreshFunction;
   readonly #now: () => number;
   readonly #transaction: TransactionOptions;
+  readonly #requestTimeoutMs: number;
   readonly #onBackgroundError: (error: unknown) => void;
   #cached: AuthToken | undefined;
   #loading: Promise<AuthToken> | undefined;
@@ -121,9 +132,13 @@ export class TokenManager {
     this.#refresh = options.refresh;
     this.#now = options.now ?? Date.now;
     const lock = options.lock ?? {};
+    const timeout = options.refreshTimeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
+    // The lease outlasts the refresh request (DESIGN.md §6a); a lease named shorter bounds the request instead.
+    const leaseMs = lock.staleMs ?? timeout + LEASE_MARGIN_MS;
+    this.#requestTimeoutMs = Math.max(Math.min(timeout, leaseMs - LEASE_MARGIN_MS), leaseMs / 2);
     this.#transaction = {
+      leaseMs,
       ...(lock.waitMs !== undefined && { waitMs: lock.waitMs }),
-      ...(lock.staleMs !== undefined && { leaseMs: lock.staleMs }),
       ...(lock.onTakeover !== undefined && { onTakeover: lock.onTakeover }),
     };
     this.#onBackgroundError = options.onBackgroundRefreshError ?? (() => undefined);
@@ -257,10 +272,12 @@ export class TokenManager {
           : 'it cannot be refreshed',
       );
     }
-    if (tx.leaseRemainingMs() <= 0) return this.#afterLostLease(tx);
+    // Spend the refresh token only if the lease outlasts the request: its result must be storable.
+    if (tx.leaseRemainingMs() < this.#requestTimeoutMs)
+      throw this.#leaseLost('before the refresh could start');
     let next: AuthToken;
     try {
-      next = await this.#refresh(current, {});
+      next = await this.#refresh(current, { signal: AbortSignal.timeout(this.#requestTimeoutMs) });
     } catch (error) {
       if (!isInvalidGrant(error)) throw error;
       return this.#afterInvalidGrant(current, revision, tx, error);
@@ -276,15 +293,26 @@ export class TokenManager {
     });
     // The fence: lands only if the store still holds the revision whose refresh token we spent.
     const outcome = await tx.write(next, revision);
-    return outcome.written ? next : this.#afterLostLease(tx);
+    return outcome.written ? next : this.#afterRefusedWrite(current, tx);
   }
 
   /**
-   * Our write was refused: a logout, a new login, or a holder that took the
-   * lease over while we stalled wrote first. What is stored now wins.
+   * Our write was refused: a holder that took the lease over while we stalled
+   * wrote first (what it stored wins), or holds it still (our rotated token
+   * cannot be stored; the caller must retry).
    */
-  async #afterLostLease(tx: CredentialTransaction): Promise<AuthToken> {
-    return this.#usable(await tx.read());
+  async #afterRefusedWrite(spent: AuthToken, tx: CredentialTransaction): Promise<AuthToken> {
+    const now = this.#usable(await tx.read());
+    if (now.accessToken === spent.accessToken) throw this.#leaseLost('during the refresh');
+    return now;
+  }
+
+  #leaseLost(when: string): AuthenticationError {
+    return new AuthenticationError(
+      AuthErrorCode.STORAGE_LOCK_TIMEOUT,
+      `This process lost the lock on ${this.#store.describe().location} ${when} (it was suspended past the lease).`,
+      { fix: 'retry; if it keeps failing, check that the machine is not suspending this process' },
+    );
   }
 
   async #afterInvalidGrant(

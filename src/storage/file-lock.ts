@@ -161,8 +161,9 @@ export async function withFileLock<T>(
       () => undefined,
     );
     if (touched === undefined) continue; // released meanwhile
-    if (Date.now() - touched > (holder?.leaseMs ?? DEFAULT_LOCK_STALE_MS)) {
-      if (await removeDeadLock(fs, lockPath, holder, owner.id)) options.onTakeover?.();
+    const dead = Date.now() - touched > (holder?.leaseMs ?? DEFAULT_LOCK_STALE_MS);
+    if (dead && (await removeDeadLock(fs, lockPath, holder, owner.id))) {
+      options.onTakeover?.();
       continue;
     }
     if (Date.now() >= deadline) throw lockTimeout(lockPath, waitMs, holder);

@@ -6,20 +6,20 @@ import * as fs from 'node:fs/promises';
  * a file at the temporary name between its choice and its creation).
  * Production code uses {@link nodeFileSystem}.
  */
-export interface FileSystem {
-  readonly open: typeof fs.open;
-  readonly rename: typeof fs.rename;
-  readonly unlink: typeof fs.unlink;
-  readonly mkdir: typeof fs.mkdir;
-  readonly rmdir: typeof fs.rmdir;
-  readonly rm: typeof fs.rm;
-  readonly stat: typeof fs.stat;
-  readonly lstat: typeof fs.lstat;
-  readonly realpath: typeof fs.realpath;
-  readonly readdir: typeof fs.readdir;
-  readonly readFile: typeof fs.readFile;
-  readonly utimes: typeof fs.utimes;
-}
+export type FileSystem = Pick<
+  typeof fs,
+  | 'open'
+  | 'rename'
+  | 'unlink'
+  | 'mkdir'
+  | 'rm'
+  | 'stat'
+  | 'lstat'
+  | 'realpath'
+  | 'readdir'
+  | 'readFile'
+  | 'utimes'
+>;
 
 /** Node's own `fs/promises`. */
 export const nodeFileSystem: FileSystem = {
@@ -27,7 +27,6 @@ export const nodeFileSystem: FileSystem = {
   rename: fs.rename,
   unlink: fs.unlink,
   mkdir: fs.mkdir,
-  rmdir: fs.rmdir,
   rm: fs.rm,
   stat: fs.stat,
   lstat: fs.lstat,
@@ -39,7 +38,7 @@ export const nodeFileSystem: FileSystem = {
 
 /**
  * Where private files live and how they are checked there: the file-system
- * layer and the platform (Windows has no POSIX modes; see {@link checksPosixModes}).
+ * layer and the platform (Windows has no POSIX modes: SECURITY.md says what it gets instead).
  */
 export interface FileEnvironment {
   /** Default {@link nodeFileSystem}. */

@@ -306,6 +306,7 @@ export async function writePrivateFileAtomic(
   );
   let handle: FileHandle | undefined;
   let created = false;
+  let refusal: unknown;
   try {
     handle = await env.fs.open(
       temporary,
@@ -317,7 +318,10 @@ export async function writePrivateFileAtomic(
     await handle.sync();
     await handle.close();
     handle = undefined;
-    await beforeRename?.();
+    await beforeRename?.().catch((error: unknown) => {
+      refusal = error;
+      throw error;
+    });
     await env.fs.rename(temporary, target);
     created = false;
     await fsyncDirectory(directory, env);
@@ -325,7 +329,7 @@ export async function writePrivateFileAtomic(
     await handle?.close().catch(() => undefined);
     // Only a file this write created is removed: a name someone planted is left for them.
     if (created) await env.fs.unlink(temporary).catch(() => undefined);
-    if (error instanceof AuthenticationError) throw error;
+    if (error === refusal || error instanceof AuthenticationError) throw error;
     throw ioError('write', path, error);
   }
   await removeOrphanedTemporaries(directory, basename(target), env);

@@ -32,14 +32,15 @@ export class RedisConnection {
   }
 
   /**
-   * Runs `work` with a ready client, mapping every failure to a clear error.
+   * Runs `work` with a ready client within the command timeout, mapping every
+   * failure to a clear error.
    *
    * @throws {@link AuthenticationError} `STORE_UNAVAILABLE` naming the address and the fix.
    */
   async run<T>(work: (client: Redis) => Promise<T>): Promise<T> {
     const client = await this.#ready();
     try {
-      return await work(client);
+      return await withTimeout(work(client), this.#config.commandTimeoutMs);
     } catch (error) {
       if (error instanceof AuthenticationError) throw error;
       // After a timeout the reply may still come and be taken for the next command's: start afresh.
@@ -79,9 +80,11 @@ export class RedisConnection {
     subscriber.on('error', () => undefined);
     subscriber.on('message', onMessage);
     try {
+      // Every await here is under a timer: with the socket unreferenced, an await on it
+      // alone would let an otherwise idle process exit mid-transaction.
       await withTimeout(subscriber.connect(), this.#config.connectTimeoutMs);
       subscriber.stream?.unref?.();
-      await subscriber.subscribe(channel);
+      await withTimeout(subscriber.subscribe(channel), this.#config.commandTimeoutMs);
       return { close: () => subscriber.disconnect() };
     } catch {
       subscriber.disconnect();
@@ -150,23 +153,31 @@ export class RedisConnection {
       ...(config.password !== undefined && { password: config.password }),
       ...(config.tls && { tls: { servername: config.host } }),
       lazyConnect: true,
-      connectTimeout: config.connectTimeoutMs,
-      commandTimeout: config.commandTimeoutMs,
+      // Both bounded by our own timers: ioredis arms one per command and never clears it
+      // when the command settles, which would hold a finished CLI open for seconds.
+      connectTimeout: 0,
+      // Its default waits 2 s for a 'close' that an already-failed socket never emits.
+      disconnectTimeout: 0,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,
       autoResubscribe: false,
     });
-    let refusal: unknown;
+    let failure: unknown;
     client.on('error', (error) => {
-      // The server's own refusal (WRONGPASS, NOPERM on SELECT) says more than "Connection is closed".
-      if (isReplyError(error)) refusal = error;
+      // The first error (ECONNREFUSED, WRONGPASS, NOPERM on SELECT) says more than "Connection is closed".
+      failure ??= error;
     });
+    // With no retries the client ends at the first failure; do not wait out the timeout for it.
+    const ended = new Promise<never>((_, reject) =>
+      client.once('end', () => reject(new Error('Connection is closed.'))),
+    );
+    ended.catch(() => undefined);
     try {
-      await withTimeout(client.connect(), config.connectTimeoutMs);
+      await withTimeout(Promise.race([client.connect(), ended]), config.connectTimeoutMs);
     } catch (error) {
       client.disconnect();
-      throw this.unavailable(refusal ?? error);
+      throw this.unavailable(failure ?? error);
     }
     client.stream?.unref?.();
     this.#client = client;

@@ -36,8 +36,8 @@ export interface RedisCredentialStoreOptions {
   profile?: string;
   /** Where the store key, password file and prefix are read (default `process.env`). */
   env?: StoreKeyEnv & RedisStoreEnv;
-  /** Why this store was chosen, for `status` (default: `CLAUDE_AUTH_STORE=redis://…`). */
-  reason?: string;
+  /** What named this store, for `status`: `chosen by <chosenBy>=redis://…` (default `CLAUDE_AUTH_STORE`). */
+  chosenBy?: string;
   /** The record cipher (default: from the environment's store key). */
   cipher?: RecordCipher;
   /** The lease of a transaction that names none, in ms; default `?leaseMs=`, else {@link DEFAULT_REDIS_LEASE_MS}. */
@@ -96,7 +96,7 @@ export class RedisCredentialStore implements CredentialStore {
     this.profile = options.profile;
     this.#keys = redisKeys(this.#config.prefix, options.profile ?? 'default');
     this.#connection = new RedisConnection(this.#config);
-    this.#reason = options.reason ?? `CLAUDE_AUTH_STORE=${this.#config.address}`;
+    this.#reason = `chosen by ${options.chosenBy ?? 'CLAUDE_AUTH_STORE'}=${this.#config.address}`;
     this.#leaseMs = options.leaseMs ?? this.#config.leaseMs ?? DEFAULT_REDIS_LEASE_MS;
   }
 

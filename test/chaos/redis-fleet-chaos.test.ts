@@ -19,7 +19,7 @@ const CYCLES = FULL ? 200 : 5;
 const KILLS = FULL ? 60 : 4;
 // Strict rotation with a short access-token lifetime: a refresh about every lifetime / 2.
 const TOKEN_TTL_S = FULL ? 2 : 4;
-// Longer than the runners' refresh timeout (2 s), short enough that a killed holder's lease soon frees.
+// The lease of transactions that name none (the test's own re-logins); runners ask for 2 s + 5 s.
 const LEASE_MS = 3_000;
 
 let redis: RedisServer;
@@ -52,9 +52,14 @@ interface Tally {
 }
 
 /** Runs the fleet until each runner has seen `CYCLES` tokens, SIGKILLing `kills` runners at random moments. */
-async function runFleet(url: string, store: RedisCredentialStore, kills: number): Promise<Tally> {
+async function runFleet(
+  url: string,
+  profile: string,
+  store: RedisCredentialStore,
+  kills: number,
+): Promise<Tally> {
   const tally: Tally = { tokens: 0, expired: 0, lost: 0, kills: 0, takeovers: 0, errors: [] };
-  const remaining = Array.from({ length: RUNNERS }, () => CYCLES);
+  const remaining: number[] = Array.from({ length: RUNNERS }, () => CYCLES);
   const homes = await Promise.all(
     Array.from({ length: RUNNERS }, () => mkdtemp(join(tmpdir(), 'claude-auth-runner-'))),
   );
@@ -82,7 +87,9 @@ async function runFleet(url: string, store: RedisCredentialStore, kills: number)
         HOME: home,
         CLAUDE_AUTH_DIR: join(home, '.claude_code'),
         CLAUDE_AUTH_STORE: url,
+        CLAUDE_AUTH_PROFILE: profile,
       });
+      child.stderr?.on('data', (chunk) => tally.errors.push(`stderr: ${chunk}`));
       running.set(slot, child);
       createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
         if (line === 'token') {
@@ -92,10 +99,13 @@ async function runFleet(url: string, store: RedisCredentialStore, kills: number)
         else if (line === 'takeover') tally.takeovers++;
         else if (line !== 'lost') tally.errors.push(line);
       });
-      child.on('exit', async (code) => {
+      child.on('exit', async (code, signal) => {
         running.delete(slot);
         if (code === 3) await recover();
-        if ((remaining[slot] ?? 0) > 0) await start(slot);
+        // Restarted after a kill or a lost session; a runner that failed otherwise stays down.
+        const restart = signal === 'SIGKILL' || code === 3;
+        if (!restart && code !== 0) tally.errors.push(`runner exited with code ${code}`);
+        if (restart && (remaining[slot] ?? 0) > 0) await start(slot);
         resolve();
       });
     });
@@ -126,7 +136,7 @@ async function freshFleet(profile: string) {
   await store.transact(async (tx) => tx.write(await scriptedLogin(oidc), null));
   grants.refreshed = [];
   grants.invalidGrant = 0;
-  return { url, store };
+  return { url, store, profile };
 }
 
 /** The shortest gap between two refreshes at the provider, in ms. */
@@ -139,13 +149,14 @@ function shortestGap(times: readonly number[]): number {
 
 describe(`fleet chaos on Redis (${RUNNERS} runners, own HOMEs, × ${CYCLES} refresh cycles)`, () => {
   it('without kills: one refresh per expiry, no invalid_grant, no lost session, never an expired token', async () => {
-    const { url, store } = await freshFleet('control');
-    const tally = await runFleet(url, store, 0);
+    const { url, store, profile } = await freshFleet('control');
+    const tally = await runFleet(url, profile, store, 0);
     const version = Number((await store.read())?.revision);
     console.log(
       `fleet control: ${tally.tokens} tokens seen, ${grants.refreshed.length} refreshes at the provider, ${version} versions, shortest gap ${shortestGap(grants.refreshed)} ms, ${grants.invalidGrant} invalid_grant, ${tally.lost} lost`,
     );
     expect(tally.errors).toEqual([]);
+    expect(tally.tokens).toBe(RUNNERS * CYCLES);
     expect(tally.expired).toBe(0);
     expect(grants.invalidGrant).toBe(0);
     expect(tally.lost).toBe(0);
@@ -157,8 +168,8 @@ describe(`fleet chaos on Redis (${RUNNERS} runners, own HOMEs, × ${CYCLES} refr
   }, 600_000);
 
   it('with SIGKILLs at random moments: invalid_grant only for sessions lost in the kill window, counted', async () => {
-    const { url, store } = await freshFleet('chaos');
-    const tally = await runFleet(url, store, KILLS);
+    const { url, store, profile } = await freshFleet('chaos');
+    const tally = await runFleet(url, profile, store, KILLS);
     console.log(
       `fleet chaos: ${tally.tokens} tokens seen, ${grants.refreshed.length} refreshes at the provider, ${tally.kills} SIGKILLs, ${tally.takeovers} lease takeovers, ${tally.lost} sessions lost (re-login), ${grants.invalidGrant} invalid_grant`,
     );

@@ -51,12 +51,10 @@ function printProfile(io: CliIO, report: ProfileReport, active: boolean, now: nu
       `  Refresh token: ${report.hasRefreshToken ? 'yes' : report.kind === 'claude-subscription' ? 'none (subscription tokens last one year)' : 'none'}`,
     );
   }
-  if (report.store === null || report.store.backend === 'file') {
+  if (report.store.backend === 'file')
     out(`  File: ${report.path}${report.mode ? ` (mode ${report.mode})` : ''}`);
-  } else {
-    out(`  Stored in: ${report.store.location}`);
-  }
-  if (report.store !== null) out(`  Store: ${report.store.backend} (${report.store.reason})`);
+  else out(`  Store: ${report.store.backend} ${report.store.location}`);
+  out(`  Backend: ${report.store.backend} (${report.store.reason})`);
   for (const warning of report.warnings) out(`  ${c.yellow('!')} ${warning}`);
   if (report.fix && report.state !== 'valid') out(`  To fix: ${report.fix}`);
 }

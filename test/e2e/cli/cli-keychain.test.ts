@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCliProcess } from '../../helpers/cli-process.js';
 import { type SecretServiceSession, startSecretService } from '../../helpers/secret-service.js';
 import { tempDir } from '../../helpers/temp-dir.js';
@@ -10,14 +10,13 @@ let keyring: SecretServiceSession;
 let home: string;
 let dir: string;
 
-beforeAll(async () => {
-  keyring = await startSecretService();
-});
-afterAll(() => keyring?.stop());
+// One Secret Service per test: the default directory names every test's credential `default`.
 beforeEach(async () => {
+  keyring = await startSecretService();
   home = await tempDir('cli-home-');
   dir = join(home, '.claude_code');
 });
+afterEach(() => keyring?.stop());
 
 async function anyFileHolds(directory: string, secret: string): Promise<boolean> {
   const entries = await readdir(directory, { recursive: true, withFileTypes: true }).catch(
@@ -53,8 +52,8 @@ describe('claude-auth with the keychain store', () => {
       },
     });
     const human = await runCliProcess(['status'], env);
-    expect(human.stdout).toContain('Stored in: keychain:claude-auth/default');
-    expect(human.stdout).toContain('Store: keychain (chosen by CLAUDE_AUTH_STORE=keychain)');
+    expect(human.stdout).toContain('Store: keychain keychain:claude-auth/default');
+    expect(human.stdout).toContain('Backend: keychain (chosen by CLAUDE_AUTH_STORE=keychain)');
     expect((await runCliProcess(['token'], env)).stdout).toBe(`${TOKEN}\n`);
     expect(await anyFileHolds(home, TOKEN)).toBe(false);
     expect(await anyFileHolds(keyring.home, TOKEN)).toBe(false);
@@ -80,6 +79,25 @@ describe('claude-auth with the keychain store', () => {
       },
     });
     expect(await anyFileHolds(home, TOKEN)).toBe(false);
+  });
+
+  it('storage move --from file --to keychain: the credential moves whole, and status then finds it in the keychain', async () => {
+    const env = {
+      HOME: home,
+      CLAUDE_AUTH_DIR: dir,
+      CLAUDE_CONFIG_DIR: join(home, '.claude'),
+      DBUS_SESSION_BUS_ADDRESS: keyring.env.DBUS_SESSION_BUS_ADDRESS,
+    };
+    expect((await runCliProcess(['login', '--with-token'], env, `${TOKEN}\n`)).code).toBe(0);
+    const move = await runCliProcess(
+      ['storage', 'move', '--from', 'file', '--to', 'keychain'],
+      env,
+    );
+    expect(move.code, move.stderr).toBe(0);
+    expect(await anyFileHolds(home, TOKEN)).toBe(false);
+    const inKeychain = { ...env, CLAUDE_AUTH_STORE: 'keychain' };
+    expect((await runCliProcess(['token'], inKeychain)).stdout).toBe(`${TOKEN}\n`);
+    expect((await runCliProcess(['status'], env)).code).toBe(3);
   });
 
   it('CLAUDE_AUTH_STORE=auto without a D-Bus session: the file, saying why in status and once on stderr', async () => {

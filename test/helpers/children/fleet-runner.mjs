@@ -4,7 +4,7 @@
 // in the fleet), printing one line per event: "token" (a new access token),
 // "expired" (it was handed an expired token: a failure), "lost" (re-login
 // required; exits 3), "takeover" (it took over a killed holder's lease),
-// "error CODE".
+// "error CODE" (then exits 1).
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   AuthErrorCode,
@@ -14,14 +14,14 @@ import {
 } from '../../../dist/index.js';
 import { openStore } from '../../../dist/store/open-store.js';
 
-// The refresh request's own timeout; the store's lease (leaseMs in the URL's env) outlasts it.
+// The refresh request's own timeout; the manager asks for a lease 5 s longer.
 const REFRESH_TIMEOUT_MS = 2_000;
 const [cycles] = process.argv.slice(2);
 const store = openStore({});
 const manager = new TokenManager({
   store,
-  refresh: (token) =>
-    refreshProviderToken(token, { signal: AbortSignal.timeout(REFRESH_TIMEOUT_MS) }),
+  refresh: (token, { signal }) => refreshProviderToken(token, signal ? { signal } : {}),
+  refreshTimeoutMs: REFRESH_TIMEOUT_MS,
   lock: { waitMs: 60_000, onTakeover: () => process.stdout.write('takeover\n') },
 });
 let seen = 0;
@@ -41,6 +41,7 @@ while (seen < Number(cycles)) {
       process.exit(3);
     }
     process.stdout.write(`error ${isAuthenticationError(error) ? error.code : String(error)}\n`);
+    process.exit(1);
   }
   // The pace of a runner's calls (not synchronisation): callers between refreshes hit the cache.
   await delay(20);

@@ -222,6 +222,37 @@ describe('TokenManager', () => {
     expect((await storage.loadToken())?.accessToken).toBe(newer.accessToken);
   });
 
+  it('reports a lease lost mid-refresh to a holder that has not written yet, storing nothing', async () => {
+    const { storage, advance, now, first } = await setup();
+    advance(HOUR);
+    let release: () => void = () => undefined;
+    let newHolder: Promise<void> | undefined;
+    const manager = new TokenManager({
+      storage,
+      now,
+      lock: { staleMs: 60_000 },
+      refresh: async () => {
+        await staleLock(storage.path);
+        await new Promise<void>((inside) => {
+          newHolder = storage.store.transact(
+            () =>
+              new Promise<void>((resolve) => {
+                release = resolve;
+                inside();
+              }),
+          );
+        });
+        return oauthToken(HOUR, now());
+      },
+    });
+    await expect(manager.getValidToken()).rejects.toMatchObject({
+      code: AuthErrorCode.STORAGE_LOCK_TIMEOUT,
+    });
+    release();
+    await newHolder;
+    expect((await storage.loadToken())?.accessToken).toBe(first?.accessToken);
+  });
+
   it('shares one refresh between a symlinked profile and its target', async () => {
     const { storage, advance, calls, manager, now } = await setup();
     const link = join(await tempDir(), 'linked.json');
@@ -327,5 +358,7 @@ describe('TokenManager', () => {
     controller.abort(new Error('cancelled'));
     await expect(pending).rejects.toThrow('cancelled');
     release();
+    // The refresh itself was not cancelled: it completes, and its transaction ends, for the next caller.
+    await expect(manager.getValidToken()).resolves.toBeDefined();
   });
 });
