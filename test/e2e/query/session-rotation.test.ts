@@ -15,7 +15,6 @@ import { OidcServer } from '../../helpers/oidc-server.js';
 import { StreamingPrompt } from '../../helpers/streaming-prompt.js';
 
 const TOKEN_TTL_S = 8;
-const WINDOWS = { advisoryWindowMs: 6_000, mandatoryWindowMs: 1_000 };
 
 let api: MessagesApi;
 let oidc: OidcServer;
@@ -76,7 +75,7 @@ describe('long sessions never send an expired token', () => {
     api.respond = async ({ credential }) =>
       (await oidc.introspect(credential ?? '')).active ? 200 : 401;
     const prompt = new StreamingPrompt();
-    const running = queryWithOAuth({ prompt, options: { env: sandbox.env }, auth: WINDOWS });
+    const running = queryWithOAuth({ prompt, options: { env: sandbox.env } });
     const messages = await twoTurns(running, prompt, async () => undefined);
 
     expect(messages.filter((m) => m.type === 'result')).toHaveLength(2);
@@ -98,7 +97,7 @@ describe('long sessions never send an expired token', () => {
     api.respond = ({ credential }) =>
       (expiry.get(credential ?? '') ?? 0) > Date.now() ? 200 : 401;
     const prompt = new StreamingPrompt();
-    const running = queryWithOAuth({ prompt, options: { env: sandbox.env }, auth: WINDOWS });
+    const running = queryWithOAuth({ prompt, options: { env: sandbox.env } });
     await twoTurns(running, prompt, () => sandbox.storage.saveToken(renewed));
 
     const requests = api.messageRequests;
