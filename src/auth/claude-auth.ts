@@ -201,6 +201,16 @@ export class ClaudeAuth {
    */
   async rotate(current: ResolvedCredential): Promise<ResolvedCredential | undefined> {
     try {
+      if (current.kind === 'claude-subscription') {
+        // No refresh token: only a new login (in any process) renews it.
+        const stored = await this.tokenStorage.loadToken();
+        const renewed =
+          stored !== null &&
+          stored.accessToken !== current.secret &&
+          !stored.reauthRequired &&
+          !stored.isExpired(0, this.#now());
+        return renewed ? this.#fromToken(stored) : undefined;
+      }
       let token = await this.#manager.getValidToken();
       if (token.accessToken === current.secret && refreshState(token, this.#now()) !== 'fresh')
         token = await this.#manager.refreshNow();

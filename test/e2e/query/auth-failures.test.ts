@@ -46,7 +46,9 @@ describe('authentication failures through the real Claude Code binary', () => {
     const endpoint = await RotatingTokenEndpoint.start(stale.refreshToken as string);
     try {
       await sandbox.storage.saveToken(
-        stale.with({ provider: { clientId: 'c', tokenEndpoint: endpoint.url } }),
+        stale.with({
+          provider: { clientId: 'c', tokenEndpoint: endpoint.url, apiBaseUrl: parts.api.url },
+        }),
       );
       parts.api.respond = ({ credential }) =>
         credential !== undefined && credential === endpoint.lastAccessToken ? 200 : 401;

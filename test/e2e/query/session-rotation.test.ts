@@ -87,7 +87,8 @@ describe('long sessions never send an expired token', () => {
   }, 60_000);
 
   it('hands a subscription token stored by a new login to the running CLI', async () => {
-    const expiring = subscriptionToken(8_000, 'x');
+    // Past the renewal point already, yet longer than any refresh window at the start.
+    const expiring = subscriptionToken(40_000, 'x');
     const renewed = subscriptionToken(365 * 86_400_000, 'y');
     const expiry = new Map([
       [expiring.accessToken, expiring.expiresAt?.getTime() ?? 0],

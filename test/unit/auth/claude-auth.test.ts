@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ClaudeAuth, EXPIRY_WARNING_CODE } from '../../../src/auth/claude-auth.js';
+import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { TokenStorage } from '../../../src/storage/token-storage.js';
 import { subscriptionToken } from '../../helpers/claude-code-env.js';
 import { tempDir } from '../../helpers/temp-dir.js';
@@ -40,5 +41,30 @@ describe('ClaudeAuth', () => {
     expect(warnings.filter((w) => (w as { code?: string }).code === EXPIRY_WARNING_CODE)).toEqual(
       [],
     );
+  });
+});
+
+describe('ClaudeAuth never changes the billing source silently', () => {
+  it('after the API rejected a still-valid subscription token, it keeps failing with REAUTH_REQUIRED instead of using the API key', async () => {
+    const storage = new TokenStorage(join(await tempDir(), 'tokens.json'));
+    await storage.saveToken(subscriptionToken());
+    const auth = new ClaudeAuth({
+      tokenStorage: storage,
+      env: { ANTHROPIC_API_KEY: 'sk-ant-api03-test-fallback-key-0000' },
+    });
+    expect(await auth.getAuthHeaders()).toHaveProperty('authorization');
+    for (const forceRefresh of [true, false, false]) {
+      const failure = await auth.getAuthHeaders({ forceRefresh }).catch((error: unknown) => error);
+      expect(failure).toMatchObject({
+        code: AuthErrorCode.REAUTH_REQUIRED,
+        fix: expect.stringMatching(/claude-auth login.*claude-auth logout/),
+      });
+    }
+    // A new login (from any process) ends it.
+    const renewed = subscriptionToken(365 * 86_400_000, 'r');
+    await storage.saveToken(renewed);
+    expect(await auth.getAuthHeaders()).toMatchObject({
+      authorization: `Bearer ${renewed.accessToken}`,
+    });
   });
 });
