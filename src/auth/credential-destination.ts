@@ -33,14 +33,12 @@ export const SUBSCRIPTION_BASE_URL_VARIABLE = 'CLAUDE_AUTH_SUBSCRIPTION_BASE_URL
 /** The variable through which Claude Code is pointed at another API host. */
 export const BASE_URL_VARIABLE = 'ANTHROPIC_BASE_URL';
 
-type Environment = Readonly<Record<string, string | undefined>>;
-
 /** The environments a destination is decided from. */
 export interface DestinationContext {
   /** What the process inherited (normally `process.env`). */
-  readonly inherited: Environment;
+  readonly inherited: Readonly<Record<string, string | undefined>>;
   /** What the call set explicitly (a query's `options.env`); wins over `inherited`. */
-  readonly explicit?: Environment | undefined;
+  readonly explicit?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
 function insecure(credential: ResolvedCredential, url: string, why: string): AuthenticationError {

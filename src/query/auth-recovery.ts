@@ -4,6 +4,7 @@ import { AuthErrorCode, AuthenticationError } from '../errors/authentication-err
 
 /** What renews a credential the API rejected (see `CredentialSession.renew`). */
 export interface RenewalSource {
+  /** A different valid credential after the API answered 401, if one can be had. */
   renew?(rejected: ResolvedCredential): Promise<ResolvedCredential | undefined>;
 }
 
