@@ -341,6 +341,8 @@ export class ClaudeAuth {
     const useOAuth = this.#options.useOAuth ?? true;
     const fallback = !useOAuth || (this.#options.apiKeyFallback ?? true);
     let chosen: ResolvedCredential | undefined;
+    // A link that failed hard ends the chain: what follows is shown, never used.
+    let blocked = false;
     const link = async (
       name: ResolutionStep['link'],
       enabled: boolean,
@@ -356,15 +358,15 @@ export class ClaudeAuth {
           steps.push({ link: name, outcome: 'empty' });
           return;
         }
-        steps.push({
-          link: name,
-          outcome: chosen === undefined ? 'used' : 'skipped',
-          detail: found.kind,
-        });
-        chosen ??= found;
+        const used = chosen === undefined && !blocked;
+        steps.push({ link: name, outcome: used ? 'used' : 'skipped', detail: found.kind });
+        if (used) chosen = found;
       } catch (error) {
         if (!(error instanceof AuthenticationError)) throw error;
-        if (refresh && !SOFT_FAILURES.has(error.code)) throw this.#noSilentSwitch(error);
+        if (!SOFT_FAILURES.has(error.code)) {
+          if (refresh) throw this.#noSilentSwitch(error);
+          blocked = true;
+        }
         steps.push({
           link: name,
           outcome: error.code === AuthErrorCode.NOT_LOGGED_IN ? 'empty' : 'failed',

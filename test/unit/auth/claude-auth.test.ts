@@ -68,3 +68,26 @@ describe('ClaudeAuth never changes the billing source silently', () => {
     });
   });
 });
+
+describe('ClaudeAuth.explain agrees with resolution', () => {
+  it('after a stored login that needs renewing, later links are shown as skipped, never as used', async () => {
+    const dir = await tempDir();
+    const storage = new TokenStorage(join(dir, 'tokens.json'));
+    await storage.saveToken(subscriptionToken(-60_000));
+    const auth = new ClaudeAuth({
+      tokenStorage: storage,
+      env: { CLAUDE_CONFIG_DIR: dir, ANTHROPIC_API_KEY: 'sk-ant-api03-test-fallback-key-0000' },
+    });
+    const steps = await auth.explain();
+    expect(steps.map((step) => [step.link, step.outcome])).toEqual([
+      ['profile', 'failed'],
+      ['env:CLAUDE_CODE_OAUTH_TOKEN', 'empty'],
+      ['claude-code-login', 'empty'],
+      ['option', 'skipped'],
+      ['env:ANTHROPIC_API_KEY', 'skipped'],
+    ]);
+    await expect(auth.resolveCredential()).rejects.toMatchObject({
+      code: AuthErrorCode.REAUTH_REQUIRED,
+    });
+  });
+});
