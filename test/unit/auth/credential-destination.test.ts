@@ -1,5 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   credentialDestination,
@@ -11,8 +9,6 @@ import {
   type ResolvedCredentialKind,
 } from '../../../src/auth/resolved-credential.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
-import { launchEnvironment } from '../../../src/query/launch-environment.js';
-import { tempDir } from '../../helpers/temp-dir.js';
 
 const GATEWAY = 'https://gateway.example/anthropic';
 const INHERITED = 'https://proxy.example';
@@ -108,56 +104,5 @@ describe('credentialDestination: where each credential may go', () => {
       if (allowed) expect(decide()).toBe(url);
       else expect(decide).toThrow(expect.objectContaining({ code: AuthErrorCode.CONFIG_INVALID }));
     }
-  });
-});
-
-describe('launchEnvironment: the policy applied to the child environment and settings files', () => {
-  it('removes an inherited base URL and competing credentials for a subscription token', async () => {
-    const env = await launchEnvironment(
-      { ...inherited, ANTHROPIC_API_KEY: 'k', PATH: '/bin' },
-      { settingSources: [] },
-      credential('claude-subscription'),
-    );
-    expect(env).toEqual({ PATH: '/bin', CLAUDE_CODE_OAUTH_TOKEN: 'secret-value' });
-  });
-
-  it('sets the gateway base URL for a gateway token', async () => {
-    const env = await launchEnvironment(
-      inherited,
-      { settingSources: [] },
-      credential('oauth', 'profile', GATEWAY),
-    );
-    expect(env).toEqual({ ANTHROPIC_AUTH_TOKEN: 'secret-value', ANTHROPIC_BASE_URL: GATEWAY });
-  });
-
-  it("judges a settings file's base URL as an inherited one", async () => {
-    const cwd = await tempDir();
-    await mkdir(join(cwd, '.claude'));
-    await writeFile(
-      join(cwd, '.claude', 'settings.json'),
-      JSON.stringify({ env: { ANTHROPIC_BASE_URL: GATEWAY } }),
-    );
-    const options = { cwd, settingSources: ['project' as const] };
-    await expect(
-      launchEnvironment({}, options, credential('claude-subscription')),
-    ).rejects.toMatchObject({ code: AuthErrorCode.SETTINGS_CONFLICT });
-    // The same URL opted in explicitly, or a gateway token stored for it, is no conflict.
-    await expect(
-      launchEnvironment(
-        {},
-        { ...options, env: { ANTHROPIC_BASE_URL: GATEWAY } },
-        credential('claude-subscription'),
-      ),
-    ).resolves.toMatchObject({ ANTHROPIC_BASE_URL: GATEWAY });
-    await expect(
-      launchEnvironment({}, options, credential('oauth', 'profile', GATEWAY)),
-    ).resolves.toMatchObject({ ANTHROPIC_BASE_URL: GATEWAY });
-    await expect(
-      launchEnvironment({}, options, credential('oauth', 'profile', 'https://other.example')),
-    ).rejects.toMatchObject({ code: AuthErrorCode.SETTINGS_CONFLICT });
-    // An API key may go where the user's settings point.
-    await expect(
-      launchEnvironment({}, options, credential('api-key', 'option')),
-    ).resolves.toBeDefined();
   });
 });
