@@ -1,4 +1,5 @@
 import type { Options } from '@anthropic-ai/claude-agent-sdk';
+import { BASE_URL_VARIABLE } from '../auth/credential-destination.js';
 import type { ResolvedCredential } from '../auth/resolved-credential.js';
 import { childEnvironment } from './child-environment.js';
 import {
@@ -6,6 +7,28 @@ import {
   type SettingSource,
   settingsConflictError,
 } from './settings-conflicts.js';
+
+/** The `code` of the process warning emitted when an inherited `ANTHROPIC_BASE_URL` is not used for a subscription token. */
+export const BASE_URL_IGNORED_WARNING_CODE = 'CLAUDE_AUTH_BASE_URL_IGNORED';
+const warnedAboutBaseUrls = new Set<string>();
+
+/** Says once per process and URL that an inherited base URL was left out, and how to opt in. */
+function warnIfBaseUrlIgnored(
+  base: NodeJS.ProcessEnv,
+  env: Record<string, string>,
+  credential: ResolvedCredential,
+): void {
+  const subscription =
+    credential.kind === 'claude-subscription' || credential.kind === 'claude-code-login';
+  const ignored = base[BASE_URL_VARIABLE];
+  if (!subscription || !ignored || env[BASE_URL_VARIABLE] || warnedAboutBaseUrls.has(ignored))
+    return;
+  warnedAboutBaseUrls.add(ignored);
+  process.emitWarning(
+    `The inherited ANTHROPIC_BASE_URL is not used for the Claude subscription login: it goes to Anthropic's API. To send it there, set CLAUDE_AUTH_SUBSCRIPTION_BASE_URL to that URL (or ANTHROPIC_BASE_URL in the query's options.env).`,
+    { code: BASE_URL_IGNORED_WARNING_CODE },
+  );
+}
 
 /**
  * The environment Claude Code is started with, checked before anything is
@@ -24,6 +47,7 @@ export async function launchEnvironment(
 ): Promise<Record<string, string>> {
   const env = childEnvironment(base, options.env, credential);
   if (credential !== undefined) {
+    warnIfBaseUrlIgnored(base, env, credential);
     const sources = options.settingSources as SettingSource[] | undefined;
     const cwd = options.cwd ?? process.cwd();
     const conflicts = await findSettingsConflicts(env, cwd, sources, credential);

@@ -7,7 +7,10 @@ import {
   type ResolvedCredentialKind,
 } from '../../../src/auth/resolved-credential.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
-import { launchEnvironment } from '../../../src/query/launch-environment.js';
+import {
+  BASE_URL_IGNORED_WARNING_CODE,
+  launchEnvironment,
+} from '../../../src/query/launch-environment.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const GATEWAY = 'https://gateway.example/anthropic';
@@ -74,5 +77,29 @@ describe('launchEnvironment: the policy applied to the child environment and set
     await expect(
       launchEnvironment({}, options, credential('api-key', 'option')),
     ).resolves.toBeDefined();
+  });
+});
+
+describe('launchEnvironment: an inherited base URL left out is said once', () => {
+  it('warns once per process and URL, with the opt-in, when a subscription token does not follow an inherited ANTHROPIC_BASE_URL', async () => {
+    const seen: Error[] = [];
+    const listener = (warning: Error) => seen.push(warning);
+    process.on('warning', listener);
+    try {
+      for (let i = 0; i < 2; i++)
+        await launchEnvironment(
+          { ANTHROPIC_BASE_URL: 'https://warned.example' },
+          { settingSources: [] },
+          credential('claude-subscription'),
+        );
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', listener);
+    }
+    const ours = seen.filter(
+      (w) => (w as { code?: string }).code === BASE_URL_IGNORED_WARNING_CODE,
+    );
+    expect(ours).toHaveLength(1);
+    expect(ours[0]?.message).toContain('CLAUDE_AUTH_SUBSCRIPTION_BASE_URL');
   });
 });
