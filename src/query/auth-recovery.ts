@@ -109,7 +109,9 @@ export function authFailureOf(
  *
  * - a 401 the CLI is about to retry (for minutes) is seen on its first
  *   `api_retry`: the credential is renewed (`hand-over`), or, when nothing
- *   better exists, the query ends at once (`fail`, `API_AUTH_FAILED`);
+ *   better exists, the query ends at once (`fail`, `API_AUTH_FAILED`). The
+ *   401 right after a hand-over is let through once: that retry may still have
+ *   carried the old credential;
  * - a 403 is a permission answer, not an expired credential: never renewed;
  * - a failure Claude Code reports in its messages turns the official
  *   iterator's plain `Error` into an `AuthenticationError` ({@link AuthRecovery.translate}).
@@ -117,6 +119,7 @@ export function authFailureOf(
 export class AuthRecovery {
   readonly #source: RenewalSource | undefined;
   #reported: { status?: number; detail?: string } | undefined;
+  #justHandedOver = false;
 
   /**
    * @param source - What renews a rejected credential; without it a 401 is final.
@@ -139,12 +142,20 @@ export class AuthRecovery {
       const status = message.error_status;
       if (status === FORBIDDEN) return { action: 'fail', error: apiAuthFailed(status, current) };
       if (status === UNAUTHORIZED) {
+        // The retry after a hand-over may have left with the credential just
+        // replaced; renewing the new one for it would spend a refresh (and, with
+        // a gateway that honours only the newest token, reject the new one).
+        if (this.#justHandedOver) {
+          this.#justHandedOver = false;
+          return { action: 'continue' };
+        }
         const next = current === undefined ? undefined : await this.#source?.renew?.(current);
-        return next === undefined
-          ? { action: 'fail', error: apiAuthFailed(status, current) }
-          : { action: 'hand-over', credential: next };
+        if (next === undefined) return { action: 'fail', error: apiAuthFailed(status, current) };
+        this.#justHandedOver = true;
+        return { action: 'hand-over', credential: next };
       }
     }
+    this.#justHandedOver = false;
     const failure = authFailureOf(message);
     if (failure !== undefined) this.#reported = { ...this.#reported, ...failure };
     return { action: 'continue' };

@@ -32,6 +32,15 @@ describe('AuthRecovery', () => {
     expect(renew).toHaveBeenCalledWith(current);
   });
 
+  it('lets the 401 right after a hand-over through once (it may have carried the old credential), then renews again', async () => {
+    const renew = vi.fn(async () => renewed);
+    const recovery = new AuthRecovery({ renew });
+    expect((await recovery.inspect(retry(401), current)).action).toBe('hand-over');
+    expect(await recovery.inspect(retry(401), renewed)).toEqual({ action: 'continue' });
+    expect((await recovery.inspect(retry(401), renewed)).action).toBe('hand-over');
+    expect(renew).toHaveBeenCalledTimes(2);
+  });
+
   it('ends at once with API_AUTH_FAILED when a 401 cannot be renewed, without the secret', async () => {
     const step = await new AuthRecovery({ renew: async () => undefined }).inspect(
       retry(401),
