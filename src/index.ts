@@ -79,6 +79,8 @@ export {
   type ProviderTokenOptions,
   refreshProviderToken,
   revokeProviderToken,
+  revokeProviderTokens,
+  type TokenRevocation,
 } from './oauth/provider-tokens.js';
 export type { RenewalSource } from './query/auth-recovery.js';
 export {
@@ -138,5 +140,6 @@ export {
   type AuthTokenInit,
   type CredentialKind,
   type ProviderMetadata,
+  type TokenEndpointAuthMethod,
 } from './token/auth-token.js';
 export { TOKEN_FILE_VERSION } from './token/token-file-format.js';

@@ -274,7 +274,7 @@ export class ClaudeAuth {
     const logout = login.replace('claude-auth login', 'claude-auth logout');
     return new AuthenticationError(
       AuthErrorCode.REAUTH_REQUIRED,
-      `${error.message.replace(/ To fix: .*$/s, '')} claude-auth does not fall back to another credential (such as an API key) on its own.`,
+      `${error.summary} claude-auth does not fall back to another credential (such as an API key) on its own.`,
       { fix: `${login}   # or, to use the API key instead: ${logout}`, cause: error },
     );
   }
