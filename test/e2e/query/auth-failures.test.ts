@@ -114,7 +114,7 @@ describe('authentication failures through the real Claude Code binary', () => {
     expect(error).toBeUndefined();
     expect(replyText(messages)).toBe(parts.api.reply);
     expect(calls).toEqual([false, true]);
-  });
+  }, 60_000);
 
   it('middleware: a second 401 is final', async () => {
     parts.api.respond = () => 401;
@@ -134,7 +134,7 @@ describe('authentication failures through the real Claude Code binary', () => {
     );
     expect(error).toMatchObject({ code: AuthErrorCode.API_AUTH_FAILED });
     expect(calls).toEqual([false, true]);
-  });
+  }, 60_000);
 
   it('middleware sees and can change every request, and headers become the child environment', async () => {
     const seen: string[] = [];
