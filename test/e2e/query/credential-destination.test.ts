@@ -50,7 +50,9 @@ afterEach(() => {
 const gatewayHeaders = () => (options: { forceRefresh: boolean }) =>
   getAuthHeaders({ ...options, env: { ...process.env, ...callEnv } });
 
-describe('where credentials go through the middleware (real Claude Code)', () => {
+describe('where credentials go through the middleware (real Claude Code)', {
+  timeout: 60_000,
+}, () => {
   it("a gateway login's token goes to the provider's API base URL, never to the inherited ANTHROPIC_BASE_URL", async () => {
     const token = oauthToken(3_600_000, Date.now(), {
       provider: { clientId: 'c', tokenEndpoint: 'http://127.0.0.1:1/t', apiBaseUrl: parts.api.url },
@@ -129,7 +131,7 @@ describe('where credentials go through the middleware (real Claude Code)', () =>
   });
 });
 
-describe('where a query sends each credential (real Claude Code)', () => {
+describe('where a query sends each credential (real Claude Code)', { timeout: 60_000 }, () => {
   it('a subscription token ignores an inherited ANTHROPIC_BASE_URL and follows the explicit opt-in', async () => {
     const token = subscriptionToken();
     await sandbox.storage.saveToken(token);

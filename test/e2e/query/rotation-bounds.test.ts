@@ -28,7 +28,9 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-describe('rotation into a running query is bounded by the refresh policy (real Claude Code)', () => {
+describe('rotation into a running query is bounded by the refresh policy (real Claude Code)', {
+  timeout: 60_000,
+}, () => {
   it('a one-year subscription token: no TimeoutOverflowWarning, no renewal attempts during the query', async () => {
     await sandbox.storage.saveToken(subscriptionToken());
     const rotationDue = vi.spyOn(ClaudeAuth.prototype, 'rotationDue');
