@@ -5,6 +5,7 @@
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { findChromium, signInAsUser, TestBrowser } from '../fixtures/browser.js';
 import { type CliRun, runBuiltCli, URL_RECORDING_BROWSER } from '../fixtures/built-cli.js';
 import { MessagesApi } from '../fixtures/messages-api.js';
@@ -23,11 +24,11 @@ function failure(args: readonly string[], run: CliRun): Error {
  * only writes a file, so the file is polled (the caller races this against
  * the CLI ending).
  */
-async function waitForOpenedUrl(urlFile: string): Promise<URL> {
+async function waitForOpenedUrl(urlFile: string, signal: AbortSignal): Promise<URL> {
   for (let waited = 0; waited < 600; waited++) {
     const url = (await readFile(urlFile, 'utf8').catch(() => '')).trim();
     if (url !== '') return new URL(url);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await delay(100, undefined, { signal });
   }
   throw new Error('claude-auth login did not open a browser within 60 s');
 }
@@ -65,6 +66,8 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<boolean>
   const api = await MessagesApi.start();
   const chromium = findChromium();
   let browser: TestBrowser | undefined;
+  // Ends the wait for the browser URL when the story stops, so a failed `npm start` exits at once.
+  const stopWaiting = new AbortController();
   let ok = true;
   const check = (condition: boolean, text: string) => {
     say(`    ${condition ? '✓' : '✗'} ${text}`);
@@ -121,7 +124,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<boolean>
       run.code === 0 ? new Promise<never>(() => {}) : Promise.reject(failure(loginArgs, run)),
     );
     loginFailed.catch(() => {});
-    const url = await Promise.race([waitForOpenedUrl(urlFile), loginFailed]);
+    const url = await Promise.race([waitForOpenedUrl(urlFile, stopWaiting.signal), loginFailed]);
     say(
       `    The CLI opened the browser at ${url.origin}${url.pathname} (PKCE S256, state, loopback redirect)`,
     );
@@ -175,6 +178,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<boolean>
     ok = false;
     say(`\n✗ The sandbox failed: ${(error as Error).message}`);
   } finally {
+    stopWaiting.abort();
     await browser?.close();
     await api.close();
     await oidc.close();
