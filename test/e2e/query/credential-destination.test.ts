@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MessagesApi } from '../../../fixtures/messages-api.js';
 import { getAuthHeaders } from '../../../src/auth/auth-headers.js';
 import { SUBSCRIPTION_BASE_URL_VARIABLE } from '../../../src/auth/credential-destination.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
@@ -18,7 +19,6 @@ import {
   subscriptionToken,
   writeClaudeCodeLogin,
 } from '../../helpers/claude-code-env.js';
-import { MessagesApi } from '../../helpers/messages-api.js';
 import { RotatingTokenEndpoint } from '../../helpers/rotating-token-endpoint.js';
 import { useMessagesApi } from '../../helpers/suite-fixtures.js';
 import { oauthToken } from '../../helpers/tokens.js';
