@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { OidcServer, TEST_USER } from '../../../fixtures/oidc-server.js';
 import { signInWithoutBrowser } from '../../../sandbox/scripted-user-agent.js';
 import { OAuthFlow } from '../../../src/oauth/oauth-flow.js';
 import { serializeTokenFile } from '../../../src/token/token-file-format.js';
 import { childScript, startNode } from '../../helpers/child-process.js';
 import { capturedOutput, nativeConfig } from '../../helpers/oauth-fixture.js';
-import { OidcServer, TEST_USER } from '../../helpers/oidc-server.js';
 import { type SecretServiceSession, startSecretService } from '../../helpers/secret-service.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
