@@ -45,6 +45,7 @@ export class GlewlwydServer implements InteropProvider {
   readonly name = 'glewlwyd 2.7';
   readonly scopes = 'openid email';
   readonly userEmail = USER.email;
+  readonly rotatesConfidentialRefreshTokens = true;
   readonly revokesForPublicClients = false;
   readonly publicClient = { id: PUBLIC_CLIENT };
   readonly confidentialClient: { id: string; secret: string };
@@ -157,7 +158,10 @@ export class GlewlwydServer implements InteropProvider {
     await page.goto(verificationUrl);
     await signInOnLoginPage(page, this.#userPassword);
     await page.locator('button[title="Continue to client application"]').click();
-    await page.getByText(/connected|success/i).first().waitFor();
+    await page
+      .getByText(/connected|success/i)
+      .first()
+      .waitFor();
   }
 
   async accessTokenActive(token: string): Promise<boolean> {
@@ -176,7 +180,8 @@ export class GlewlwydServer implements InteropProvider {
       { authorization: basicAuth(RESOURCE_SERVER, this.#resourceServerSecret) },
     );
     const bearer = grant.body?.access_token;
-    if (typeof bearer !== 'string') throw new Error(`glewlwyd: no introspection token (${grant.status})`);
+    if (typeof bearer !== 'string')
+      throw new Error(`glewlwyd: no introspection token (${grant.status})`);
     const answer = await postForm(
       `${this.issuer}/introspect`,
       { token, token_type_hint: hint },

@@ -42,6 +42,8 @@ export interface InteropProvider {
    * demand client authentication at the revocation endpoint refuse it.
    */
   readonly revokesForPublicClients: boolean;
+  /** Whether confidential clients get a new refresh token on each refresh (public ones always do). */
+  readonly rotatesConfidentialRefreshTokens: boolean;
   /** A loopback redirect URI the server accepts for both clients (`CLAUDE_OAUTH_REDIRECT_URI`). */
   redirectUri(): Promise<string>;
   /** Acts as the user on the server's own login and consent pages, from the authorization URL on. */
