@@ -158,10 +158,8 @@ export class GlewlwydServer implements InteropProvider {
     await page.goto(verificationUrl);
     await signInOnLoginPage(page, this.#userPassword);
     await page.locator('button[title="Continue to client application"]').click();
-    await page
-      .getByText(/connected|success/i)
-      .first()
-      .waitFor();
+    await page.getByText('Authorization complete').waitFor();
+    await page.close();
   }
 
   async accessTokenActive(token: string): Promise<boolean> {
@@ -205,7 +203,7 @@ async function signInOnLoginPage(page: Page, password: string): Promise<void> {
   await page.getByRole('button', { name: 'OK' }).click();
   const next = page.locator('button', { hasText: /^\s*(Grant access|Continue)\s*$/ }).first();
   await next.waitFor();
-  if ((await next.innerText()).includes('Grant')) {
+  if (((await next.textContent()) ?? '').includes('Grant')) {
     // A scope the user has not granted this client yet is an unchecked box.
     const unchecked = page.locator('input[type=checkbox]:not(:checked):not(:disabled)');
     while ((await unchecked.count()) > 0) await unchecked.first().check();
