@@ -123,6 +123,33 @@ export class OidcServer {
     return this.provider.issuer;
   }
 
+  /**
+   * Issues the code this provider would send after the test user signed in and
+   * consented to `authorizationUrl` (its client, redirect URI, scope, PKCE
+   * challenge and nonce), without a browser: the token endpoint then checks
+   * everything, the PKCE verifier included, as after a real sign-in.
+   */
+  async issueAuthorizationCode(authorizationUrl: URL): Promise<string> {
+    const params = authorizationUrl.searchParams;
+    const clientId = params.get('client_id') as string;
+    const scope = params.get('scope') ?? 'openid';
+    const grant = new this.provider.Grant({ accountId: TEST_USER.login, clientId });
+    grant.addOIDCScope(scope);
+    const grantId = await grant.save();
+    const code = new this.provider.AuthorizationCode({
+      accountId: TEST_USER.login,
+      client: await this.provider.Client.find(clientId),
+      grantId,
+      scope,
+      redirectUri: params.get('redirect_uri') as string,
+      codeChallenge: params.get('code_challenge') as string,
+      codeChallengeMethod: params.get('code_challenge_method') as string,
+      authTime: Math.floor(Date.now() / 1000),
+      ...(params.has('nonce') && { nonce: params.get('nonce') as string }),
+    } as never);
+    return code.save();
+  }
+
   /** RFC 7662 introspection, as a resource server would ask. */
   async introspect(token: string): Promise<{ active: boolean; [claim: string]: unknown }> {
     const response = await fetch(`${this.issuer}/token/introspection`, {

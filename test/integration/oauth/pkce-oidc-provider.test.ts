@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
+import { createOAuthFetch, type OAuthFetch } from '../../../src/oauth/http-client.js';
+import { OAuthFlow } from '../../../src/oauth/oauth-flow.js';
+import { capturedOutput, nativeConfig } from '../../helpers/oauth-fixture.js';
+import { OidcServer } from '../../helpers/oidc-server.js';
+
+let server: OidcServer;
+beforeAll(async () => {
+  server = await OidcServer.start();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+/**
+ * A flow against the real oidc-provider whose "browser" is the provider
+ * issuing a code for the authorization URL as after a sign-in; `rewrite`
+ * may change token requests on their way.
+ */
+function flowWithoutBrowser(rewrite: (form: URLSearchParams) => void = () => undefined) {
+  const tokenRequests: URLSearchParams[] = [];
+  const opened: URL[] = [];
+  const real = createOAuthFetch();
+  const fetch: OAuthFetch = (url, init) => {
+    if (url.endsWith('/token') && init.body instanceof URLSearchParams) {
+      const form = new URLSearchParams(init.body);
+      rewrite(form);
+      tokenRequests.push(form);
+      return real(url, { ...init, body: form });
+    }
+    return real(url, init);
+  };
+  const flow = new OAuthFlow(nativeConfig(server), {
+    fetch,
+    output: capturedOutput().stream,
+    openBrowser: async (url) => {
+      const authorization = new URL(url);
+      opened.push(authorization);
+      const callback = new URL(authorization.searchParams.get('redirect_uri') as string);
+      callback.searchParams.set('code', await server.issueAuthorizationCode(authorization));
+      callback.searchParams.set('state', authorization.searchParams.get('state') as string);
+      callback.searchParams.set('iss', server.issuer);
+      void globalThis.fetch(callback, { redirect: 'manual' });
+      return true;
+    },
+  });
+  return { flow, tokenRequests, opened };
+}
+
+describe('PKCE at a real provider (RFC 7636, oidc-provider)', () => {
+  it('sends the verifier of the S256 challenge, and the provider accepts it', async () => {
+    const { flow, tokenRequests, opened } = flowWithoutBrowser();
+    const token = await flow.login();
+    const verifier = tokenRequests[0]?.get('code_verifier') as string;
+    expect(verifier).toMatch(/^[A-Za-z0-9_-]{43,128}$/);
+    expect(createHash('sha256').update(verifier).digest('base64url')).toBe(
+      opened[0]?.searchParams.get('code_challenge'),
+    );
+    expect((await server.introspect(token.accessToken)).active).toBe(true);
+    // The nonce went out and came back in the provider's ID token (checked by the flow).
+    expect(opened[0]?.searchParams.get('nonce')).toBeTruthy();
+    expect(token.account?.subject).toBe('alice');
+  });
+
+  it('is refused by the provider without the verifier: the server-side check is real', async () => {
+    const { flow } = flowWithoutBrowser((form) => form.delete('code_verifier'));
+    await expect(flow.login()).rejects.toMatchObject({
+      code: AuthErrorCode.TOKEN_ENDPOINT_ERROR,
+      oauthError: { error: 'invalid_grant' },
+    });
+  });
+});
