@@ -1,9 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
+import type { MessagesApi } from '../../fixtures/messages-api.js';
 import { TokenStorage } from '../../src/storage/token-storage.js';
 import { AuthToken } from '../../src/token/auth-token.js';
-import type { MessagesApi } from './messages-api.js';
 import { tempDir } from './temp-dir.js';
 import { fakeSecret } from './tokens.js';
 

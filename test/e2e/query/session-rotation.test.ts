@@ -1,17 +1,17 @@
 import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { signInAsUser, TestBrowser } from '../../../fixtures/browser.js';
+import { MessagesApi } from '../../../fixtures/messages-api.js';
+import { OidcServer } from '../../../fixtures/oidc-server.js';
 import { login } from '../../../src/auth/login.js';
 import type { AuthenticatedQuery } from '../../../src/query/authenticated-query.js';
 import { queryWithOAuth } from '../../../src/query/queries.js';
-import { signInAsUser, TestBrowser } from '../../helpers/browser.js';
 import {
   type ClaudeSandbox,
   claudeSandbox,
   subscriptionToken,
 } from '../../helpers/claude-code-env.js';
-import { MessagesApi } from '../../helpers/messages-api.js';
 import { browserFlow, nativeConfig } from '../../helpers/oauth-fixture.js';
-import { OidcServer } from '../../helpers/oidc-server.js';
 import { StreamingPrompt } from '../../helpers/streaming-prompt.js';
 
 const TOKEN_TTL_S = 8;
