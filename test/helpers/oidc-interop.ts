@@ -1,13 +1,13 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { approveDeviceCode, signInAsUser } from './browser.js';
-import type { InteropProvider } from './interop-provider.js';
+import { approveDeviceCode, signInAsUser } from '../../fixtures/browser.js';
 import {
   CONFIDENTIAL_CLIENT_ID,
   CONFIDENTIAL_CLIENT_SECRET,
   NATIVE_CLIENT_ID,
   OidcServer,
   TEST_USER,
-} from './oidc-server.js';
+} from '../../fixtures/oidc-server.js';
+import type { InteropProvider } from './interop-provider.js';
 
 /** oidc-provider (the server the engine was written against) seen through the interop interface. */
 export class OidcProviderInterop implements InteropProvider {

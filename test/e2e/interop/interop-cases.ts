@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestBrowser } from '../../../fixtures/browser.js';
+import { type CliRun, URL_RECORDING_BROWSER } from '../../../fixtures/built-cli.js';
 import { TokenStorage } from '../../../src/storage/token-storage.js';
-import { TestBrowser } from '../../helpers/browser.js';
-import { childScript } from '../../helpers/child-process.js';
-import { CLI, type CliRun, runCliProcess } from '../../helpers/cli-process.js';
+import { CLI, runCliProcess } from '../../helpers/cli-process.js';
 import type { InteropProvider } from '../../helpers/interop-provider.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { knownSecrets } from '../../helpers/tokens.js';
@@ -78,7 +78,7 @@ export function interopSuite(start: () => Promise<InteropProvider>): void {
       ['login', '--provider', '--profile', profile, '--timeout', '60'],
       {
         ...env,
-        BROWSER: childScript('url-recording-browser.mjs'),
+        BROWSER: URL_RECORDING_BROWSER,
         BROWSER_URL_FILE: urlFile,
       },
     );

@@ -4,7 +4,7 @@ import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { createOAuthFetch, type OAuthFetch } from '../../../src/oauth/http-client.js';
 import { OAuthFlow } from '../../../src/oauth/oauth-flow.js';
 import { capturedOutput, nativeConfig } from '../../helpers/oauth-fixture.js';
-import { OidcServer } from '../../helpers/oidc-server.js';
+import { OidcServer } from '../../../fixtures/oidc-server.js';
 
 let server: OidcServer;
 beforeAll(async () => {
