@@ -48,7 +48,7 @@ export class GlewlwydServer implements InteropProvider {
   readonly rotatesConfidentialRefreshTokens = true;
   readonly revokesForPublicClients = false;
   readonly publicClient = { id: PUBLIC_CLIENT };
-  readonly confidentialClient: { id: string; secret: string };
+  readonly confidentialClient: { id: string; secret: string; authMethod: 'client_secret_post' };
   readonly #child: ChildProcess;
   readonly #output: () => string;
   readonly #dir: string;
@@ -69,7 +69,14 @@ export class GlewlwydServer implements InteropProvider {
     this.#dir = dir;
     this.#database = join(dir, 'glewlwyd.db');
     this.#origin = origin;
-    this.confidentialClient = { id: CONFIDENTIAL_CLIENT, secret: secrets.confidential };
+    // glewlwyd lists client_secret_basic but does not undo RFC 6749 §2.3.1's
+    // form-encoding of the Basic credentials ("cli-conf" arrives as "cli%2Dconf",
+    // 403): its users must choose client_secret_post (issue 12, gap 3).
+    this.confidentialClient = {
+      id: CONFIDENTIAL_CLIENT,
+      secret: secrets.confidential,
+      authMethod: 'client_secret_post',
+    };
     this.#resourceServerSecret = secrets.resourceServer;
     this.#userPassword = secrets.user;
   }
