@@ -79,20 +79,34 @@ function assertSecureEndpoints(
 }
 
 /**
+ * Whether RFC 6749 §2.3.1's form-encoding of Basic credentials changes the
+ * value (oauth4webapi encodes `-_.!~*'()` and spaces too). Servers disagree on
+ * decoding such ids: glewlwyd reads `cli%2Dconf` literally and refuses it.
+ */
+function alteredByBasicEncoding(...values: string[]): boolean {
+  return values.some((value) => /[-_.!~*'() ]/.test(value) || encodeURIComponent(value) !== value);
+}
+
+/**
  * The client authentication to use (RFC 6749 §2.3.1): the configured method;
  * else, for a confidential client, `client_secret_basic` when the metadata
- * lists it (or lists nothing: RFC 8414 §2's default), else `client_secret_post`.
+ * lists it (or lists nothing: RFC 8414 §2's default) — unless Basic's
+ * encoding would alter the id or secret and the metadata also lists
+ * `client_secret_post` — else `client_secret_post`.
  */
 function chooseAuthMethod(
   configured: TokenEndpointAuthMethod | undefined,
+  clientId: string,
   clientSecret: string | undefined,
   supported: readonly string[] | undefined,
 ): TokenEndpointAuthMethod {
   if (clientSecret === undefined) return 'none';
   if (configured !== undefined) return configured;
+  const post = supported?.includes('client_secret_post') === true;
+  if (post && alteredByBasicEncoding(clientId, clientSecret)) return 'client_secret_post';
   if (supported === undefined || supported.includes('client_secret_basic'))
     return 'client_secret_basic';
-  return supported.includes('client_secret_post') ? 'client_secret_post' : 'client_secret_basic';
+  return post ? 'client_secret_post' : 'client_secret_basic';
 }
 
 function clientAuthFor(
@@ -127,6 +141,7 @@ function build(input: BuildInput): ProviderEndpoints {
   }
   const method = chooseAuthMethod(
     input.authMethod,
+    clientId,
     clientSecret,
     as.token_endpoint_auth_methods_supported,
   );
@@ -325,7 +340,6 @@ export async function resolveProviderEndpoints(
     config.issuer === undefined
       ? await discoverFromEndpoints(config, fetch)
       : await discover(config.issuer, fetch);
-  if (discovered !== undefined) assertSecureEndpoints(discovered, insecureDiscovered);
   const explicit = Object.fromEntries(
     Object.entries({
       authorization_endpoint: config.authorizeUrl?.href,
@@ -349,6 +363,8 @@ export async function resolveProviderEndpoints(
     ...discovered,
     ...explicit,
   };
+  // Configured URLs were checked by OAuthConfig; whatever fails here came from the metadata.
+  assertSecureEndpoints(as, insecureDiscovered);
   return build({
     as,
     issuer: config.issuer !== undefined ? 'configured' : issuer !== undefined ? 'known' : 'unknown',

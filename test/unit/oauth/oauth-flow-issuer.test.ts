@@ -97,31 +97,37 @@ const explicit = (base: string, scopes: string[] = []) =>
   });
 
 describe('RFC 9207 issuer identification', () => {
-  it('refuses a response whose iss is not the discovered issuer, without calling the token endpoint', async () => {
-    const provider = await scriptedProvider({
-      metadata: (base) => ({
-        issuer: base,
-        authorization_endpoint: `${base}/authorize`,
-        token_endpoint: `${base}/token`,
-        authorization_response_iss_parameter_supported: true,
-      }),
-      tokenBody: () => tokens(),
-    });
-    const config = new OAuthConfig({
-      clientId: CLIENT_ID,
-      issuer: provider.base,
-      redirectUri: 'http://127.0.0.1:0/cb',
-      scopes: [],
-    });
-    const error = await flowAnswering(config, () => ({
-      code: 'code-1234',
-      iss: 'https://attacker.example',
-    }))
-      .login()
-      .catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: AuthErrorCode.ISSUER_MISMATCH });
-    expect(provider.tokenRequests).toHaveLength(0);
-  });
+  it.each([
+    ['advertises', true],
+    ['does not advertise', false],
+  ])(
+    'refuses a response whose iss is not the discovered issuer when the server %s RFC 9207, without calling the token endpoint',
+    async (_name, advertised) => {
+      const provider = await scriptedProvider({
+        metadata: (base) => ({
+          issuer: base,
+          authorization_endpoint: `${base}/authorize`,
+          token_endpoint: `${base}/token`,
+          ...(advertised && { authorization_response_iss_parameter_supported: true }),
+        }),
+        tokenBody: () => tokens(),
+      });
+      const config = new OAuthConfig({
+        clientId: CLIENT_ID,
+        issuer: provider.base,
+        redirectUri: 'http://127.0.0.1:0/cb',
+        scopes: [],
+      });
+      const error = await flowAnswering(config, () => ({
+        code: 'code-1234',
+        iss: 'https://attacker.example',
+      }))
+        .login()
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: AuthErrorCode.ISSUER_MISMATCH });
+      expect(provider.tokenRequests).toHaveLength(0);
+    },
+  );
 
   it('asks for the whole redirect URL when only the code is pasted, then completes with it', async () => {
     const provider = await scriptedProvider({

@@ -86,6 +86,19 @@ describe('endpoints judged each on its own (RFC 9700 §2.6)', () => {
     });
   });
 
+  it('accepts metadata whose insecure endpoint the configuration overrides', async () => {
+    const base = await metadataServer((issuer) => ({
+      issuer,
+      token_endpoint: `${issuer}/token`,
+      revocation_endpoint: 'http://revoke.example/revoke',
+    }));
+    const endpoints = await resolveProviderEndpoints(
+      new OAuthConfig({ clientId: 'c', issuer: base, revocationUrl: `${base}/revoke` }),
+      recordingFetch().fetch,
+    );
+    expect(endpoints.as.revocation_endpoint).toBe(`${base}/revoke`);
+  });
+
   it('allows plain http per request only to the loopback endpoint it is for', () => {
     const endpoints = endpointsFromMetadata(
       {
@@ -236,18 +249,22 @@ describe('client authentication (RFC 6749 §2.3.1)', () => {
     }));
 
   it.each([
-    [['client_secret_post'], undefined, 'client_secret_post'],
-    [['client_secret_post', 'client_secret_basic'], undefined, 'client_secret_basic'],
-    [undefined, undefined, 'client_secret_basic'],
-    [['client_secret_basic'], 'client_secret_post', 'client_secret_post'],
+    ['c', ['client_secret_post'], undefined, 'client_secret_post'],
+    ['c', ['client_secret_post', 'client_secret_basic'], undefined, 'client_secret_basic'],
+    ['cli-conf', ['client_secret_post', 'client_secret_basic'], undefined, 'client_secret_post'],
+    ['cli-conf', ['client_secret_basic'], undefined, 'client_secret_basic'],
+    ['c', undefined, undefined, 'client_secret_basic'],
+    ['cli-conf', undefined, undefined, 'client_secret_basic'],
+    ['c', ['client_secret_basic'], 'client_secret_post', 'client_secret_post'],
+    ['cli-conf', ['client_secret_post'], 'client_secret_basic', 'client_secret_basic'],
   ] as const)(
-    'metadata %j, configured %s → %s, stored with the login',
-    async (methods, configured, chosen) => {
+    'client %s, metadata %j, configured %s → %s, stored with the login',
+    async (clientId, methods, configured, chosen) => {
       const base = await metadataWith(methods as string[] | undefined);
       const endpoints = await resolveProviderEndpoints(
         new OAuthConfig({
-          clientId: 'c',
-          clientSecret: 'a-client-secret-1234',
+          clientId,
+          clientSecret: 'aclientsecret1234',
           issuer: base,
           ...(configured !== undefined && { tokenEndpointAuthMethod: configured }),
         }),

@@ -3,8 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { createOAuthFetch, type OAuthFetch } from '../../../src/oauth/http-client.js';
 import { OAuthFlow } from '../../../src/oauth/oauth-flow.js';
+import { refreshProviderToken } from '../../../src/oauth/provider-tokens.js';
 import { capturedOutput, nativeConfig } from '../../helpers/oauth-fixture.js';
-import { OidcServer } from '../../../fixtures/oidc-server.js';
+import {
+  CONFIDENTIAL_CLIENT_SECRET,
+  OidcServer,
+  POST_CLIENT_ID,
+} from '../../../fixtures/oidc-server.js';
 
 let server: OidcServer;
 beforeAll(async () => {
@@ -19,7 +24,10 @@ afterAll(async () => {
  * issuing a code for the authorization URL as after a sign-in; `rewrite`
  * may change token requests on their way.
  */
-function flowWithoutBrowser(rewrite: (form: URLSearchParams) => void = () => undefined) {
+function flowWithoutBrowser(
+  rewrite: (form: URLSearchParams) => void = () => undefined,
+  config = nativeConfig(server),
+) {
   const tokenRequests: URLSearchParams[] = [];
   const opened: URL[] = [];
   const real = createOAuthFetch();
@@ -32,7 +40,7 @@ function flowWithoutBrowser(rewrite: (form: URLSearchParams) => void = () => und
     }
     return real(url, init);
   };
-  const flow = new OAuthFlow(nativeConfig(server), {
+  const flow = new OAuthFlow(config, {
     fetch,
     output: capturedOutput().stream,
     openBrowser: async (url) => {
@@ -70,5 +78,26 @@ describe('PKCE at a real provider (RFC 7636, oidc-provider)', () => {
       code: AuthErrorCode.TOKEN_ENDPOINT_ERROR,
       oauthError: { error: 'invalid_grant' },
     });
+  });
+});
+
+describe('client authentication at a real provider (RFC 6749 §2.3.1)', () => {
+  const postConfig = (changes: Parameters<typeof nativeConfig>[1] = {}) =>
+    nativeConfig(server, {
+      clientId: POST_CLIENT_ID,
+      clientSecret: CONFIDENTIAL_CLIENT_SECRET,
+      ...changes,
+    });
+
+  it('logs in and refreshes with client_secret_post when configured, the method coming from storage on refresh', async () => {
+    const { flow, tokenRequests } = flowWithoutBrowser(
+      () => undefined,
+      postConfig({ tokenEndpointAuthMethod: 'client_secret_post' }),
+    );
+    const token = await flow.login();
+    expect(tokenRequests[0]?.get('client_secret')).toBe(CONFIDENTIAL_CLIENT_SECRET);
+    expect(token.provider?.tokenEndpointAuthMethod).toBe('client_secret_post');
+    const refreshed = await refreshProviderToken(token);
+    expect((await server.introspect(refreshed.accessToken)).active).toBe(true);
   });
 });
