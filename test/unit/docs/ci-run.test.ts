@@ -23,7 +23,17 @@ async function ciCommands(): Promise<string[]> {
     .filter((line) => !/^(set|cd) /.test(line));
 }
 
-describe('.ci/run walks the newcomer path', () => {
+describe("the README's commands and what runs them", () => {
+  it('the README names every Debian package of scripts/test-tools.json', async () => {
+    const readme = await readFile(join(PACKAGE_ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Running the tests'));
+    const list = JSON.parse(
+      await readFile(join(PACKAGE_ROOT, 'scripts', 'test-tools.json'), 'utf8'),
+    ) as { tools: { package: string }[] };
+    const unnamed = list.tools.filter((tool) => !section.includes(`\`${tool.package}\``));
+    expect(unnamed).toEqual([]);
+  });
+
   it("runs the README's first commands verbatim, then the bench, and nothing else", async () => {
     const readme = await readmeCommands();
     expect(readme).toContain('npm ci && npm start');
