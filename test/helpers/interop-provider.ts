@@ -73,7 +73,10 @@ export async function freeLoopbackPort(): Promise<number> {
   return address.port;
 }
 
-/** Runs `sqlite3 DATABASE` with `sql` on stdin; resolves with its stdout. */
+/**
+ * Runs `sqlite3 DATABASE` with `sql` on stdin; resolves with its stdout. The
+ * sqlite3 program comes with glewlwyd (a Debian dependency of it).
+ */
 export function runSqlite(database: string, sql: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn('sqlite3', ['-bail', database], { stdio: ['pipe', 'pipe', 'pipe'] });
