@@ -26,7 +26,11 @@ const MODULES = '/usr/lib/glewlwyd';
 const PLUGIN = 'oidc';
 const USER = { login: 'alice', name: 'Alice Example', email: 'alice@example.test' } as const;
 const PUBLIC_CLIENT = 'claude-auth-native';
-/** A dash in the id: RFC 6749 §2.3.1 form-encodes it in HTTP Basic (issue 12, gap 3). */
+/**
+ * A dash in the id: RFC 6749 §2.3.1 form-encodes it in HTTP Basic ("cli%2Dconf"),
+ * which glewlwyd does not decode (403): claude-auth must then choose
+ * client_secret_post, which the server also lists (issue 12, gap 3).
+ */
 const CONFIDENTIAL_CLIENT = 'cli-conf';
 const RESOURCE_SERVER = 'resourceserver';
 const INTROSPECT_SCOPE = 'introspect';
@@ -48,7 +52,7 @@ export class GlewlwydServer implements InteropProvider {
   readonly rotatesConfidentialRefreshTokens = true;
   readonly revokesForPublicClients = false;
   readonly publicClient = { id: PUBLIC_CLIENT };
-  readonly confidentialClient: { id: string; secret: string; authMethod: 'client_secret_post' };
+  readonly confidentialClient: { id: string; secret: string };
   readonly #child: ChildProcess;
   readonly #output: () => string;
   readonly #dir: string;
@@ -69,14 +73,7 @@ export class GlewlwydServer implements InteropProvider {
     this.#dir = dir;
     this.#database = join(dir, 'glewlwyd.db');
     this.#origin = origin;
-    // glewlwyd lists client_secret_basic but does not undo RFC 6749 §2.3.1's
-    // form-encoding of the Basic credentials ("cli-conf" arrives as "cli%2Dconf",
-    // 403): its users must choose client_secret_post (issue 12, gap 3).
-    this.confidentialClient = {
-      id: CONFIDENTIAL_CLIENT,
-      secret: secrets.confidential,
-      authMethod: 'client_secret_post',
-    };
+    this.confidentialClient = { id: CONFIDENTIAL_CLIENT, secret: secrets.confidential };
     this.#resourceServerSecret = secrets.resourceServer;
     this.#userPassword = secrets.user;
   }
@@ -186,14 +183,18 @@ export class GlewlwydServer implements InteropProvider {
     );
     const bearer = grant.body?.access_token;
     if (typeof bearer !== 'string')
-      throw new Error(`glewlwyd: no introspection token (${grant.status})`);
+      throw new Error(
+        `glewlwyd: no introspection token (${grant.status}); log:\n${this.log.slice(-2000)}`,
+      );
     const answer = await postForm(
       `${this.issuer}/introspect`,
       { token, token_type_hint: hint },
       { authorization: `Bearer ${bearer}` },
     );
     if (answer.status !== 200 || answer.body === null)
-      throw new Error(`glewlwyd introspection answered ${answer.status}`);
+      throw new Error(
+        `glewlwyd introspection answered ${answer.status}; log:\n${this.log.slice(-2000)}`,
+      );
     return answer.body;
   }
 

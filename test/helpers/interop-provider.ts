@@ -32,11 +32,7 @@ export interface InteropProvider {
   /** The revocation endpoint when discovery does not announce one, else undefined. */
   readonly undiscoveredRevocation?: string;
   readonly publicClient: InteropClient;
-  readonly confidentialClient: InteropClient & {
-    secret: string;
-    /** `CLAUDE_OAUTH_TOKEN_AUTH_METHOD` when the default (Basic if the metadata lists it) does not work. */
-    authMethod?: 'client_secret_post';
-  };
+  readonly confidentialClient: InteropClient & { secret: string };
   /** `CLAUDE_OAUTH_SCOPES` for this server. */
   readonly scopes: string;
   /** The email the test user's ID token / UserInfo carries. */

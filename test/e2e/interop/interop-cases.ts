@@ -65,8 +65,6 @@ export function interopSuite(start: () => Promise<InteropProvider>): void {
         client === 'public' ? server.publicClient.id : server.confidentialClient.id,
       CLAUDE_OAUTH_CLIENT_SECRET:
         client === 'public' ? undefined : server.confidentialClient.secret,
-      CLAUDE_OAUTH_TOKEN_AUTH_METHOD:
-        client === 'public' ? undefined : server.confidentialClient.authMethod,
       CLAUDE_OAUTH_SCOPES: server.scopes,
       CLAUDE_OAUTH_REDIRECT_URI: await server.redirectUri(),
       ...configured,
