@@ -35,7 +35,12 @@ async function storedTokens(env: Env, profile: string) {
 export function interopSuite(start: () => Promise<InteropProvider>): void {
   const parts = {} as { server: InteropProvider; browser: TestBrowser };
   beforeAll(async () => {
-    [parts.server, parts.browser] = await Promise.all([start(), TestBrowser.launch()]);
+    // Keep whichever started, so afterAll stops it even when the other failed.
+    const [server, browser] = await Promise.allSettled([start(), TestBrowser.launch()]);
+    if (server.status === 'fulfilled') parts.server = server.value;
+    if (browser.status === 'fulfilled') parts.browser = browser.value;
+    for (const outcome of [server, browser])
+      if (outcome.status === 'rejected') throw outcome.reason;
   });
   afterAll(async () => {
     await parts.browser?.close();
