@@ -4,7 +4,6 @@ import { type ProfileOptions, resolveProfile } from '../storage/profile-paths.js
 import type { CredentialStore } from './credential-store.js';
 import { FileCredentialStore } from './file-credential-store.js';
 import { RedisCredentialStore } from './redis-credential-store.js';
-import type { parseRedisStoreUrl } from './redis-store-config.js';
 
 /** Environment variable choosing where credentials are stored (`file`, default). */
 export const ENV_STORE = 'CLAUDE_AUTH_STORE';
@@ -13,7 +12,7 @@ export const ENV_STORE = 'CLAUDE_AUTH_STORE';
 export interface OpenStoreOptions extends ProfileOptions {
   /**
    * The backend: `file` (default), `redis://…` or `rediss://…` (a shared Redis or
-   * Valkey; see {@link parseRedisStoreUrl}); `keychain` and `auto` are reserved for
+   * Valkey; the README's "Fleets"); `keychain` and `auto` are reserved for
    * the backend of DESIGN.md §6a still to come. Default `$CLAUDE_AUTH_STORE`.
    */
   store?: string;
