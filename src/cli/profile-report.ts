@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
-import { SUBSCRIPTION_RENEWAL_WINDOW_MS } from '../claude-code/subscription-token.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
+import { refreshWindows } from '../refresh/refresh-policy.js';
 import { loginCommand } from '../storage/fix-commands.js';
 import { resolveProfile } from '../storage/profile-paths.js';
 import type { CredentialStore, StoreDescription } from '../store/credential-store.js';
@@ -79,7 +79,7 @@ export async function reportProfile(
     // A store that cannot even be opened (a malformed address, no store key): say which and why.
     const { path } = resolveProfile({ profile, env });
     const named = env.CLAUDE_AUTH_STORE ?? '';
-    const backend = isRedisStoreUrl(named) ? 'redis' : 'file';
+    const backend = isRedisStoreUrl(named) ? 'redis' : named === 'keychain' ? 'keychain' : 'file';
     return failed(
       emptyReport(profile, path, {
         backend,
@@ -95,17 +95,29 @@ export async function reportProfile(
     try {
       report.mode = ((await stat(description.location)).mode & 0o777).toString(8);
     } catch {
-      return report;
+      // No file yet; `auto` may still choose the keychain on the read below.
     }
   }
   let token: AuthToken | null;
   try {
     token = (await store.read())?.token ?? null;
   } catch (error) {
-    return failed(report, error);
+    return failed(withChoice(report, store), error);
   }
+  withChoice(report, store);
   if (token === null) return report;
   return judged(report, token, profile, now);
+}
+
+/** `auto` decides on its first read: describe the store again after it. */
+function withChoice(report: ProfileReport, store: CredentialStore): ProfileReport {
+  const description = store.describe();
+  report.store = description;
+  if (description.backend !== 'file') {
+    report.path = description.location;
+    report.mode = null;
+  }
+  return report;
 }
 
 function emptyReport(profile: string, path: string, store: StoreDescription): ProfileReport {
@@ -164,7 +176,7 @@ function judged(report: ProfileReport, token: AuthToken, profile: string, now: n
       token.refreshToken !== undefined
         ? `claude-auth refresh${refreshFlag}`
         : loginCommand(profile);
-  } else if (token.kind === 'claude-subscription' && left <= SUBSCRIPTION_RENEWAL_WINDOW_MS) {
+  } else if (token.kind === 'claude-subscription' && left <= refreshWindows(token, now).renewalMs) {
     report.state = 'expiring';
     report.warnings.push(`The subscription token expires ${relativeTime(left)}.`);
     report.fix = `claude-auth refresh${refreshFlag}`;

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OidcServer } from '../../fixtures/oidc-server.js';
 import { refreshProviderToken } from '../../src/oauth/provider-tokens.js';
 import { RedisCredentialStore } from '../../src/store/redis-credential-store.js';
 import { childScript, kill, startNode } from '../helpers/child-process.js';
-import { OidcServer } from '../helpers/oidc-server.js';
 import { RedisServer } from '../helpers/redis-server.js';
 import { scriptedLogin } from '../helpers/scripted-login.js';
 

@@ -1,8 +1,8 @@
+import { type OidcServer, TEST_USER } from '../../fixtures/oidc-server.js';
 import { signInWithoutBrowser } from '../../sandbox/scripted-user-agent.js';
 import { OAuthFlow } from '../../src/oauth/oauth-flow.js';
 import type { AuthToken } from '../../src/token/auth-token.js';
 import { capturedOutput, nativeConfig } from './oauth-fixture.js';
-import { type OidcServer, TEST_USER } from './oidc-server.js';
 
 /** A real login at the test provider (authorization code + PKCE), the user's clicks scripted, no browser. */
 export async function scriptedLogin(oidc: OidcServer): Promise<AuthToken> {
