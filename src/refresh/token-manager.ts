@@ -39,7 +39,7 @@ export interface TokenManagerOptions {
   lock?: FileLockOptions;
   /**
    * The refresh request's own timeout (default the OAuth client's, 30 s). The
-   * lease asked for outlasts it by {@link LEASE_MARGIN_MS}; a holder with less
+   * lease asked for outlasts it by 5 s (`LEASE_MARGIN_MS`); a holder with less
    * lease left than this does not send the request (DESIGN.md §6a).
    */
   refreshTimeoutMs?: number;

@@ -6,7 +6,6 @@ import { FileCredentialStore } from './file-credential-store.js';
 import { AutoSelectedStore } from './keychain/auto-selected-store.js';
 import { openKeychainStore } from './keychain/keychain-store.js';
 import { RedisCredentialStore } from './redis-credential-store.js';
-import type { parseRedisStoreUrl } from './redis-store-config.js';
 
 /** Environment variable choosing where credentials are stored (`file`, default). */
 export const ENV_STORE = 'CLAUDE_AUTH_STORE';
@@ -15,7 +14,7 @@ export const ENV_STORE = 'CLAUDE_AUTH_STORE';
 export interface OpenStoreOptions extends ProfileOptions {
   /**
    * The backend: `file` (default), `redis://…` or `rediss://…` (a shared Redis or
-   * Valkey; see {@link parseRedisStoreUrl}), `keychain` (the OS keychain) or `auto`
+   * Valkey; the README's "Fleets"), `keychain` (the OS keychain) or `auto`
    * (the keychain if a probe succeeds, else the file). Default `$CLAUDE_AUTH_STORE`.
    */
   store?: string;

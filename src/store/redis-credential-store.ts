@@ -141,6 +141,27 @@ export class RedisCredentialStore implements CredentialStore {
     }
   }
 
+  /**
+   * The profiles with a credential under this store's prefix (by `SCAN`, never
+   * `KEYS`; a logged-out profile keeps only its version counter and is left out).
+   *
+   * @throws {@link AuthenticationError} `STORE_UNAVAILABLE`.
+   */
+  async profiles(): Promise<string[]> {
+    const namePrefix = `${this.#config.prefix}profile:`;
+    return this.#connection.run(async (client) => {
+      const names: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, keys] = await client.scan(cursor, 'MATCH', `${namePrefix}*`, 'COUNT', 200);
+        cursor = next;
+        for (const key of keys)
+          if ((await client.hexists(key, 'rev')) === 1) names.push(key.slice(namePrefix.length));
+      } while (cursor !== '0');
+      return names.sort();
+    });
+  }
+
   /** Closes the connection; a later call opens a new one. */
   close(): void {
     this.#connection.close();

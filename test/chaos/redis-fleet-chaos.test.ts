@@ -47,6 +47,8 @@ interface Tally {
   expired: number;
   lost: number;
   kills: number;
+  /** Kills aimed at a runner that had just announced a refresh. */
+  killsInRefresh: number;
   takeovers: number;
   errors: string[];
 }
@@ -58,12 +60,21 @@ async function runFleet(
   store: RedisCredentialStore,
   kills: number,
 ): Promise<Tally> {
-  const tally: Tally = { tokens: 0, expired: 0, lost: 0, kills: 0, takeovers: 0, errors: [] };
+  const tally: Tally = {
+    tokens: 0,
+    expired: 0,
+    lost: 0,
+    kills: 0,
+    killsInRefresh: 0,
+    takeovers: 0,
+    errors: [],
+  };
   const remaining: number[] = Array.from({ length: RUNNERS }, () => CYCLES);
   const homes = await Promise.all(
     Array.from({ length: RUNNERS }, () => mkdtemp(join(tmpdir(), 'claude-auth-runner-'))),
   );
   const running = new Map<number, ChildProcess>();
+  let killsLeft = kills;
   let relogin: Promise<void> | undefined;
   // One re-login per lost session, however many runners noticed it.
   const recover = () => {
@@ -97,7 +108,15 @@ async function runFleet(
           remaining[slot] = (remaining[slot] ?? 1) - 1;
         } else if (line === 'expired') tally.expired++;
         else if (line === 'takeover') tally.takeovers++;
-        else if (line !== 'lost') tally.errors.push(line);
+        else if (line === 'refreshing') {
+          // Half the kills aim at a refresh: before the request, or after the rotation and before the write.
+          if (killsLeft > 0 && Math.random() < 0.5) {
+            killsLeft--;
+            tally.kills++;
+            tally.killsInRefresh++;
+            setTimeout(() => void kill(child), Math.random() * 30);
+          }
+        } else if (line !== 'lost') tally.errors.push(line);
       });
       child.on('exit', async (code, signal) => {
         running.delete(slot);
@@ -114,7 +133,6 @@ async function runFleet(
   void fleet.then(() => {
     done = true;
   });
-  let killsLeft = kills;
   while (!done && killsLeft > 0) {
     // Random moments: some land mid-refresh, some between rotation and write, most between refreshes.
     await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 1_500));
@@ -171,7 +189,7 @@ describe(`fleet chaos on Redis (${RUNNERS} runners, own HOMEs, × ${CYCLES} refr
     const { url, store, profile } = await freshFleet('chaos');
     const tally = await runFleet(url, profile, store, KILLS);
     console.log(
-      `fleet chaos: ${tally.tokens} tokens seen, ${grants.refreshed.length} refreshes at the provider, ${tally.kills} SIGKILLs, ${tally.takeovers} lease takeovers, ${tally.lost} sessions lost (re-login), ${grants.invalidGrant} invalid_grant`,
+      `fleet chaos: ${tally.tokens} tokens seen, ${grants.refreshed.length} refreshes at the provider, ${tally.kills} SIGKILLs (${tally.killsInRefresh} aimed at a refresh), ${tally.takeovers} lease takeovers, ${tally.lost} sessions lost (re-login), ${grants.invalidGrant} invalid_grant`,
     );
     expect(tally.errors).toEqual([]);
     expect(tally.expired).toBe(0);

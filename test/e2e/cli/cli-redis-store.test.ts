@@ -59,6 +59,14 @@ describe('claude-auth with a Redis store', () => {
     for (const run of [status, text])
       expect(run.stdout + run.stderr).not.toContain(runner.password);
 
+    // Profiles are keys under the prefix: --all lists the store's, not the files'.
+    await TokenStorage.forProfile({ env, profile: 'work' }).saveToken(oauthToken(3_600_000));
+    await runCliProcess(['storage', 'move', '--from', 'file', '--to', url, '-p', 'work'], env);
+    const all = JSON.parse(
+      (await runCliProcess(['status', '--all', '--json', '--store', url], env)).stdout,
+    );
+    expect(all.profiles.map((p: { name: string }) => p.name).sort()).toEqual(['default', 'work']);
+
     const served = await runCliProcess(['token', '--store', url], env);
     expect(served.stdout.trim()).toBe(token.accessToken);
 

@@ -4,6 +4,7 @@
 // in the fleet), printing one line per event: "token" (a new access token),
 // "expired" (it was handed an expired token: a failure), "lost" (re-login
 // required; exits 3), "takeover" (it took over a killed holder's lease),
+// "refreshing" (it is about to send a refresh request),
 // "error CODE" (then exits 1).
 import { setTimeout as delay } from 'node:timers/promises';
 import {
@@ -20,7 +21,11 @@ const [cycles] = process.argv.slice(2);
 const store = openStore({});
 const manager = new TokenManager({
   store,
-  refresh: (token, { signal }) => refreshProviderToken(token, signal ? { signal } : {}),
+  refresh: (token, { signal }) => {
+    // Told to the test, which kills some runners right here: inside the lease, around the rotation.
+    process.stdout.write('refreshing\n');
+    return refreshProviderToken(token, signal ? { signal } : {});
+  },
   refreshTimeoutMs: REFRESH_TIMEOUT_MS,
   lock: { waitMs: 60_000, onTakeover: () => process.stdout.write('takeover\n') },
 });

@@ -81,6 +81,8 @@ async function completeCopies(token: AuthToken, ...places: CredentialStore[]): P
 describe('copy and move between any two stores, crash-safe', () => {
   it('copies file → Redis and back, whole; refuses to overwrite another credential without replace', async () => {
     const { file, shared } = await stores();
+    await expect(copyCredential(file, shared)).rejects.toMatchObject({ code: 'NOT_LOGGED_IN' });
+    expect(await shared.read()).toBeNull();
     const token = oauthToken(3_600_000);
     await file.transact((tx) => tx.write(token, null));
     const there = await copyCredential(file, shared);
