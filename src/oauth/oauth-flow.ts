@@ -387,7 +387,8 @@ export class OAuthFlow {
     // An issuer nobody configured is learnt from this login's response (RFC 9207 `iss`),
     // and the ID token from the token endpoint must then confirm it.
     const iss = params.get('iss');
-    if (endpoints.issuer === 'unknown' && iss) endpoints = withLearntIssuer(endpoints, iss);
+    if (endpoints.issuer === 'unknown' && iss && learnable(iss, endpoints))
+      endpoints = withLearntIssuer(endpoints, iss);
     const { client, clientAuth, http } = endpoints;
     let validated: URLSearchParams;
     try {
@@ -485,6 +486,24 @@ export class OAuthFlow {
     });
     return { response, stop: () => lines.close() };
   }
+}
+
+/**
+ * Whether an `iss` from the authorization response may be learnt: only when it
+ * is on the origin of the authorization endpoint the user was sent to. The
+ * response comes through the browser, so it is the mix-up attacker's to
+ * choose (RFC 9700 §4.4.1): an attacker's authorization endpoint forwards the
+ * user to an honest provider, whose code returns with the honest `iss`;
+ * learning that would send the code and its PKCE verifier to the attacker's
+ * token endpoint. Any other `iss` is left to oauth4webapi, which refuses it.
+ */
+function learnable(iss: string, endpoints: ProviderEndpoints): boolean {
+  const authorization = endpoints.as.authorization_endpoint;
+  return (
+    authorization !== undefined &&
+    URL.canParse(iss) &&
+    new URL(iss).origin === new URL(authorization).origin
+  );
 }
 
 /**
