@@ -4,10 +4,10 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { query as officialQuery } from '@anthropic-ai/claude-agent-sdk';
+import { MessagesApi } from '../fixtures/messages-api.js';
 import { queryWithOAuth } from '../src/query/queries.js';
 import { TokenStorage } from '../src/storage/token-storage.js';
 import { AuthToken } from '../src/token/auth-token.js';
-import { MessagesApi } from '../test/helpers/messages-api.js';
 import { fmt, interleave, summarize, table } from './lib/stats.js';
 
 const RUNS = 20;

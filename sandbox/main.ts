@@ -2,7 +2,7 @@
 import { runSandbox } from './sandbox.js';
 
 process.exitCode = (await runSandbox({
-  withoutBrowser: process.argv.includes('--without-browser'),
+  ...(process.argv.includes('--without-browser') ? { user: 'scripted' } : {}),
 }))
   ? 0
   : 1;

@@ -31,19 +31,6 @@ export interface TokenManagerOptions {
   refresh: RefreshFunction;
   /** The clock, in epoch milliseconds (default `Date.now`). */
   now?: () => number;
-  /**
-   * Ignored: when a credential is due is decided by `refresh-policy` alone
-   * (windows scaled to the token's lifetime). Accepted so existing callers compile.
-   *
-   * @deprecated No effect.
-   */
-  advisoryWindowMs?: number;
-  /**
-   * Ignored, as {@link TokenManagerOptions.advisoryWindowMs}.
-   *
-   * @deprecated No effect.
-   */
-  mandatoryWindowMs?: number;
   /** Bounds of the transaction around a refresh (wait; the file store's lease and takeover hook). */
   lock?: FileLockOptions;
   /** Told of a background (advisory) refresh that failed; the current token stays in use. */
@@ -149,11 +136,14 @@ export class TokenManager {
   async getValidToken(options: GetTokenOptions = {}): Promise<AuthToken> {
     const token = this.#cached ?? (await this.#loadOnce());
     const now = this.#now();
+    const invalidated = this.#invalidatedAccessToken === token.accessToken;
     const mustRefresh =
-      this.#invalidatedAccessToken === token.accessToken ||
-      mustWait(token, now) ||
-      token.remainingMs(now) <= (options.minTtlMs ?? 0);
-    if (!mustRefresh) {
+      invalidated || mustWait(token, now) || token.remainingMs(now) <= (options.minTtlMs ?? 0);
+    // A token that cannot be refreshed (a subscription token) serves until it expires:
+    // refusing it in its last seconds would gain nothing.
+    const unrefreshableButValid =
+      token.refreshToken === undefined && !invalidated && token.remainingMs(now) > 0;
+    if (!mustRefresh || unrefreshableButValid) {
       if (refreshState(token, now) === 'advisory' && token.refreshToken !== undefined) {
         this.#sharedRefresh(token).catch(this.#onBackgroundError);
       }

@@ -4,13 +4,13 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OidcServer, TEST_USER } from '../../fixtures/oidc-server.js';
 import { signInWithoutBrowser } from '../../sandbox/scripted-user-agent.js';
 import { OAuthFlow } from '../../src/oauth/oauth-flow.js';
 import { refreshProviderToken } from '../../src/oauth/provider-tokens.js';
 import { TokenStorage } from '../../src/storage/token-storage.js';
 import { childScript, kill, startNode } from '../helpers/child-process.js';
 import { capturedOutput, nativeConfig } from '../helpers/oauth-fixture.js';
-import { OidcServer, TEST_USER } from '../helpers/oidc-server.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 // CHAOS_FULL=1 runs the long variant the issue names; CI runs the short one.

@@ -8,7 +8,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { writeReply } from './messages-api.js';
+import { writeReply } from '../../fixtures/messages-api.js';
 
 const run = promisify(execFile);
 

@@ -1,53 +1,28 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { BUILT_CLI, type CliRun, runBuiltCli } from '../../fixtures/built-cli.js';
 import { knownSecrets } from './tokens.js';
 
 /** The built CLI, as users run it. */
-export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
-
-/** What one CLI run printed and how it ended. */
-export interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export const CLI = BUILT_CLI;
 
 /**
  * Runs the built `claude-auth` in a child process with exactly `env` (plus
  * PATH), feeding `stdin` when given. Rejects if the output holds any secret
  * the test process made (see `knownSecrets`), unless the command is `token`.
  */
-export function runCliProcess(
+export async function runCliProcess(
   args: readonly string[],
   env: Record<string, string | undefined>,
   stdin?: string,
 ): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH, ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      // Every CLI run of the suite doubles as a secret-hygiene check: only `token` may print one.
-      const leaked =
-        args[0] === 'token'
-          ? []
-          : [...knownSecrets].filter(
-              (secret) => stdout.includes(secret) || stderr.includes(secret),
-            );
-      if (leaked.length > 0)
-        reject(new Error(`claude-auth ${args.join(' ')} printed ${leaked.length} secret(s)`));
-      else resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(stdin ?? '');
-  });
+  const run = await runBuiltCli(args, env, stdin);
+  // Every CLI run of the suite doubles as a secret-hygiene check: only `token` may print one.
+  const leaked =
+    args[0] === 'token'
+      ? []
+      : [...knownSecrets].filter(
+          (secret) => run.stdout.includes(secret) || run.stderr.includes(secret),
+        );
+  if (leaked.length > 0)
+    throw new Error(`claude-auth ${args.join(' ')} printed ${leaked.length} secret(s)`);
+  return run;
 }

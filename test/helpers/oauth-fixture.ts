@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { onTestFinished } from 'vitest';
+import { NATIVE_CLIENT_ID, type OidcServer } from '../../fixtures/oidc-server.js';
 import { OAuthConfig, type OAuthConfigInit } from '../../src/oauth/oauth-config.js';
 import type { OAuthFlowOptions } from '../../src/oauth/oauth-flow.js';
 import { TokenStorage } from '../../src/storage/token-storage.js';
-import { NATIVE_CLIENT_ID, type OidcServer } from './oidc-server.js';
 import { tempDir } from './temp-dir.js';
 
 /** Captures what a flow tells the user. */

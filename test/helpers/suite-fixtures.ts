@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { TestBrowser } from './browser.js';
-import { MessagesApi } from './messages-api.js';
-import { OidcServer, type OidcServerOptions } from './oidc-server.js';
+import { TestBrowser } from '../../fixtures/browser.js';
+import { MessagesApi } from '../../fixtures/messages-api.js';
+import { OidcServer, type OidcServerOptions } from '../../fixtures/oidc-server.js';
 
 /**
  * A real OpenID provider (and, with `browser`, headless Chromium) for the

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MessagesApi } from '../../fixtures/messages-api.js';
 import { AuthenticationError } from '../../src/errors/authentication-error.js';
 import { refreshProviderToken } from '../../src/oauth/provider-tokens.js';
 import { queryWithApiKey, queryWithOAuth } from '../../src/query/queries.js';
@@ -8,7 +9,6 @@ import { TokenStorage } from '../../src/storage/token-storage.js';
 import { AuthToken } from '../../src/token/auth-token.js';
 import { claudeSandbox, collect } from '../helpers/claude-code-env.js';
 import { runCliProcess } from '../helpers/cli-process.js';
-import { MessagesApi } from '../helpers/messages-api.js';
 import { scriptedServer } from '../helpers/scripted-http-server.js';
 import { tempDir } from '../helpers/temp-dir.js';
 

@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { approveDeviceCode, signInAsUser } from '../../helpers/browser.js';
-import { childScript } from '../../helpers/child-process.js';
+import { approveDeviceCode, signInAsUser } from '../../../fixtures/browser.js';
+import { URL_RECORDING_BROWSER } from '../../../fixtures/built-cli.js';
+import { NATIVE_CLIENT_ID, TEST_USER } from '../../../fixtures/oidc-server.js';
 import { CLI, runCliProcess } from '../../helpers/cli-process.js';
-import { NATIVE_CLIENT_ID, TEST_USER } from '../../helpers/oidc-server.js';
 import { useProvider } from '../../helpers/suite-fixtures.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
@@ -23,7 +23,7 @@ describe('claude-auth against a configured OAuth provider', () => {
       CLAUDE_OAUTH_REDIRECT_URI: 'http://localhost:0/callback',
       CLAUDE_OAUTH_SCOPES: 'openid email offline_access',
       CLAUDE_OAUTH_API_BASE_URL: 'http://127.0.0.1:9/gateway',
-      BROWSER: childScript('url-recording-browser.mjs'),
+      BROWSER: URL_RECORDING_BROWSER,
       BROWSER_URL_FILE: urlFile,
     };
     const pending = runCliProcess(

@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { approveDeviceCode, signInAsUser } from '../../../fixtures/browser.js';
+import {
+  CONFIDENTIAL_CLIENT_ID,
+  CONFIDENTIAL_CLIENT_SECRET,
+  TEST_USER,
+} from '../../../fixtures/oidc-server.js';
 import { login } from '../../../src/auth/login.js';
 import { refreshProviderToken } from '../../../src/oauth/provider-tokens.js';
-import { approveDeviceCode, signInAsUser } from '../../helpers/browser.js';
 import {
   browserFlow,
   capturedOutput,
   freshStorage,
   nativeConfig,
 } from '../../helpers/oauth-fixture.js';
-import {
-  CONFIDENTIAL_CLIENT_ID,
-  CONFIDENTIAL_CLIENT_SECRET,
-  TEST_USER,
-} from '../../helpers/oidc-server.js';
 import { useProvider } from '../../helpers/suite-fixtures.js';
 
 const parts = useProvider({ browser: true });

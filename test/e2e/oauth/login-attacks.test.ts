@@ -1,10 +1,10 @@
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { signInAsUser } from '../../../fixtures/browser.js';
 import { login } from '../../../src/auth/login.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { OAuthFlow } from '../../../src/oauth/oauth-flow.js';
-import { signInAsUser } from '../../helpers/browser.js';
 import {
   browserFlow,
   capturedOutput,

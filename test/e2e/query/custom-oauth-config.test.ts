@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { signInAsUser } from '../../../fixtures/browser.js';
 import { authenticatedQuery } from '../../../src/query/queries.js';
-import { signInAsUser } from '../../helpers/browser.js';
 import { claudeSandbox, collect, replyText } from '../../helpers/claude-code-env.js';
 import { browserFlow, nativeConfig } from '../../helpers/oauth-fixture.js';
 import { useMessagesApi, useProvider } from '../../helpers/suite-fixtures.js';

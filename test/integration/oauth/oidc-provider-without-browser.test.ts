@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CONFIDENTIAL_CLIENT_SECRET,
+  OidcServer,
+  POST_CLIENT_ID,
+} from '../../../fixtures/oidc-server.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { createOAuthFetch, type OAuthFetch } from '../../../src/oauth/http-client.js';
 import { OAuthFlow } from '../../../src/oauth/oauth-flow.js';
 import { refreshProviderToken } from '../../../src/oauth/provider-tokens.js';
 import { capturedOutput, nativeConfig } from '../../helpers/oauth-fixture.js';
-import {
-  CONFIDENTIAL_CLIENT_SECRET,
-  OidcServer,
-  POST_CLIENT_ID,
-} from '../../helpers/oidc-server.js';
 
 let server: OidcServer;
 beforeAll(async () => {
