@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NATIVE_CLIENT_ID, OidcServer } from '../../../fixtures/oidc-server.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { OAuthConfig } from '../../../src/oauth/oauth-config.js';
 import { OAuthFlow } from '../../../src/oauth/oauth-flow.js';
 import { capturedOutput } from '../../helpers/oauth-fixture.js';
-import { NATIVE_CLIENT_ID, OidcServer } from '../../helpers/oidc-server.js';
 import { scriptedServer } from '../../helpers/scripted-http-server.js';
 
 let honest: OidcServer;
