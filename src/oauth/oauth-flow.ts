@@ -83,15 +83,26 @@ function aborted(reason: unknown): AuthenticationError {
   });
 }
 
-/** Rejects when the login must stop: on timeout or abort. */
-function stopper(
-  timeoutMs: number,
-  signal: AbortSignal | undefined,
-): { stopped: Promise<never>; cancel: () => void } {
+/** When a login must stop: on timeout or abort. */
+interface Stopper {
+  /** Rejects with `LOGIN_TIMEOUT` or `LOGIN_ABORTED`. */
+  readonly stopped: Promise<never>;
+  /** Aborted when `stopped` rejects: ends the requests still in flight. */
+  readonly signal: AbortSignal;
+  /** The login is over: no timeout any more. */
+  readonly cancel: () => void;
+}
+
+function stopper(timeoutMs: number, signal: AbortSignal | undefined): Stopper {
   const controller = new AbortController();
+  const halt = new AbortController();
   const stopped = new Promise<never>((_, reject) => {
-    const timer = setTimeout(() => reject(loginTimeout(timeoutMs)), timeoutMs);
-    const onAbort = () => reject(aborted(signal?.reason));
+    const stop = (error: AuthenticationError) => {
+      reject(error);
+      halt.abort(error);
+    };
+    const timer = setTimeout(() => stop(loginTimeout(timeoutMs)), timeoutMs);
+    const onAbort = () => stop(aborted(signal?.reason));
     signal?.addEventListener('abort', onAbort, { once: true });
     controller.signal.addEventListener('abort', () => {
       clearTimeout(timer);
@@ -99,7 +110,7 @@ function stopper(
     });
   });
   stopped.catch(() => undefined);
-  return { stopped, cancel: () => controller.abort() };
+  return { stopped, signal: halt.signal, cancel: () => controller.abort() };
 }
 
 function issuerMismatch(cause: unknown, endpoints: ProviderEndpoints): AuthenticationError {
@@ -207,9 +218,18 @@ export class OAuthFlow {
   async login(options: OAuthLoginOptions = {}): Promise<AuthToken> {
     const timeoutMs = options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS;
     options.signal?.throwIfAborted();
-    const endpoints = await resolveProviderEndpoints(this.config, this.#fetch, {
-      previous: options.previousProvider,
-    });
+    // The bound starts with the first request: discovery may try several documents.
+    const stop = stopper(timeoutMs, options.signal);
+    try {
+      return await this.#loginInBrowser(options, stop);
+    } finally {
+      stop.cancel();
+    }
+  }
+
+  async #loginInBrowser(options: OAuthLoginOptions, stop: Stopper): Promise<AuthToken> {
+    const { stopped } = stop;
+    const endpoints = await this.#resolveEndpoints(options, stop);
     const authorizationEndpoint = endpoints.as.authorization_endpoint;
     if (authorizationEndpoint === undefined) {
       throw new AuthenticationError(
@@ -225,7 +245,6 @@ export class OAuthFlow {
     // OpenID Connect Core §3.1.2.1: a nonce binds the ID token to this login (some servers require it).
     const nonce = this.config.scopes.includes('openid') ? oauth.generateRandomNonce() : undefined;
     const listener = await listenForCallback(this.config.redirectUri, state);
-    const { stopped, cancel } = stopper(timeoutMs, options.signal);
     try {
       const url = new URL(authorizationEndpoint);
       url.searchParams.set('response_type', 'code');
@@ -270,9 +289,21 @@ export class OAuthFlow {
         pasted?.stop();
       }
     } finally {
-      cancel();
       await listener.close();
     }
+  }
+
+  /** Resolves the endpoints (discovery included) within the login's bound. */
+  async #resolveEndpoints(options: OAuthLoginOptions, stop: Stopper): Promise<ProviderEndpoints> {
+    const fetch: OAuthFetch = (url, init) =>
+      this.#fetch(url, {
+        ...init,
+        signal: init.signal ? AbortSignal.any([init.signal, stop.signal]) : stop.signal,
+      });
+    return Promise.race([
+      resolveProviderEndpoints(this.config, fetch, { previous: options.previousProvider }),
+      stop.stopped,
+    ]);
   }
 
   /**
@@ -286,9 +317,8 @@ export class OAuthFlow {
    * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.4
    */
   async loginWithDevice(options: OAuthLoginOptions = {}): Promise<AuthToken> {
-    let endpoints = await resolveProviderEndpoints(this.config, this.#fetch, {
-      previous: options.previousProvider,
-    });
+    const stop = stopper(options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS, options.signal);
+    let endpoints = await this.#resolveEndpoints(options, stop).finally(stop.cancel);
     if (endpoints.as.device_authorization_endpoint === undefined) {
       throw new AuthenticationError(
         AuthErrorCode.CONFIG_INVALID,
