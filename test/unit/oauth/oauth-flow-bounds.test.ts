@@ -5,6 +5,9 @@ import { OAuthFlow } from '../../../src/oauth/oauth-flow.js';
 import { capturedOutput } from '../../helpers/oauth-fixture.js';
 import { scriptedServer } from '../../helpers/scripted-http-server.js';
 
+/** `/a/b/c/authorize` gives issuers `/a/b/c`, `/a/b`, `/a`, `/`, each with two documents. */
+const ALL_CANDIDATES = 8;
+
 /**
  * A provider whose discovery documents never answer (a gateway that drops
  * unknown paths): with explicit endpoints, claude-auth looks for metadata at
@@ -16,10 +19,15 @@ async function silentDiscovery() {
   const discoveryReached = new Promise<void>((resolve) => {
     reached = resolve;
   });
+  let allReached: () => void = () => undefined;
+  const allDiscoveryReached = new Promise<void>((resolve) => {
+    allReached = resolve;
+  });
   const base = await scriptedServer((request, response) => {
     if (request.url?.includes('/.well-known/')) {
       discoveryRequests.push(request.url);
       reached();
+      if (discoveryRequests.length === ALL_CANDIDATES) allReached();
       return; // never answered
     }
     response.writeHead(404).end();
@@ -40,7 +48,7 @@ async function silentDiscovery() {
       return true;
     },
   });
-  return { flow, opened, discoveryRequests, discoveryReached };
+  return { flow, opened, discoveryRequests, discoveryReached, allDiscoveryReached };
 }
 
 describe('a login is bounded from its first request (discovery included)', () => {
@@ -66,4 +74,16 @@ describe('a login is bounded from its first request (discovery included)', () =>
       await expect(login).rejects.toMatchObject({ code: AuthErrorCode.LOGIN_ABORTED });
     },
   );
+
+  it('asks for every candidate document at once, not one per HTTP timeout', async () => {
+    const { flow, discoveryRequests, allDiscoveryReached } = await silentDiscovery();
+    const controller = new AbortController();
+    const login = flow.login({ signal: controller.signal });
+    login.catch(() => undefined);
+    // None is answered: all eight can only have arrived if none waited for another.
+    await allDiscoveryReached;
+    controller.abort();
+    await expect(login).rejects.toMatchObject({ code: AuthErrorCode.LOGIN_ABORTED });
+    expect(new Set(discoveryRequests).size).toBe(ALL_CANDIDATES);
+  });
 });
