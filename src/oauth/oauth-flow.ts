@@ -1,7 +1,11 @@
 import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import * as oauth from 'oauth4webapi';
-import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
+import {
+  AuthErrorCode,
+  AuthenticationError,
+  isAuthenticationError,
+} from '../errors/authentication-error.js';
 import type { AuthToken, ProviderMetadata } from '../token/auth-token.js';
 import { type BrowserOpener, systemBrowserOpener } from './browser-opener.js';
 import { createOAuthFetch, type OAuthFetch } from './http-client.js';
@@ -303,7 +307,18 @@ export class OAuthFlow {
     return Promise.race([
       resolveProviderEndpoints(this.config, fetch, { previous: options.previousProvider }),
       stop.stopped,
-    ]);
+    ]).catch((error: unknown) => {
+      // No browser was involved yet: the generic fix would send the user the wrong way.
+      if (!isAuthenticationError(error, AuthErrorCode.LOGIN_TIMEOUT)) throw error;
+      throw new AuthenticationError(
+        AuthErrorCode.LOGIN_TIMEOUT,
+        "The provider's metadata (discovery) did not arrive before the login's time ran out.",
+        {
+          cause: error,
+          fix: 'check the provider address (CLAUDE_OAUTH_ISSUER or CLAUDE_OAUTH_AUTHORIZE_URL) and the network or proxy (HTTPS_PROXY), then log in again',
+        },
+      );
+    });
   }
 
   /**
