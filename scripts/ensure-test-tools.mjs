@@ -16,7 +16,7 @@ const DEBIAN_PYTHON = '/usr/bin/python3';
 // Other helpers (and unattended upgrades) may hold the dpkg lock; wait for it rather than fail.
 const APT = ['apt-get', '-o', 'DPkg::Lock::Timeout=900'];
 
-/** @typedef {{ package: string, command?: string | string[], pythonModule?: string, why: string }} Tool */
+/** @typedef {{ package: string, command?: string | string[], pythonModule?: string, debconf?: string[], why: string }} Tool */
 
 /** @returns {Tool[]} */
 function loadTools() {
@@ -61,6 +61,22 @@ function run(argv) {
   }
 }
 
+/**
+ * Answers install-time questions before apt asks them (`debconf-set-selections`).
+ * @param {string[]} answers
+ */
+function preseed(answers) {
+  console.error(`ensure-test-tools: $ debconf-set-selections <<< ${JSON.stringify(answers)}`);
+  const result = spawnSync('debconf-set-selections', [], {
+    input: `${answers.join('\n')}\n`,
+    stdio: ['pipe', 'inherit', 'inherit'],
+  });
+  if (result.status !== 0) {
+    console.error('ensure-test-tools: debconf-set-selections failed.');
+    process.exit(1);
+  }
+}
+
 /** @param {Tool[]} tools */
 function describe(tools) {
   return tools.map((tool) => `  - ${tool.package}: ${tool.why}`).join('\n');
@@ -77,6 +93,8 @@ console.error(
 
 if (isDebianLike() && process.getuid?.() === 0) {
   run([...APT, 'update', '-qq']);
+  const answers = missing.flatMap((tool) => tool.debconf ?? []);
+  if (answers.length > 0) preseed(answers);
   run([...APT, ...aptInstall]);
   const still = missing.filter((tool) => !installed(tool));
   if (still.length > 0) {
@@ -87,7 +105,11 @@ if (isDebianLike() && process.getuid?.() === 0) {
   process.exit(0);
 }
 
-const aptCommand = `sudo apt-get update && sudo apt-get install -y --no-install-recommends ${packages.join(' ')}`;
+const preseedCommand = missing
+  .flatMap((tool) => tool.debconf ?? [])
+  .map((answer) => `echo '${answer}' | sudo debconf-set-selections && `)
+  .join('');
+const aptCommand = `${preseedCommand}sudo apt-get update && sudo apt-get install -y --no-install-recommends ${packages.join(' ')}`;
 if (isDebianLike()) {
   console.error(
     `\nInstall them (or run \`sudo "$(command -v node)" scripts/ensure-test-tools.mjs\`), then run npm test again:\n\n  ${aptCommand}\n`,

@@ -9,7 +9,7 @@ const SCRIPT = join(PACKAGE_ROOT, 'scripts', 'ensure-test-tools.mjs');
 const ABSENT = 'claude-auth-test-absent-tool';
 
 /** A tool list and a recording `apt-get` first on PATH, in a directory others can read. */
-async function sandboxFor(commands: string[]) {
+async function sandboxFor(commands: string[], debconf?: string[]) {
   const dir = await tempDir();
   await chmod(dir, 0o755);
   const list = join(dir, 'tools.json');
@@ -17,10 +17,22 @@ async function sandboxFor(commands: string[]) {
   await writeFile(
     list,
     JSON.stringify({
-      tools: commands.map((command, i) => ({ package: `pkg-${i}`, command, why: `test ${i}` })),
+      tools: commands.map((command, i) => ({
+        package: `pkg-${i}`,
+        command,
+        why: `test ${i}`,
+        ...(debconf !== undefined && i === commands.length - 1 && { debconf }),
+      })),
     }),
   );
   await writeFile(join(dir, 'apt-get'), `#!/bin/sh\necho "$*" >> ${log}\n`, { mode: 0o755 });
+  await writeFile(
+    join(dir, 'debconf-set-selections'),
+    `#!/bin/sh\nsed 's/^/debconf: /' >> ${log}\n`,
+    {
+      mode: 0o755,
+    },
+  );
   const run = (asNobody = false) => {
     const env = { ...process.env, PATH: `${dir}:${process.env.PATH}`, TEST_TOOLS_LIST: list };
     const argv = [process.execPath, SCRIPT];
@@ -62,6 +74,23 @@ describe('scripts/ensure-test-tools.mjs (the first step of npm test)', () => {
       expect(await aptCalls()).toEqual([]);
       expect(result.stderr).toContain('sudo apt-get install -y --no-install-recommends pkg-1');
     }
+  });
+
+  it("answers a package's install-time questions before apt asks them, and prints them for sudo too", async () => {
+    const answer = 'pkg-1 pkg-1/config_type select No configuration';
+    const { run, aptCalls } = await sandboxFor(['sh', ABSENT], [answer]);
+    if (isRoot) {
+      run();
+      expect(await aptCalls()).toEqual([
+        '-o DPkg::Lock::Timeout=900 update -qq',
+        `debconf: ${answer}`,
+        '-o DPkg::Lock::Timeout=900 install -y --no-install-recommends pkg-1',
+      ]);
+    }
+    const asUser = run(isRoot);
+    expect(asUser.stderr).toContain(
+      `echo '${answer}' | sudo debconf-set-selections && sudo apt-get update && sudo apt-get install -y --no-install-recommends pkg-1\n`,
+    );
   });
 
   it('a missing tool without root: stops at once with the exact install command, calling nothing', async () => {
