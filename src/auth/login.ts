@@ -63,6 +63,12 @@ export interface LogoutResult {
   readonly revocationError?: AuthenticationError;
   /** Where the user can revoke it, when claude-auth cannot (Claude subscription tokens). */
   readonly revokeAt?: string;
+  /**
+   * Set when an OAuth login was removed but nothing could be revoked because
+   * the provider names no revocation endpoint (RFC 7009 is optional): its
+   * tokens stay valid until they expire.
+   */
+  readonly revocationUnavailable?: true;
 }
 
 function storageFor(options: ProfileOptions & { storage?: TokenStorage }): TokenStorage {
@@ -176,8 +182,9 @@ export async function logout(
   // Revocation is a network call: made after the lease is released, never holding it.
   if (token?.kind === 'claude-subscription')
     return { removed, revoked: false, revokeAt: SUBSCRIPTION_REVOKE_URL };
-  if (token?.kind !== 'oauth' || token.provider?.revocationEndpoint === undefined)
-    return { removed, revoked: false };
+  if (token?.kind !== 'oauth') return { removed, revoked: false };
+  if (token.provider?.revocationEndpoint === undefined)
+    return { removed, revoked: false, revocationUnavailable: true };
   try {
     const revocations = await revokeProviderTokens(
       token,

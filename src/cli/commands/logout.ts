@@ -26,6 +26,7 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
         })),
       }),
       ...(result.revokeAt !== undefined && { revokeAt: result.revokeAt }),
+      ...(result.revocationUnavailable === true && { revocationUnavailable: true }),
       ...(result.revocationError !== undefined && {
         revocationError: result.revocationError.toJSON(),
       }),
@@ -40,6 +41,10 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
         io.stderr.write(
           `  ${c.yellow('!')} The ${outcome.token.replace('_', ' ')} was not revoked (the local logout is done): ${outcome.error.message}\n`,
         );
+    if (result.revocationUnavailable)
+      io.stderr.write(
+        `  ${c.yellow('!')} Nothing was revoked: the provider names no revocation endpoint, so its tokens stay valid until they expire. Set CLAUDE_OAUTH_REVOCATION_URL before logging in to have them revoked.\n`,
+      );
     if (result.revokeAt)
       io.stderr.write(`  The subscription token stays valid until revoked: ${result.revokeAt}\n`);
     if (result.revocationError && result.revocations === undefined)

@@ -56,6 +56,18 @@ describe('revocation at logout (RFC 7009)', () => {
     });
   });
 
+  it('says so when the provider names no revocation endpoint: the tokens stay valid', async () => {
+    const storage = await freshStorage();
+    await storage.saveToken(
+      oauthToken(60_000, Date.now(), {
+        provider: { clientId: 'c', tokenEndpoint: 'http://127.0.0.1:9/token' },
+      }),
+    );
+    const result = await logout({ storage });
+    expect(result).toEqual({ removed: true, revoked: false, revocationUnavailable: true });
+    expect(await storage.loadToken()).toBeNull();
+  });
+
   it('says precisely which token the provider refused', async () => {
     const { token } = await revocationEndpoint((form, response) => {
       if (form.get('token_type_hint') === 'refresh_token') response.writeHead(200).end();
