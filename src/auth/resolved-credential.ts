@@ -25,6 +25,41 @@ export const CREDENTIAL_ENV_VARS = [
   'CLAUDE_CODE_API_KEY_FILE_DESCRIPTOR',
 ] as const;
 
+/**
+ * Claude Code adds the headers named in this variable (`Name: value`, one per
+ * line) to every API request, over the credential's own: an `Authorization` or
+ * `x-api-key` line there replaces the injected credential.
+ */
+export const CUSTOM_HEADERS_VARIABLE = 'ANTHROPIC_CUSTOM_HEADERS';
+
+/** The request headers that carry a credential. */
+const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(['authorization', 'x-api-key']);
+
+/**
+ * The lines of an `ANTHROPIC_CUSTOM_HEADERS` value that set a credential header.
+ *
+ * @param value - The variable's value.
+ */
+export function credentialHeaderLines(value: string): string[] {
+  return value
+    .split(/\r?\n/)
+    .filter((line) => CREDENTIAL_HEADERS.has(line.split(':', 1)[0]?.trim().toLowerCase() ?? ''));
+}
+
+/**
+ * An `ANTHROPIC_CUSTOM_HEADERS` value without its credential lines (the other
+ * headers still apply), or `undefined` when nothing else is left.
+ *
+ * @param value - The variable's value.
+ */
+export function withoutCredentialHeaders(value: string): string | undefined {
+  const credentialLines = new Set(credentialHeaderLines(value));
+  const rest = value
+    .split(/\r?\n/)
+    .filter((line) => !credentialLines.has(line) && line.trim() !== '');
+  return rest.length === 0 ? undefined : rest.join('\n');
+}
+
 /** The fields of a {@link ResolvedCredential}. */
 export interface ResolvedCredentialInit {
   kind: ResolvedCredentialKind;

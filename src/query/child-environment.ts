@@ -3,13 +3,19 @@ import {
   credentialDestination,
   SUBSCRIPTION_BASE_URL_VARIABLE,
 } from '../auth/credential-destination.js';
-import { CREDENTIAL_ENV_VARS, type ResolvedCredential } from '../auth/resolved-credential.js';
+import {
+  CREDENTIAL_ENV_VARS,
+  CUSTOM_HEADERS_VARIABLE,
+  type ResolvedCredential,
+  withoutCredentialHeaders,
+} from '../auth/resolved-credential.js';
 
 /**
  * The environment for Claude Code: `base` (normally `process.env`), then the
  * caller's `options.env` over it — the agent SDK would otherwise *replace* the
  * environment, losing `PATH` and `HOME` — then, with a credential, every
- * competing credential variable removed, the credential's own set, and
+ * competing credential variable removed (and any `Authorization` or
+ * `x-api-key` line of `ANTHROPIC_CUSTOM_HEADERS`), the credential's own set, and
  * `ANTHROPIC_BASE_URL` set to where `credentialDestination` allows it to go
  * (absent: Anthropic's API).
  *
@@ -29,6 +35,9 @@ export function childEnvironment(
     for (const name of CREDENTIAL_ENV_VARS) delete merged[name];
     delete merged[BASE_URL_VARIABLE];
     delete merged[SUBSCRIPTION_BASE_URL_VARIABLE];
+    // A credential header there would replace the injected credential in every request.
+    const custom = merged[CUSTOM_HEADERS_VARIABLE];
+    if (custom !== undefined) merged[CUSTOM_HEADERS_VARIABLE] = withoutCredentialHeaders(custom);
     Object.assign(merged, credential.toEnv());
     if (destination !== undefined) merged[BASE_URL_VARIABLE] = destination;
   }

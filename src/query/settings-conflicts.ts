@@ -1,7 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BASE_URL_VARIABLE, destinationAllows } from '../auth/credential-destination.js';
-import { CREDENTIAL_ENV_VARS, type ResolvedCredential } from '../auth/resolved-credential.js';
+import {
+  CREDENTIAL_ENV_VARS,
+  CUSTOM_HEADERS_VARIABLE,
+  credentialHeaderLines,
+  type ResolvedCredential,
+} from '../auth/resolved-credential.js';
 import { claudeConfigDir } from '../claude-code/claude-code-login.js';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 
@@ -32,7 +37,7 @@ async function readSettings(file: string): Promise<Record<string, unknown> | und
 /**
  * Finds Claude Code settings that beat what claude-auth puts in the child's
  * environment: an `apiKeyHelper`, an `env` block setting a credential
- * variable, or one setting a base URL the credential may not go to (judged by
+ * variable (or an `Authorization`/`x-api-key` line of `ANTHROPIC_CUSTOM_HEADERS`), or one setting a base URL the credential may not go to (judged by
  * `destinationAllows`, as an inherited value: without `credential`, any base
  * URL). Claude Code applies those over `options.env`, so the query would
  * silently use another credential, or send it elsewhere.
@@ -66,6 +71,9 @@ export async function findSettingsConflicts(
       for (const [name, value] of Object.entries(block)) {
         const overrides =
           OVERRIDING_ENV.has(name) ||
+          (name === CUSTOM_HEADERS_VARIABLE &&
+            typeof value === 'string' &&
+            credentialHeaderLines(value).length > 0) ||
           (name === BASE_URL_VARIABLE &&
             (credential === undefined ||
               typeof value !== 'string' ||

@@ -103,3 +103,44 @@ describe('launchEnvironment: an inherited base URL left out is said once', () =>
     expect(ours[0]?.message).toContain('CLAUDE_AUTH_SUBSCRIPTION_BASE_URL');
   });
 });
+
+describe('launchEnvironment: ANTHROPIC_CUSTOM_HEADERS cannot replace the injected credential', () => {
+  const custom =
+    'X-Team: blue\nAuthorization: Bearer someone-elses-token\nx-api-key: sk-ant-api03-other';
+
+  it('drops credential lines from an inherited or explicit value and keeps the other headers', async () => {
+    for (const kind of ['claude-subscription', 'oauth', 'api-key'] as const) {
+      const inheritedEnv = await launchEnvironment(
+        { ANTHROPIC_CUSTOM_HEADERS: custom },
+        { settingSources: [] },
+        credential(kind, 'option'),
+      );
+      expect(inheritedEnv.ANTHROPIC_CUSTOM_HEADERS).toBe('X-Team: blue');
+      const explicitEnv = await launchEnvironment(
+        {},
+        { settingSources: [], env: { ANTHROPIC_CUSTOM_HEADERS: 'authorization:Bearer x' } },
+        credential(kind, 'option'),
+      );
+      expect(explicitEnv).not.toHaveProperty('ANTHROPIC_CUSTOM_HEADERS');
+    }
+  });
+
+  it('refuses a settings file whose ANTHROPIC_CUSTOM_HEADERS sets a credential header', async () => {
+    const cwd = await tempDir();
+    await mkdir(join(cwd, '.claude'));
+    await writeFile(
+      join(cwd, '.claude', 'settings.json'),
+      JSON.stringify({ env: { ANTHROPIC_CUSTOM_HEADERS: custom } }),
+    );
+    await expect(
+      launchEnvironment(
+        {},
+        { cwd, settingSources: ['project'] },
+        credential('claude-subscription'),
+      ),
+    ).rejects.toMatchObject({
+      code: AuthErrorCode.SETTINGS_CONFLICT,
+      message: expect.stringContaining('env.ANTHROPIC_CUSTOM_HEADERS'),
+    });
+  });
+});
