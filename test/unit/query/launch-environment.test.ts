@@ -144,3 +144,30 @@ describe('launchEnvironment: ANTHROPIC_CUSTOM_HEADERS cannot replace the injecte
     });
   });
 });
+
+describe('launchEnvironment: a plain-http destination never goes through a proxy', () => {
+  it('adds a loopback http base URL to NO_PROXY and no_proxy, keeping what was listed', async () => {
+    const env = await launchEnvironment(
+      { HTTP_PROXY: 'http://proxy.example:3128', NO_PROXY: 'internal.example' },
+      { settingSources: [] },
+      credential('oauth', 'profile', 'http://127.0.0.1:8080/gateway'),
+    );
+    expect(env.NO_PROXY?.split(',')).toEqual(['internal.example', '127.0.0.1']);
+    expect(env.no_proxy?.split(',')).toEqual(['127.0.0.1']);
+    const ipv6 = await launchEnvironment(
+      {},
+      { settingSources: [], env: { ANTHROPIC_BASE_URL: 'http://[::1]:8080' } },
+      credential('claude-subscription'),
+    );
+    expect(ipv6.NO_PROXY?.split(',')).toEqual(['[::1]', '::1']);
+  });
+
+  it('leaves the proxy settings alone for https destinations', async () => {
+    const env = await launchEnvironment(
+      { HTTPS_PROXY: 'http://proxy.example:3128' },
+      { settingSources: [] },
+      credential('oauth', 'profile', GATEWAY),
+    );
+    expect(env).not.toHaveProperty('NO_PROXY');
+  });
+});
