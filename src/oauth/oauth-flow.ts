@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import * as oauth from 'oauth4webapi';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
+import { timerDelayUntil } from '../refresh/refresh-policy.js';
 import type { AuthToken, ProviderMetadata } from '../token/auth-token.js';
 import { type BrowserOpener, systemBrowserOpener } from './browser-opener.js';
 import { createOAuthFetch, type OAuthFetch } from './http-client.js';
@@ -90,7 +91,16 @@ function stopper(
 ): { stopped: Promise<never>; cancel: () => void } {
   const controller = new AbortController();
   const stopped = new Promise<never>((_, reject) => {
-    const timer = setTimeout(() => reject(loginTimeout(timeoutMs)), timeoutMs);
+    // setTimeout fires after 1 ms for a delay beyond 2^31-1 ms (about 24.8 days, or
+    // Infinity for "no limit"): wait in clamped steps until the deadline instead.
+    const deadline = Date.now() + timeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const wait = () => {
+      const left = deadline - Date.now();
+      if (Number.isNaN(left) || left <= 0) reject(loginTimeout(timeoutMs));
+      else timer = setTimeout(wait, timerDelayUntil(deadline, Date.now()));
+    };
+    wait();
     const onAbort = () => reject(aborted(signal?.reason));
     signal?.addEventListener('abort', onAbort, { once: true });
     controller.signal.addEventListener('abort', () => {
