@@ -15,20 +15,29 @@ export type SettingSource = 'user' | 'project' | 'local';
 
 /** A setting that would override the credential claude-auth injects. */
 export interface SettingsConflict {
+  /** The settings file, or `options.settings` for the query's own. */
   readonly file: string;
-  readonly source: SettingSource;
+  /** `flag`: the query's `options.settings` (Claude Code's `--settings`). */
+  readonly source: SettingSource | 'flag';
   /** `apiKeyHelper`, or `env.<VARIABLE>`. */
   readonly key: string;
 }
 
 const OVERRIDING_ENV = new Set<string>(CREDENTIAL_ENV_VARS);
 
+/** The query's `options.settings`, as the agent SDK takes it: a settings object, or a file's path. */
+export type FlagSettings = string | object;
+
+/** `options.settings` as the place a conflict is named. */
+const FLAG_SETTINGS = 'options.settings';
+
+function asSettings(data: unknown): Record<string, unknown> | undefined {
+  return typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : undefined;
+}
+
 async function readSettings(file: string): Promise<Record<string, unknown> | undefined> {
   try {
-    const data: unknown = JSON.parse(await readFile(file, 'utf8'));
-    return typeof data === 'object' && data !== null
-      ? (data as Record<string, unknown>)
-      : undefined;
+    return asSettings(JSON.parse(await readFile(file, 'utf8')));
   } catch {
     return undefined;
   }
@@ -47,22 +56,34 @@ async function readSettings(file: string): Promise<Record<string, unknown> | und
  * @param cwd - The query's working directory (locates project and local settings).
  * @param sources - The setting sources the query loads (the SDK loads all by default).
  * @param credential - The credential being injected.
+ * @param flag - The query's `options.settings`, judged like a settings file.
  */
 export async function findSettingsConflicts(
   env: NodeJS.ProcessEnv,
   cwd: string,
   sources: readonly SettingSource[] = ['user', 'project', 'local'],
   credential?: ResolvedCredential,
+  flag?: FlagSettings,
 ): Promise<SettingsConflict[]> {
   const files: Record<SettingSource, string> = {
     user: join(claudeConfigDir(env), 'settings.json'),
     project: join(cwd, '.claude', 'settings.json'),
     local: join(cwd, '.claude', 'settings.local.json'),
   };
+  const found: {
+    file: string;
+    source: SettingsConflict['source'];
+    settings: Record<string, unknown> | undefined;
+  }[] = [];
+  for (const source of sources)
+    found.push({ file: files[source], source, settings: await readSettings(files[source]) });
+  // Claude Code applies `options.settings` (its --settings flag) over options.env too.
+  if (typeof flag === 'string')
+    found.push({ file: flag, source: 'flag', settings: await readSettings(flag) });
+  else if (flag !== undefined)
+    found.push({ file: FLAG_SETTINGS, source: 'flag', settings: asSettings(flag) });
   const conflicts: SettingsConflict[] = [];
-  for (const source of sources) {
-    const file = files[source];
-    const settings = await readSettings(file);
+  for (const { file, source, settings } of found) {
     if (settings === undefined) continue;
     if (typeof settings.apiKeyHelper === 'string' && settings.apiKeyHelper !== '')
       conflicts.push({ file, source, key: 'apiKeyHelper' });
@@ -92,12 +113,21 @@ export async function findSettingsConflicts(
  */
 export function settingsConflictError(conflicts: readonly SettingsConflict[]): AuthenticationError {
   const list = conflicts.map((c) => `"${c.key}" in ${c.file}`).join(', ');
-  const sources = [...new Set(conflicts.map((c) => `'${c.source}'`))].join(', ');
+  const fromFiles = conflicts.filter((c) => c.source !== 'flag');
+  const sources = [...new Set(fromFiles.map((c) => `'${c.source}'`))].join(', ');
+  const fixes = [
+    ...(fromFiles.length < conflicts.length
+      ? [`remove it from options.settings (a base URL goes in options.env)`]
+      : []),
+    ...(fromFiles.length > 0
+      ? [
+          `remove the setting, or leave its source out of options.settingSources (without ${sources}), e.g. settingSources: []`,
+        ]
+      : []),
+  ];
   return new AuthenticationError(
     AuthErrorCode.SETTINGS_CONFLICT,
     `Claude Code settings would override the credential claude-auth injects: ${list}.`,
-    {
-      fix: `remove the setting, or leave its source out of options.settingSources (without ${sources}), e.g. settingSources: []`,
-    },
+    { fix: fixes.join('; ') },
   );
 }

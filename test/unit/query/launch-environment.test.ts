@@ -171,3 +171,39 @@ describe('launchEnvironment: a plain-http destination never goes through a proxy
     expect(env).not.toHaveProperty('NO_PROXY');
   });
 });
+
+describe("launchEnvironment: the query's own options.settings", () => {
+  it('refuses options.settings that would replace the credential or send it elsewhere, object or file', async () => {
+    const file = join(await tempDir(), 'flag-settings.json');
+    await writeFile(file, JSON.stringify({ env: { ANTHROPIC_API_KEY: 'sk-ant-api03-flag' } }));
+    for (const settings of [
+      { env: { ANTHROPIC_API_KEY: 'sk-ant-api03-flag' } },
+      { env: { ANTHROPIC_BASE_URL: 'https://elsewhere.example' } },
+      { apiKeyHelper: 'echo key' },
+      file,
+    ]) {
+      const failure = await launchEnvironment(
+        {},
+        { settingSources: [], settings },
+        credential('claude-subscription'),
+      ).catch((error: unknown) => error);
+      expect(failure).toMatchObject({
+        code: AuthErrorCode.SETTINGS_CONFLICT,
+        fix: expect.stringContaining('options.settings'),
+      });
+    }
+  });
+
+  it('accepts options.settings that leave the credential alone, or name the base URL it goes to', async () => {
+    await expect(
+      launchEnvironment(
+        {},
+        {
+          settingSources: [],
+          settings: { model: 'claude-test', env: { ANTHROPIC_BASE_URL: GATEWAY } },
+        },
+        credential('oauth', 'profile', GATEWAY),
+      ),
+    ).resolves.toMatchObject({ ANTHROPIC_BASE_URL: GATEWAY });
+  });
+});
