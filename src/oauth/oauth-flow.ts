@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import * as oauth from 'oauth4webapi';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
-import { timerDelayUntil } from '../refresh/refresh-policy.js';
+import { MAX_TIMER_DELAY_MS, timerDelayUntil } from '../refresh/refresh-policy.js';
 import type { AuthToken, ProviderMetadata } from '../token/auth-token.js';
 import { type BrowserOpener, systemBrowserOpener } from './browser-opener.js';
 import { createOAuthFetch, type OAuthFetch } from './http-client.js';
@@ -339,7 +339,9 @@ export class OAuthFlow {
     let intervalS = device.interval ?? DEFAULT_DEVICE_INTERVAL_S;
     for (;;) {
       try {
-        await this.#sleep(intervalS * 1000, options.signal);
+        // A server's interval beyond setTimeout's range (2^31-1 ms) would fire after 1 ms:
+        // polling in a tight loop. Such a wait outlives any device code anyway.
+        await this.#sleep(Math.min(intervalS * 1000, MAX_TIMER_DELAY_MS), options.signal);
       } catch (error) {
         throw aborted(error);
       }
