@@ -3,9 +3,10 @@ import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { run as cliStartup } from './cli-startup.js';
 import { run as query } from './query.js';
+import { run as redisStore } from './redis-store.js';
 import { run as tokenManager } from './token-manager.js';
 
-const sections = [await cliStartup(), await tokenManager(), await query()];
+const sections = [await cliStartup(), await tokenManager(), await redisStore(), await query()];
 const report = [
   `# Benchmarks (${new Date().toISOString()}, Node ${process.version}, ${cpus().length} cores)`,
   ...sections,

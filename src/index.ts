@@ -36,7 +36,10 @@ export {
 export { ENV_CLAUDE_BINARY, locateClaudeBinary } from './claude-code/claude-binary.js';
 export {
   type ClaudeCodeLogin,
+  type ClaudeCodeLoginOptions,
+  claudeCodeKeychainItem,
   claudeConfigDir,
+  type KeychainItemReader,
   readClaudeCodeLogin,
 } from './claude-code/claude-code-login.js';
 export { runSetupToken, type SetupTokenOptions } from './claude-code/setup-token.js';

@@ -143,6 +143,14 @@ export async function login(options: LoginOptions = {}): Promise<AuthToken> {
   return token;
 }
 
+function notRevokedUnread(cause: AuthenticationError): AuthenticationError {
+  return new AuthenticationError(
+    AuthErrorCode.REVOCATION_FAILED,
+    `The stored credential could not be read (${cause.code}), so it was removed without being revoked; if it was an OAuth login, its tokens may still be valid.`,
+    { cause, fix: "revoke the session in your provider's account settings" },
+  );
+}
+
 /**
  * Logs out (the guide's `logout()`): removes the stored credential first —
  * always, offline too — then asks an OAuth provider to revoke it (RFC 7009).
@@ -157,10 +165,14 @@ export async function logout(
 ): Promise<LogoutResult> {
   // One transaction: a refresh in flight elsewhere finishes first or finds nothing to write,
   // and the token revoked below is the one stored last (never one already rotated away).
-  const { existed: removed, previous: token } = await replaceCredential(
-    storageFor(options).store,
-    null,
-  );
+  const {
+    existed: removed,
+    previous: token,
+    unreadable,
+  } = await replaceCredential(storageFor(options).store, null);
+  // Removed unread, its tokens were not revoked and may be live: never a silent success.
+  if (unreadable !== undefined)
+    return { removed, revoked: false, revocationError: notRevokedUnread(unreadable) };
   // Revocation is a network call: made after the lease is released, never holding it.
   if (token?.kind === 'claude-subscription')
     return { removed, revoked: false, revokeAt: SUBSCRIPTION_REVOKE_URL };

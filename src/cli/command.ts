@@ -27,6 +27,8 @@ export interface Command {
 /** Flags every command takes. */
 export const COMMON_FLAGS: FlagSpec = {
   profile: { type: 'string', short: 'p' },
+  /** The credential store (`file`, `redis://…`); overrides `CLAUDE_AUTH_STORE` for this run. */
+  store: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
 

@@ -3,8 +3,10 @@ import { AuthenticationError } from '../errors/authentication-error.js';
 import { refreshWindows } from '../refresh/refresh-policy.js';
 import { loginCommand } from '../storage/fix-commands.js';
 import { resolveProfile } from '../storage/profile-paths.js';
-import { TokenStorage } from '../storage/token-storage.js';
-import type { AccountInfo, CredentialKind } from '../token/auth-token.js';
+import type { CredentialStore, StoreDescription } from '../store/credential-store.js';
+import { openStore } from '../store/open-store.js';
+import { isRedisStoreUrl } from '../store/redis-store-config.js';
+import type { AccountInfo, AuthToken, CredentialKind } from '../token/auth-token.js';
 
 /** How a profile's credential stands. */
 export type ProfileState =
@@ -18,7 +20,10 @@ export type ProfileState =
 /** A profile as `status --json` reports it (schema version 1; fields are only ever added). */
 export interface ProfileReport {
   name: string;
+  /** The token file, or for another backend where the credential lives (`store.location`). */
   path: string;
+  /** The backend holding the credential, where it points (never a password) and why it was chosen. */
+  store: StoreDescription;
   /** The file's permission bits in octal (`"600"`), or null when there is no file. */
   mode: string | null;
   kind: CredentialKind | null;
@@ -67,10 +72,59 @@ export async function reportProfile(
   env: NodeJS.ProcessEnv,
   now = Date.now(),
 ): Promise<ProfileReport> {
-  const { path } = resolveProfile({ profile, env });
-  const report: ProfileReport = {
+  let store: CredentialStore;
+  try {
+    store = openStore({ profile, env });
+  } catch (error) {
+    // A store that cannot even be opened (a malformed address, no store key): say which and why.
+    const { path } = resolveProfile({ profile, env });
+    const named = env.CLAUDE_AUTH_STORE ?? '';
+    const backend = isRedisStoreUrl(named) ? 'redis' : named === 'keychain' ? 'keychain' : 'file';
+    return failed(
+      emptyReport(profile, path, {
+        backend,
+        location: backend === 'file' ? path : '(not opened)',
+        reason: 'CLAUDE_AUTH_STORE could not be opened',
+      }),
+      error,
+    );
+  }
+  const description = store.describe();
+  const report = emptyReport(profile, description.location, description);
+  if (description.backend === 'file') {
+    try {
+      report.mode = ((await stat(description.location)).mode & 0o777).toString(8);
+    } catch {
+      // No file yet; `auto` may still choose the keychain on the read below.
+    }
+  }
+  let token: AuthToken | null;
+  try {
+    token = (await store.read())?.token ?? null;
+  } catch (error) {
+    return failed(withChoice(report, store), error);
+  }
+  withChoice(report, store);
+  if (token === null) return report;
+  return judged(report, token, profile, now);
+}
+
+/** `auto` decides on its first read: describe the store again after it. */
+function withChoice(report: ProfileReport, store: CredentialStore): ProfileReport {
+  const description = store.describe();
+  report.store = description;
+  if (description.backend !== 'file') {
+    report.path = description.location;
+    report.mode = null;
+  }
+  return report;
+}
+
+function emptyReport(profile: string, path: string, store: StoreDescription): ProfileReport {
+  return {
     name: profile,
     path,
+    store,
     mode: null,
     kind: null,
     state: 'not-logged-in',
@@ -84,28 +138,23 @@ export async function reportProfile(
     fix: loginCommand(profile),
     error: null,
   };
-  try {
-    report.mode = ((await stat(path)).mode & 0o777).toString(8);
-  } catch {
-    return report;
-  }
-  let token: Awaited<ReturnType<TokenStorage['loadToken']>>;
-  try {
-    token = await new TokenStorage(path, profile).loadToken();
-  } catch (error) {
-    const failure = error instanceof AuthenticationError ? error : undefined;
-    report.state = 'error';
-    report.error = failure
-      ? {
-          code: failure.code,
-          message: failure.message,
-          ...(failure.fix !== undefined && { fix: failure.fix }),
-        }
-      : { code: 'UNKNOWN', message: String(error) };
-    report.fix = failure?.fix ?? null;
-    return report;
-  }
-  if (token === null) return report;
+}
+
+function failed(report: ProfileReport, error: unknown): ProfileReport {
+  const failure = error instanceof AuthenticationError ? error : undefined;
+  report.state = 'error';
+  report.error = failure
+    ? {
+        code: failure.code,
+        message: failure.message,
+        ...(failure.fix !== undefined && { fix: failure.fix }),
+      }
+    : { code: 'UNKNOWN', message: String(error) };
+  report.fix = failure?.fix ?? null;
+  return report;
+}
+
+function judged(report: ProfileReport, token: AuthToken, profile: string, now: number) {
   const left = token.remainingMs(now);
   Object.assign(report, {
     kind: token.kind,

@@ -3,7 +3,7 @@ import { AuthenticationError } from '../errors/authentication-error.js';
 import { redactSecrets } from '../errors/redact.js';
 import { assertProfileName } from '../storage/profile-paths.js';
 import { type CliIO, processIO } from './cli-io.js';
-import { type Command, parseCommandArgs, UsageError } from './command.js';
+import { type Command, type Flags, parseCommandArgs, UsageError } from './command.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 
 export { ExitCode } from './exit-codes.js';
@@ -37,6 +37,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'List profiles, or choose the default one',
     load: async () => (await import('./commands/profiles.js')).profilesCommand,
   },
+  storage: {
+    summary: 'Copy or move a login between stores (file, redis://…)',
+    load: async () => (await import('./commands/storage.js')).storageCommand,
+  },
 };
 
 const USAGE = `claude-auth — authentication for Claude Code
@@ -51,6 +55,7 @@ ${Object.entries(COMMANDS)
 
 Options:
   -p, --profile NAME   The profile (account) to use; every command takes it
+      --store STORE    Where credentials live: file (default) or redis://… (as CLAUDE_AUTH_STORE)
   -h, --help           Show help (also: claude-auth <command> --help)
   -v, --version        Show the version
 
@@ -60,6 +65,20 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 not logged in, 4 re-login required, 130 ca
 function packageVersion(): string {
   const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
   return String(manifest.version);
+}
+
+/**
+ * `--store` is `CLAUDE_AUTH_STORE` for this run: every command opens its
+ * store from the environment, so one override reaches them all.
+ */
+function withStoreFlag(flags: Flags, io: CliIO): CliIO {
+  const store = flags.store;
+  if (typeof store !== 'string') return io;
+  if (/^rediss?:\/\/[^/@]*:[^/@]*@/i.test(store))
+    io.stderr.write(
+      'claude-auth: warning: a password in --store is visible to other users of this machine (ps); put it in CLAUDE_AUTH_REDIS_PASSWORD_FILE instead.\n',
+    );
+  return { ...io, env: { ...io.env, CLAUDE_AUTH_STORE: store } };
 }
 
 function wantsJson(args: readonly string[]): boolean {
@@ -97,7 +116,7 @@ export async function runCli(argv: readonly string[], io: Partial<CliIO> = {}): 
       return ExitCode.OK;
     }
     if (typeof flags.profile === 'string') assertProfileName(flags.profile);
-    return await command.run(flags, positionals, streams);
+    return await command.run(flags, positionals, withStoreFlag(flags, streams));
   } catch (error) {
     if (error instanceof UsageError) {
       streams.stderr.write(

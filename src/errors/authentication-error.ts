@@ -26,6 +26,8 @@ export const AuthErrorCode = {
   STORAGE_IO: 'STORAGE_IO',
   /** A credential store (a Redis server, the OS keychain) did not answer, or answered with an error; the message names its address and the fix. */
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
+  /** A shared store's record is encrypted with a key this process does not hold; it is left as it is. */
+  STORE_KEY_MISMATCH: 'STORE_KEY_MISMATCH',
   /** The token endpoint answered with an error (RFC 6749 §5.2) or an HTTP failure. */
   TOKEN_ENDPOINT_ERROR: 'TOKEN_ENDPOINT_ERROR',
   /** A server answered with something that is not a valid OAuth response. */

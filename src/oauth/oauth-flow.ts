@@ -1,7 +1,11 @@
 import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import * as oauth from 'oauth4webapi';
-import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
+import {
+  AuthErrorCode,
+  AuthenticationError,
+  isAuthenticationError,
+} from '../errors/authentication-error.js';
 import { MAX_TIMER_DELAY_MS, timerDelayUntil } from '../refresh/refresh-policy.js';
 import type { AuthToken, ProviderMetadata } from '../token/auth-token.js';
 import { type BrowserOpener, systemBrowserOpener } from './browser-opener.js';
@@ -84,24 +88,35 @@ function aborted(reason: unknown): AuthenticationError {
   });
 }
 
-/** Rejects when the login must stop: on timeout or abort. */
-function stopper(
-  timeoutMs: number,
-  signal: AbortSignal | undefined,
-): { stopped: Promise<never>; cancel: () => void } {
+/** When a login must stop: on timeout or abort. */
+interface Stopper {
+  /** Rejects with `LOGIN_TIMEOUT` or `LOGIN_ABORTED`. */
+  readonly stopped: Promise<never>;
+  /** Aborted when `stopped` rejects: ends the requests still in flight. */
+  readonly signal: AbortSignal;
+  /** The login is over: no timeout any more. */
+  readonly cancel: () => void;
+}
+
+function stopper(timeoutMs: number, signal: AbortSignal | undefined): Stopper {
   const controller = new AbortController();
+  const halt = new AbortController();
   const stopped = new Promise<never>((_, reject) => {
+    const stop = (error: AuthenticationError) => {
+      reject(error);
+      halt.abort(error);
+    };
     // setTimeout fires after 1 ms for a delay beyond 2^31-1 ms (about 24.8 days, or
     // Infinity for "no limit"): wait in clamped steps until the deadline instead.
     const deadline = Date.now() + timeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const wait = () => {
       const left = deadline - Date.now();
-      if (Number.isNaN(left) || left <= 0) reject(loginTimeout(timeoutMs));
+      if (Number.isNaN(left) || left <= 0) stop(loginTimeout(timeoutMs));
       else timer = setTimeout(wait, timerDelayUntil(deadline, Date.now()));
     };
     wait();
-    const onAbort = () => reject(aborted(signal?.reason));
+    const onAbort = () => stop(aborted(signal?.reason));
     signal?.addEventListener('abort', onAbort, { once: true });
     controller.signal.addEventListener('abort', () => {
       clearTimeout(timer);
@@ -109,7 +124,7 @@ function stopper(
     });
   });
   stopped.catch(() => undefined);
-  return { stopped, cancel: () => controller.abort() };
+  return { stopped, signal: halt.signal, cancel: () => controller.abort() };
 }
 
 function issuerMismatch(cause: unknown, endpoints: ProviderEndpoints): AuthenticationError {
@@ -217,9 +232,18 @@ export class OAuthFlow {
   async login(options: OAuthLoginOptions = {}): Promise<AuthToken> {
     const timeoutMs = options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS;
     options.signal?.throwIfAborted();
-    const endpoints = await resolveProviderEndpoints(this.config, this.#fetch, {
-      previous: options.previousProvider,
-    });
+    // The bound starts with the first request: discovery may try several documents.
+    const stop = stopper(timeoutMs, options.signal);
+    try {
+      return await this.#loginInBrowser(options, stop);
+    } finally {
+      stop.cancel();
+    }
+  }
+
+  async #loginInBrowser(options: OAuthLoginOptions, stop: Stopper): Promise<AuthToken> {
+    const { stopped } = stop;
+    const endpoints = await this.#resolveEndpoints(options, stop);
     const authorizationEndpoint = endpoints.as.authorization_endpoint;
     if (authorizationEndpoint === undefined) {
       throw new AuthenticationError(
@@ -235,7 +259,6 @@ export class OAuthFlow {
     // OpenID Connect Core §3.1.2.1: a nonce binds the ID token to this login (some servers require it).
     const nonce = this.config.scopes.includes('openid') ? oauth.generateRandomNonce() : undefined;
     const listener = await listenForCallback(this.config.redirectUri, state);
-    const { stopped, cancel } = stopper(timeoutMs, options.signal);
     try {
       const url = new URL(authorizationEndpoint);
       url.searchParams.set('response_type', 'code');
@@ -280,9 +303,32 @@ export class OAuthFlow {
         pasted?.stop();
       }
     } finally {
-      cancel();
       await listener.close();
     }
+  }
+
+  /** Resolves the endpoints (discovery included) within the login's bound. */
+  async #resolveEndpoints(options: OAuthLoginOptions, stop: Stopper): Promise<ProviderEndpoints> {
+    const fetch: OAuthFetch = (url, init) =>
+      this.#fetch(url, {
+        ...init,
+        signal: init.signal ? AbortSignal.any([init.signal, stop.signal]) : stop.signal,
+      });
+    return Promise.race([
+      resolveProviderEndpoints(this.config, fetch, { previous: options.previousProvider }),
+      stop.stopped,
+    ]).catch((error: unknown) => {
+      // No browser was involved yet: the generic fix would send the user the wrong way.
+      if (!isAuthenticationError(error, AuthErrorCode.LOGIN_TIMEOUT)) throw error;
+      throw new AuthenticationError(
+        AuthErrorCode.LOGIN_TIMEOUT,
+        "The provider's metadata (discovery) did not arrive before the login's time ran out.",
+        {
+          cause: error,
+          fix: 'check the provider address (CLAUDE_OAUTH_ISSUER or CLAUDE_OAUTH_AUTHORIZE_URL) and the network or proxy (HTTPS_PROXY), then log in again',
+        },
+      );
+    });
   }
 
   /**
@@ -296,9 +342,8 @@ export class OAuthFlow {
    * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.4
    */
   async loginWithDevice(options: OAuthLoginOptions = {}): Promise<AuthToken> {
-    let endpoints = await resolveProviderEndpoints(this.config, this.#fetch, {
-      previous: options.previousProvider,
-    });
+    const stop = stopper(options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS, options.signal);
+    let endpoints = await this.#resolveEndpoints(options, stop).finally(stop.cancel);
     if (endpoints.as.device_authorization_endpoint === undefined) {
       throw new AuthenticationError(
         AuthErrorCode.CONFIG_INVALID,
@@ -399,7 +444,8 @@ export class OAuthFlow {
     // An issuer nobody configured is learnt from this login's response (RFC 9207 `iss`),
     // and the ID token from the token endpoint must then confirm it.
     const iss = params.get('iss');
-    if (endpoints.issuer === 'unknown' && iss) endpoints = withLearntIssuer(endpoints, iss);
+    if (endpoints.issuer === 'unknown' && iss && learnable(iss, endpoints))
+      endpoints = withLearntIssuer(endpoints, iss);
     const { client, clientAuth, http } = endpoints;
     let validated: URLSearchParams;
     try {
@@ -497,6 +543,24 @@ export class OAuthFlow {
     });
     return { response, stop: () => lines.close() };
   }
+}
+
+/**
+ * Whether an `iss` from the authorization response may be learnt: only when it
+ * is on the origin of the authorization endpoint the user was sent to. The
+ * response comes through the browser, so it is the mix-up attacker's to
+ * choose (RFC 9700 §4.4.1): an attacker's authorization endpoint forwards the
+ * user to an honest provider, whose code returns with the honest `iss`;
+ * learning that would send the code and its PKCE verifier to the attacker's
+ * token endpoint. Any other `iss` is left to oauth4webapi, which refuses it.
+ */
+function learnable(iss: string, endpoints: ProviderEndpoints): boolean {
+  const authorization = endpoints.as.authorization_endpoint;
+  return (
+    authorization !== undefined &&
+    URL.canParse(iss) &&
+    new URL(iss).origin === new URL(authorization).origin
+  );
 }
 
 /**

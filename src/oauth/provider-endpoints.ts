@@ -276,18 +276,21 @@ async function discoverFromEndpoints(
   config: OAuthConfig,
   fetch: OAuthFetch,
 ): Promise<oauth.AuthorizationServer | undefined> {
-  for (const candidate of issuerCandidates(config)) {
-    for (const algorithm of ['oidc', 'oauth2'] as const) {
-      const metadata = await fetchMetadata(candidate, algorithm, fetch, []).catch(() => undefined);
-      if (
-        metadata !== undefined &&
-        (sameUrl(metadata.token_endpoint, config.tokenUrl) ||
-          sameUrl(metadata.authorization_endpoint, config.authorizeUrl))
-      )
-        return metadata;
-    }
-  }
-  return undefined;
+  // All at once, kept in order of preference: one after another, a server that never
+  // answers unknown paths held the login for every candidate's full HTTP timeout.
+  const found = await Promise.all(
+    issuerCandidates(config).flatMap((candidate) =>
+      (['oidc', 'oauth2'] as const).map((algorithm) =>
+        fetchMetadata(candidate, algorithm, fetch, []).catch(() => undefined),
+      ),
+    ),
+  );
+  return found.find(
+    (metadata) =>
+      metadata !== undefined &&
+      (sameUrl(metadata.token_endpoint, config.tokenUrl) ||
+        sameUrl(metadata.authorization_endpoint, config.authorizeUrl)),
+  );
 }
 
 function insecureDiscovered(field: string, url: string): AuthenticationError {

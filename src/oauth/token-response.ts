@@ -46,12 +46,15 @@ export function tokenFromResponse(
     );
   }
   const account = accountFromIdToken(response);
+  // oauth4webapi accepts any finite lifetime; one past the last representable date (±8.64e15 ms)
+  // would be an invalid Date that can be neither judged nor stored: it states no usable expiry.
+  const expiresAt =
+    typeof response.expires_in === 'number' ? new Date(now + response.expires_in * 1000) : null;
   return new AuthToken({
     kind: 'oauth',
     accessToken: response.access_token,
     tokenType: 'Bearer',
-    expiresAt:
-      typeof response.expires_in === 'number' ? new Date(now + response.expires_in * 1000) : null,
+    expiresAt: expiresAt === null || Number.isNaN(expiresAt.getTime()) ? null : expiresAt,
     scopes:
       response.scope === undefined ? requestedScopes : response.scope.split(' ').filter(Boolean),
     provider,

@@ -1,4 +1,5 @@
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
+import { DEFAULT_HTTP_TIMEOUT_MS } from '../oauth/http-client.js';
 import type { FileLockOptions } from '../storage/file-lock.js';
 import { loginCommand } from '../storage/fix-commands.js';
 import { TokenStorage } from '../storage/token-storage.js';
@@ -21,6 +22,9 @@ export type RefreshFunction = (
   context: { signal?: AbortSignal },
 ) => Promise<AuthToken>;
 
+/** How much longer than the refresh request the lease is asked for: time to store its answer. */
+export const LEASE_MARGIN_MS = 5_000;
+
 /** Options for {@link TokenManager}: the credential (`store`, or the guide's `storage`) and how to refresh it. */
 export interface TokenManagerOptions {
   /** The credential's store. Either this or `storage`. */
@@ -33,6 +37,12 @@ export interface TokenManagerOptions {
   now?: () => number;
   /** Bounds of the transaction around a refresh (wait; the file store's lease and takeover hook). */
   lock?: FileLockOptions;
+  /**
+   * The refresh request's own timeout (default the OAuth client's, 30 s). The
+   * lease asked for outlasts it by 5 s (`LEASE_MARGIN_MS`); a holder with less
+   * lease left than this does not send the request (DESIGN.md §6a).
+   */
+  refreshTimeoutMs?: number;
   /** Told of a background (advisory) refresh that failed; the current token stays in use. */
   onBackgroundRefreshError?: (error: unknown) => void;
 }
@@ -83,6 +93,7 @@ export class TokenManager {
   readonly #refresh: RefreshFunction;
   readonly #now: () => number;
   readonly #transaction: TransactionOptions;
+  readonly #requestTimeoutMs: number;
   readonly #onBackgroundError: (error: unknown) => void;
   #cached: AuthToken | undefined;
   #loading: Promise<AuthToken> | undefined;
@@ -110,9 +121,13 @@ export class TokenManager {
     this.#refresh = options.refresh;
     this.#now = options.now ?? Date.now;
     const lock = options.lock ?? {};
+    const timeout = options.refreshTimeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
+    // The lease outlasts the refresh request (DESIGN.md §6a); a lease named shorter bounds the request instead.
+    const leaseMs = lock.staleMs ?? timeout + LEASE_MARGIN_MS;
+    this.#requestTimeoutMs = Math.max(Math.min(timeout, leaseMs - LEASE_MARGIN_MS), leaseMs / 2);
     this.#transaction = {
+      leaseMs,
       ...(lock.waitMs !== undefined && { waitMs: lock.waitMs }),
-      ...(lock.staleMs !== undefined && { leaseMs: lock.staleMs }),
       ...(lock.onTakeover !== undefined && { onTakeover: lock.onTakeover }),
     };
     this.#onBackgroundError = options.onBackgroundRefreshError ?? (() => undefined);
@@ -258,11 +273,12 @@ export class TokenManager {
           : 'it cannot be refreshed',
       );
     }
-    // Spend the refresh token only while the lease is ours: its result must be storable.
-    if (tx.leaseRemainingMs() <= 0) throw this.#leaseLost('before the refresh could start');
+    // Spend the refresh token only if the lease outlasts the request: its result must be storable.
+    if (tx.leaseRemainingMs() < this.#requestTimeoutMs)
+      throw this.#leaseLost('before the refresh could start');
     let next: AuthToken;
     try {
-      next = await this.#refresh(current, {});
+      next = await this.#refresh(current, { signal: AbortSignal.timeout(this.#requestTimeoutMs) });
     } catch (error) {
       if (!isInvalidGrant(error)) throw error;
       return this.#afterInvalidGrant(current, revision, tx, error);

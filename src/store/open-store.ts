@@ -3,6 +3,9 @@ import type { FileLockOptions } from '../storage/file-lock.js';
 import { type ProfileOptions, resolveProfile } from '../storage/profile-paths.js';
 import type { CredentialStore } from './credential-store.js';
 import { FileCredentialStore } from './file-credential-store.js';
+import { AutoSelectedStore } from './keychain/auto-selected-store.js';
+import { openKeychainStore } from './keychain/keychain-store.js';
+import { RedisCredentialStore } from './redis-credential-store.js';
 
 /** Environment variable choosing where credentials are stored (`file`, default). */
 export const ENV_STORE = 'CLAUDE_AUTH_STORE';
@@ -10,31 +13,25 @@ export const ENV_STORE = 'CLAUDE_AUTH_STORE';
 /** Options for {@link openStore}: the profile, and the backend. */
 export interface OpenStoreOptions extends ProfileOptions {
   /**
-   * The backend: `file` (default). `redis://…`, `rediss://…`, `keychain` and
-   * `auto` are reserved for the backends of DESIGN.md §6a. Default `$CLAUDE_AUTH_STORE`.
+   * The backend: `file` (default), `redis://…` or `rediss://…` (a shared Redis or
+   * Valkey; the README's "Fleets"), `keychain` (the OS keychain) or `auto`
+   * (the keychain if a probe succeeds, else the file). Default `$CLAUDE_AUTH_STORE`.
    */
   store?: string;
   /** The file backend's lock bounds. */
   lock?: FileLockOptions;
 }
 
-function notAvailable(shown: string, from: string): AuthenticationError {
-  return new AuthenticationError(
-    AuthErrorCode.CONFIG_INVALID,
-    `The ${shown} credential store (${from}) is not available in this version of claude-auth.`,
-    { fix: `unset ${ENV_STORE} to use the file store` },
-  );
-}
-
 /**
  * Opens the store of a profile's credential, choosing the backend from the
  * option or `CLAUDE_AUTH_STORE`, and recording why (shown by `status` through
  * {@link CredentialStore.describe}). The value is never echoed: a Redis URL
- * may hold a password.
+ * may hold a password (`describe()` shows the address without it).
  *
  * @param options - See {@link OpenStoreOptions}.
  * @throws {@link AuthenticationError} `CONFIG_INVALID` for an unknown or
- *   unavailable backend, or an invalid profile name.
+ *   unavailable backend, or an invalid profile name; `STORE_UNAVAILABLE` for an
+ *   explicit `keychain` that cannot be reached (Linux without a D-Bus session).
  */
 export function openStore(options: OpenStoreOptions = {}): CredentialStore {
   const env = options.env ?? process.env;
@@ -52,14 +49,29 @@ export function openStore(options: OpenStoreOptions = {}): CredentialStore {
         reason: given === '' ? 'the default backend' : `chosen by ${from}=file`,
         ...(options.lock !== undefined && { lock: options.lock }),
       });
-    // The backends of DESIGN.md §6a plug in here (branches redis and keychain).
     case 'redis://':
     case 'rediss://':
-      throw notAvailable('Redis', from);
+      return new RedisCredentialStore({
+        url: choice,
+        profile: location.profile,
+        env,
+        chosenBy: fromOption ? 'the store option' : ENV_STORE,
+      });
     case 'keychain':
-      throw notAvailable('keychain', from);
+      return openKeychainStore({ ...options, source: from });
     case 'auto':
-      throw notAvailable('automatically chosen', from);
+      return new AutoSelectedStore({
+        ...options,
+        profile: location.profile,
+        source: from,
+        openFile: (reason) =>
+          new FileCredentialStore({
+            path: location.path,
+            profile: location.profile,
+            reason,
+            ...(options.lock !== undefined && { lock: options.lock }),
+          }),
+      });
     default:
       throw new AuthenticationError(
         AuthErrorCode.CONFIG_INVALID,

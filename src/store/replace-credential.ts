@@ -12,6 +12,8 @@ export interface Replaced {
   readonly existed: boolean;
   /** The credential that was stored, when it could be read (a logout revokes it). */
   readonly previous: AuthToken | null;
+  /** Why the stored record could not be read, when it existed but could not (it was replaced all the same). */
+  readonly unreadable?: AuthenticationError;
 }
 
 /** A compare-and-swap refused under our own lease means the lease was lost: this many tries. */
@@ -46,15 +48,19 @@ export async function replaceCredential(
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const done = await store.transact(async (tx) => {
       let previous: AuthToken | null = null;
+      let unreadable: AuthenticationError | undefined;
       try {
         previous = (await tx.read())?.token ?? null;
       } catch (error) {
         // Logging in or out must work over a record that cannot be read.
         if (!isUnreadable(error)) throw error;
+        unreadable = error as AuthenticationError;
       }
       const revision = await tx.currentRevision();
       const outcome = await tx.write(next, revision);
-      return outcome.written ? { existed: revision !== null, previous } : undefined;
+      return outcome.written
+        ? { existed: revision !== null, previous, ...(unreadable !== undefined && { unreadable }) }
+        : undefined;
     }, options);
     if (done !== undefined) return done;
   }

@@ -1,13 +1,15 @@
 import { logout } from '../../auth/login.js';
-import { listProfiles, resolveProfile } from '../../storage/profile-paths.js';
+import { resolveProfile } from '../../storage/profile-paths.js';
 import { type CliIO, palette } from '../cli-io.js';
 import { type Command, type Flags, stringFlag } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
+import { storedProfiles } from '../stored-profiles.js';
 
 async function run(flags: Flags, _positionals: string[], io: CliIO) {
   const profile = stringFlag(flags, 'profile');
   const location = resolveProfile({ env: io.env, ...(profile !== undefined && { profile }) });
-  const names = flags.all === true ? await listProfiles(location.directory) : [location.profile];
+  const names =
+    flags.all === true ? await storedProfiles(io.env, location.directory) : [location.profile];
   const c = palette(io.stderr, io.env);
   const results = [];
   for (const name of names) {

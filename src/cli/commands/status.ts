@@ -1,9 +1,10 @@
 import { ClaudeAuth, type ResolutionStep } from '../../auth/claude-auth.js';
-import { listProfiles, resolveProfile } from '../../storage/profile-paths.js';
+import { resolveProfile } from '../../storage/profile-paths.js';
 import { type CliIO, palette } from '../cli-io.js';
 import { type Command, type Flags, stringFlag } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import { type ProfileReport, relativeTime, reportProfile } from '../profile-report.js';
+import { storedProfiles } from '../stored-profiles.js';
 
 /** The version of the `status --json` document; fields are only ever added within a version. */
 export const STATUS_SCHEMA_VERSION = 1;
@@ -51,7 +52,10 @@ function printProfile(io: CliIO, report: ProfileReport, active: boolean, now: nu
       `  Refresh token: ${report.hasRefreshToken ? 'yes' : report.kind === 'claude-subscription' ? 'none (subscription tokens last one year)' : 'none'}`,
     );
   }
-  out(`  File: ${report.path}${report.mode ? ` (mode ${report.mode})` : ''}`);
+  if (report.store.backend === 'file')
+    out(`  File: ${report.path}${report.mode ? ` (mode ${report.mode})` : ''}`);
+  else out(`  Store: ${report.store.backend} ${report.store.location}`);
+  out(`  Backend: ${report.store.backend} (${report.store.reason})`);
   for (const warning of report.warnings) out(`  ${c.yellow('!')} ${warning}`);
   if (report.fix && report.state !== 'valid') out(`  To fix: ${report.fix}`);
 }
@@ -81,7 +85,9 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
     }),
   });
   const names =
-    flags.all === true ? await listProfiles(activeLocation.directory) : [activeLocation.profile];
+    flags.all === true
+      ? await storedProfiles(env, activeLocation.directory)
+      : [activeLocation.profile];
   if (!names.includes(activeLocation.profile)) names.unshift(activeLocation.profile);
   const reports = await Promise.all(names.map((name) => reportProfile(name, env, now)));
   const chain = await new ClaudeAuth({ env, profile: activeLocation.profile }).explain();

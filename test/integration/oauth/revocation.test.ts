@@ -1,3 +1,4 @@
+import { chmod, truncate } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { logout } from '../../../src/auth/login.js';
@@ -83,4 +84,28 @@ describe('revocation at logout (RFC 7009)', () => {
       expect(outcome.error?.message.match(/To fix:/g)).toHaveLength(1);
     }
   });
+
+  it.each([
+    ['readable by other users (0644)', (path: string) => chmod(path, 0o644)],
+    ['truncated', (path: string) => truncate(path, 40)],
+  ])(
+    'says a credential it could not read (%s) was removed but not revoked',
+    async (_name, spoil) => {
+      const { forms, token } = await revocationEndpoint((_form, response) =>
+        response.writeHead(200).end(),
+      );
+      const storage = await freshStorage();
+      await storage.saveToken(token);
+      await spoil(storage.path);
+      const result = await logout({ storage });
+      expect(result.removed).toBe(true);
+      expect(await storage.loadToken()).toBeNull();
+      // Not a silent success: the tokens may still be live, and the file that named the provider is gone.
+      expect(forms).toHaveLength(0);
+      expect(result.revoked).toBe(false);
+      expect(result.revocationError).toMatchObject({ code: AuthErrorCode.REVOCATION_FAILED });
+      expect(result.revocationError?.message).toMatch(/could not be read/);
+      expect(result.revocationError?.fix).toMatch(/revoke/);
+    },
+  );
 });

@@ -26,11 +26,10 @@ describe('openStore', () => {
     );
   });
 
+  // Redis without a record key (CLAUDE_AUTH_STORE_KEY) cannot be opened; keychain and auto open.
   it.each([
     'redis://:hunter2@127.0.0.1:6379/0',
     'rediss://cache.example:6380',
-    'keychain',
-    'auto',
     'mongodb://user:hunter2@db',
     'files',
   ])('refuses %s with CONFIG_INVALID, never echoing the value', (value) => {

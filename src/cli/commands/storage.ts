@@ -1,0 +1,97 @@
+import { resolveProfile } from '../../storage/profile-paths.js';
+import { copyCredential } from '../../store/copy-credential.js';
+import { openStore } from '../../store/open-store.js';
+import { type CliIO, palette } from '../cli-io.js';
+import { type Command, type Flags, stringFlag, UsageError } from '../command.js';
+import { ExitCode } from '../exit-codes.js';
+
+const ACTIONS = new Set(['copy', 'move']);
+
+async function run(flags: Flags, positionals: string[], io: CliIO) {
+  const [action, ...rest] = positionals;
+  if (action === undefined || !ACTIONS.has(action) || rest.length > 0)
+    throw new UsageError('expected `storage copy` or `storage move`');
+  const fromSpec = stringFlag(flags, 'from');
+  const toSpec = stringFlag(flags, 'to');
+  if (fromSpec === undefined || toSpec === undefined)
+    throw new UsageError('--from and --to are both required');
+  const profileFlag = stringFlag(flags, 'profile');
+  const { profile } = resolveProfile({
+    env: io.env,
+    ...(profileFlag !== undefined && { profile: profileFlag }),
+  });
+  const from = openStore({ env: io.env, profile, store: fromSpec });
+  const to = openStore({ env: io.env, profile, store: toSpec });
+  const outcome = await copyCredential(from, to, {
+    move: action === 'move',
+    replace: flags.replace === true,
+  });
+  const shared = action === 'copy' && outcome.token.refreshToken !== undefined;
+  if (flags.json === true) {
+    io.stdout.write(
+      `${JSON.stringify(
+        {
+          action,
+          profile,
+          from: from.describe(),
+          to: to.describe(),
+          revision: outcome.revision,
+          alreadyThere: outcome.alreadyThere,
+          sourceDeleted: outcome.sourceDeleted,
+          sharedRefreshToken: shared,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    return ExitCode.OK;
+  }
+  const c = palette(io.stderr, io.env);
+  const verb = action === 'move' ? 'Moved' : 'Copied';
+  io.stderr.write(
+    `${c.green('✓')} ${verb} profile "${profile}" from ${from.describe().backend} ${from.describe().location} to ${to.describe().backend} ${to.describe().location}${outcome.alreadyThere ? ' (it was already there)' : ''}.\n`,
+  );
+  if (shared)
+    io.stderr.write(
+      `  ${c.yellow('!')} Both stores now hold the same refresh token: use only one of them (a rotating provider revokes a refresh token spent twice), or use \`storage move\`.\n`,
+    );
+  return ExitCode.OK;
+}
+
+/** `claude-auth storage copy|move`. */
+export const storageCommand: Command = {
+  name: 'storage',
+  summary: 'Copy or move a login between stores (file, redis://…)',
+  positionals: true,
+  flags: {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    replace: { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
+  help: `Copy or move a profile's credential from one store to another, e.g. from
+this machine's file to the Redis store a fleet shares, and back.
+
+The copy is written, read back and compared before anything else happens; a
+move then deletes the source. A crash at any step leaves at least one complete
+copy; run the same command again to finish it.
+
+Usage:
+  claude-auth storage copy --from STORE --to STORE [--profile NAME] [--replace] [--json]
+  claude-auth storage move --from STORE --to STORE [--profile NAME] [--replace] [--json]
+
+STORE is file (this machine's profile file) or redis://[user@]host[:port][/db][?prefix=…]
+(rediss:// for TLS; the password from CLAUDE_AUTH_REDIS_PASSWORD_FILE, the record key
+from CLAUDE_AUTH_STORE_KEY or CLAUDE_AUTH_STORE_KEY_FILE).
+
+Options:
+  -p, --profile NAME   The profile to copy (the same name in both stores)
+      --replace        Overwrite a different credential already in the destination
+      --json           Print what was done as JSON
+
+Examples:
+  claude-auth storage move --from file --to redis://ci@redis.internal:6379/0
+  claude-auth storage copy --from redis://ci@redis.internal/0 --to file --profile work
+`,
+  run,
+};

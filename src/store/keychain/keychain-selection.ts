@@ -1,0 +1,170 @@
+import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
+import type { KeychainAccess } from './keychain-access.js';
+
+/** Environment variable choosing where credentials live: `keychain`, `file` or `auto`. */
+export const ENV_STORE = 'CLAUDE_AUTH_STORE';
+
+/** What a user may ask for: a backend of this machine, or `auto` (the keychain if it works, else the file). */
+export type LocalStoreChoice = 'keychain' | 'file' | 'auto';
+
+/** The backend chosen, and why, in words `status` shows. */
+export interface LocalStoreSelection {
+  readonly backend: 'keychain' | 'file';
+  readonly reason: string;
+  /** Set when `auto` fell back to the file: what the user is told once on stderr. */
+  readonly fallback?: string;
+}
+
+/** How long the `auto` probe may take before the keychain counts as unusable, in ms. */
+export const AUTO_PROBE_TIMEOUT_MS = 3000;
+
+/** The account the `auto` probe writes, reads back and deletes. */
+const PROBE_ACCOUNT = 'claude-auth-probe';
+
+/** Options of {@link selectLocalStore}. */
+export interface LocalStoreSelectionOptions {
+  /** The choice (from `--store`); default {@link ENV_STORE}, then `file`. */
+  choice?: string;
+  /** Where `choice` came from, for the reason (`--store`); default the environment variable. */
+  source?: string;
+  /** The environment; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** The platform; default `process.platform`. */
+  platform?: NodeJS.Platform;
+  /** The keychain the `auto` probe tries (made only when needed). */
+  keychain: () => KeychainAccess;
+  /** Bound of the whole probe, in ms; default {@link AUTO_PROBE_TIMEOUT_MS}. */
+  probeTimeoutMs?: number;
+}
+
+/**
+ * Checks a `--store` / `CLAUDE_AUTH_STORE` value.
+ *
+ * @param value - The value given.
+ * @param source - Where it was given, for the message.
+ * @throws {@link AuthenticationError} `CONFIG_INVALID` for anything but `keychain`, `file` or `auto`.
+ */
+export function parseLocalStoreChoice(value: string, source: string): LocalStoreChoice {
+  if (value === 'keychain' || value === 'file' || value === 'auto') return value;
+  throw new AuthenticationError(
+    AuthErrorCode.CONFIG_INVALID,
+    `${source} must be keychain, file or auto, not "${value.slice(0, 40)}".`,
+    { fix: `${ENV_STORE}=auto  # the keychain when it works, else the file` },
+  );
+}
+
+/**
+ * Why the keychain cannot work here before trying it: on Linux the Secret
+ * Service is reached over the D-Bus session bus, and without one the keyring
+ * library would fall back to the kernel keyring, which is lost at reboot.
+ *
+ * @returns The reason, or `undefined` when the keychain may be tried.
+ */
+export function keychainUnreachable(
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform,
+): string | undefined {
+  if (platform === 'linux' && !env.DBUS_SESSION_BUS_ADDRESS) {
+    return 'there is no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset), so no Secret Service';
+  }
+  return undefined;
+}
+
+/**
+ * The error for an explicitly chosen keychain that cannot be reached.
+ *
+ * @param source - Where the keychain was chosen (`CLAUDE_AUTH_STORE`, `--store`).
+ * @param unreachable - Why it cannot be reached (from {@link keychainUnreachable}).
+ */
+export function keychainUnreachableError(source: string, unreachable: string): AuthenticationError {
+  return new AuthenticationError(
+    AuthErrorCode.STORE_UNAVAILABLE,
+    `${source}=keychain, but the OS keychain cannot be reached: ${unreachable}. Nothing was written.`,
+    {
+      fix: `run inside a desktop session (or start one: dbus-run-session, then gnome-keyring-daemon --unlock), or keep credentials in a file: ${ENV_STORE}=file`,
+    },
+  );
+}
+
+/**
+ * Writes, reads back and deletes a throwaway entry, all within `timeoutMs`.
+ *
+ * @returns `undefined` when the keychain works, else why not.
+ */
+export async function probeKeychain(
+  keychain: KeychainAccess,
+  timeoutMs: number,
+): Promise<string | undefined> {
+  const end = Date.now() + timeoutMs;
+  const value = `probe-${process.pid}-${Date.now()}`;
+  try {
+    await keychain.set(PROBE_ACCOUNT, value, end - Date.now());
+    const read = await keychain.get(PROBE_ACCOUNT, end - Date.now());
+    await keychain.delete(PROBE_ACCOUNT, end - Date.now());
+    return read === value ? undefined : 'the keychain did not return what the probe wrote';
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/**
+ * Chooses where this machine keeps credentials: `file` (the default),
+ * `keychain` (the user's explicit choice: used as is, its failures are errors
+ * with the fix), or `auto`: the keychain only after a write/read/delete probe
+ * succeeds within 3 s (on Linux only with a D-Bus session), else the file,
+ * saying why. A keychain that fails is never replaced by a file silently.
+ *
+ * @param options - See {@link LocalStoreSelectionOptions}.
+ * @throws {@link AuthenticationError} `CONFIG_INVALID` for an unknown choice;
+ *   `STORE_UNAVAILABLE` when the keychain was chosen explicitly and cannot be reached.
+ */
+export async function selectLocalStore(
+  options: LocalStoreSelectionOptions,
+): Promise<LocalStoreSelection> {
+  const env = options.env ?? process.env;
+  const platform = options.platform ?? process.platform;
+  const given = options.choice ?? env[ENV_STORE];
+  const source = options.choice !== undefined ? (options.source ?? '--store') : ENV_STORE;
+  if (given === undefined || given === '') {
+    return { backend: 'file', reason: `the default (${ENV_STORE} is not set)` };
+  }
+  const choice = parseLocalStoreChoice(given, source);
+  if (choice === 'file') return { backend: 'file', reason: `${source}=file` };
+  const unreachable = keychainUnreachable(env, platform);
+  if (choice === 'keychain') {
+    if (unreachable !== undefined) throw keychainUnreachableError(source, unreachable);
+    return { backend: 'keychain', reason: `${source}=keychain` };
+  }
+  const failure =
+    unreachable ??
+    (await probeKeychain(options.keychain(), options.probeTimeoutMs ?? AUTO_PROBE_TIMEOUT_MS));
+  if (failure === undefined) {
+    return {
+      backend: 'keychain',
+      reason: `${source}=auto: the keychain passed a write/read/delete probe`,
+    };
+  }
+  const reason = `${source}=auto: the keychain is not usable (${failure}), so the file`;
+  return {
+    backend: 'file',
+    reason,
+    fallback: `claude-auth: ${reason}. Set ${ENV_STORE}=file to silence this, or unlock the keychain.`,
+  };
+}
+
+let fallbackAnnounced = false;
+
+/**
+ * Tells the user once per process, on stderr, that `auto` fell back to the file.
+ *
+ * @param selection - What {@link selectLocalStore} chose.
+ * @param write - Where to write (default `process.stderr`).
+ */
+export function announceFallback(
+  selection: LocalStoreSelection,
+  write: (text: string) => void = (text) => process.stderr.write(text),
+): void {
+  if (selection.fallback === undefined || fallbackAnnounced) return;
+  fallbackAnnounced = true;
+  write(`${selection.fallback}\n`);
+}

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import type { KeychainAccess } from '../../../../src/store/keychain/keychain-access.js';
+import {
+  announceFallback,
+  selectLocalStore,
+} from '../../../../src/store/keychain/keychain-selection.js';
+
+/** A keychain that works (an in-memory map) or fails every call with `failure`. */
+function keychain(failure?: string): KeychainAccess & { calls: string[] } {
+  const values = new Map<string, string>();
+  const calls: string[] = [];
+  const step = (name: string) => {
+    calls.push(name);
+    if (failure !== undefined) throw new Error(failure);
+  };
+  return {
+    service: 'test',
+    calls,
+    get: async (account) => {
+      step('get');
+      return values.get(account) ?? null;
+    },
+    set: async (account, value) => {
+      step('set');
+      values.set(account, value);
+    },
+    delete: async (account) => {
+      step('delete');
+      return values.delete(account);
+    },
+  };
+}
+
+const bus = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/tmp/bus' };
+
+describe('selectLocalStore', () => {
+  it('is the file by default and with file, without touching the keychain', async () => {
+    const probe = keychain();
+    for (const env of [{}, { CLAUDE_AUTH_STORE: 'file' }]) {
+      const selection = await selectLocalStore({ env, platform: 'linux', keychain: () => probe });
+      expect(selection.backend).toBe('file');
+      expect(selection.fallback).toBeUndefined();
+    }
+    expect(probe.calls).toEqual([]);
+  });
+
+  it('auto picks the keychain only after a write, read and delete succeed', async () => {
+    const probe = keychain();
+    const selection = await selectLocalStore({
+      env: { ...bus, CLAUDE_AUTH_STORE: 'auto' },
+      platform: 'linux',
+      keychain: () => probe,
+    });
+    expect(selection).toEqual({
+      backend: 'keychain',
+      reason: 'CLAUDE_AUTH_STORE=auto: the keychain passed a write/read/delete probe',
+    });
+    expect(probe.calls).toEqual(['set', 'get', 'delete']);
+  });
+
+  it('auto falls back to the file, saying why, when the probe fails or on Linux without D-Bus', async () => {
+    const locked = await selectLocalStore({
+      choice: 'auto',
+      source: '--store',
+      env: bus,
+      platform: 'darwin',
+      keychain: () => keychain('User interaction is not allowed.'),
+    });
+    expect(locked.backend).toBe('file');
+    expect(locked.reason).toBe(
+      '--store=auto: the keychain is not usable (User interaction is not allowed.), so the file',
+    );
+    const probe = keychain();
+    const noBus = await selectLocalStore({
+      choice: 'auto',
+      env: {},
+      platform: 'linux',
+      keychain: () => probe,
+    });
+    expect(noBus.reason).toMatch(/no D-Bus session bus/);
+    expect(probe.calls).toEqual([]);
+    // macOS and Windows need no bus.
+    const mac = await selectLocalStore({
+      choice: 'auto',
+      env: {},
+      platform: 'darwin',
+      keychain: () => probe,
+    });
+    expect(mac.backend).toBe('keychain');
+  });
+
+  it('an explicit keychain is taken as is, or refused with the fix when unreachable', async () => {
+    const probe = keychain();
+    expect(
+      await selectLocalStore({
+        choice: 'keychain',
+        env: bus,
+        platform: 'linux',
+        keychain: () => probe,
+      }),
+    ).toEqual({ backend: 'keychain', reason: '--store=keychain' });
+    await expect(
+      selectLocalStore({ choice: 'keychain', env: {}, platform: 'linux', keychain: () => probe }),
+    ).rejects.toMatchObject({
+      code: 'STORE_UNAVAILABLE',
+      fix: expect.stringMatching(/CLAUDE_AUTH_STORE=file/),
+    });
+    expect(probe.calls).toEqual([]);
+  });
+
+  it('refuses an unknown choice with CONFIG_INVALID', async () => {
+    await expect(
+      selectLocalStore({ env: { CLAUDE_AUTH_STORE: 'vault' }, keychain: () => keychain() }),
+    ).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+  });
+
+  it('announces a fallback once per process, and nothing for a chosen backend', () => {
+    const lines: string[] = [];
+    announceFallback({ backend: 'file', reason: 'r' }, (text) => lines.push(text));
+    const fallback = { backend: 'file', reason: 'r', fallback: 'claude-auth: fell back' } as const;
+    announceFallback(fallback, (text) => lines.push(text));
+    announceFallback(fallback, (text) => lines.push(text));
+    expect(lines).toEqual(['claude-auth: fell back\n']);
+  });
+});

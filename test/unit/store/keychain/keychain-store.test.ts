@@ -1,0 +1,92 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { KeychainCredentialStore } from '../../../../src/store/keychain/keychain-store.js';
+import { describeCredentialStoreConformance } from '../../../conformance/credential-store-conformance.js';
+import { MemoryKeychain } from '../../../helpers/memory-keychain.js';
+import { tempDir } from '../../../helpers/temp-dir.js';
+import { oauthToken } from '../../../helpers/tokens.js';
+
+/** A token whose record spans several keychain entries. */
+const large = () =>
+  oauthToken(3_600_000, Date.now(), { unknownFields: { padding: 'p'.repeat(3000) } });
+
+async function subject() {
+  const directory = await tempDir();
+  const keychain = new MemoryKeychain();
+  const store = new KeychainCredentialStore({
+    profile: 'work',
+    directory,
+    access: keychain,
+    reason: 'test',
+  });
+  return { directory, keychain, store };
+}
+
+async function put(store: KeychainCredentialStore, token = large()) {
+  return store.transact(async (tx) => tx.write(token, await tx.currentRevision()));
+}
+
+// The same contract every backend meets, on entries in memory (the real Secret Service runs it in test/conformance).
+describeCredentialStoreConformance('keychain (entries in memory)', async () => {
+  const { directory, keychain, store } = await subject();
+  return {
+    store,
+    reopen: () =>
+      new KeychainCredentialStore({ profile: 'work', directory, access: keychain, reason: 'test' }),
+    corrupt: async () => {
+      keychain.values.set(store.account, 'not a record');
+    },
+    keptAside: async () =>
+      [...keychain.values]
+        .filter(([account]) => account.startsWith(`${store.account}.corrupt-`))
+        .map(([, v]) => v),
+  };
+});
+
+describe('KeychainCredentialStore', () => {
+  it('a write that died before its head leaves the old record whole; the next write removes its parts', async () => {
+    const { keychain, store } = await subject();
+    const first = large();
+    await put(store, first);
+    const before = new Map(keychain.values);
+    // The head is the commit point: fail there, as a process killed just before it.
+    keychain.failOn = (operation, account) => operation === 'set' && account === store.account;
+    await expect(put(store)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    keychain.failOn = undefined;
+    expect((await store.read())?.token.accessToken).toBe(first.accessToken);
+    expect(keychain.values.size).toBeGreaterThan(before.size);
+    const next = large();
+    await put(store, next);
+    expect((await store.read())?.token.accessToken).toBe(next.accessToken);
+    // Only the new record's entries remain: the old parts and the dead write's parts are gone.
+    const head = keychain.values.get(store.account) ?? '';
+    const entries = Number(head.split('\n')[0]?.split(' ')[2]);
+    expect(keychain.values.size).toBe(entries);
+  });
+
+  it('a logout removes every entry; the lock and version marker beside them hold no secret', async () => {
+    const { directory, keychain, store } = await subject();
+    const token = large();
+    const { revision } = (await put(store, token)) as { revision: string };
+    await store.transact((tx) => tx.write(null, revision));
+    expect(keychain.values.size).toBe(0);
+    expect(await store.read()).toBeNull();
+    for (const name of await readdir(directory, { recursive: true })) {
+      const text = await readFile(join(directory, name), 'utf8').catch(() => '');
+      expect(text).not.toContain(token.accessToken);
+      expect(text).not.toContain(token.refreshToken as string);
+    }
+  });
+
+  it('a failing keychain is STORE_UNAVAILABLE with the fix, and writes no file', async () => {
+    const { directory, keychain, store } = await subject();
+    keychain.failOn = () => true;
+    const error = await put(store).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'STORE_UNAVAILABLE',
+      fix: expect.stringMatching(/unlock the keychain.*CLAUDE_AUTH_STORE=file/),
+    });
+    expect((await readdir(directory)).filter((name) => name.endsWith('.json'))).toEqual([]);
+  });
+});
