@@ -25,9 +25,6 @@ export interface SettingsConflict {
 
 const OVERRIDING_ENV = new Set<string>(CREDENTIAL_ENV_VARS);
 
-/** The query's `options.settings`, as the agent SDK takes it: a settings object, or a file's path. */
-export type FlagSettings = string | object;
-
 /** `options.settings` as the place a conflict is named. */
 const FLAG_SETTINGS = 'options.settings';
 
@@ -56,14 +53,14 @@ async function readSettings(file: string): Promise<Record<string, unknown> | und
  * @param cwd - The query's working directory (locates project and local settings).
  * @param sources - The setting sources the query loads (the SDK loads all by default).
  * @param credential - The credential being injected.
- * @param flag - The query's `options.settings`, judged like a settings file.
+ * @param flag - The query's `options.settings` (a settings object, or a file's path), judged like a settings file.
  */
 export async function findSettingsConflicts(
   env: NodeJS.ProcessEnv,
   cwd: string,
   sources: readonly SettingSource[] = ['user', 'project', 'local'],
   credential?: ResolvedCredential,
-  flag?: FlagSettings,
+  flag?: string | object,
 ): Promise<SettingsConflict[]> {
   const files: Record<SettingSource, string> = {
     user: join(claudeConfigDir(env), 'settings.json'),
