@@ -25,6 +25,41 @@ export const CREDENTIAL_ENV_VARS = [
   'CLAUDE_CODE_API_KEY_FILE_DESCRIPTOR',
 ] as const;
 
+/**
+ * Claude Code adds the headers named in this variable (`Name: value`, one per
+ * line) to every API request, over the credential's own: an `Authorization` or
+ * `x-api-key` line there replaces the injected credential.
+ */
+export const CUSTOM_HEADERS_VARIABLE = 'ANTHROPIC_CUSTOM_HEADERS';
+
+/** The request headers that carry a credential. */
+const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(['authorization', 'x-api-key']);
+
+/**
+ * The lines of an `ANTHROPIC_CUSTOM_HEADERS` value that set a credential header.
+ *
+ * @param value - The variable's value.
+ */
+export function credentialHeaderLines(value: string): string[] {
+  return value
+    .split(/\r?\n/)
+    .filter((line) => CREDENTIAL_HEADERS.has(line.split(':', 1)[0]?.trim().toLowerCase() ?? ''));
+}
+
+/**
+ * An `ANTHROPIC_CUSTOM_HEADERS` value without its credential lines (the other
+ * headers still apply), or `undefined` when nothing else is left.
+ *
+ * @param value - The variable's value.
+ */
+export function withoutCredentialHeaders(value: string): string | undefined {
+  const credentialLines = new Set(credentialHeaderLines(value));
+  const rest = value
+    .split(/\r?\n/)
+    .filter((line) => !credentialLines.has(line) && line.trim() !== '');
+  return rest.length === 0 ? undefined : rest.join('\n');
+}
+
 /** The fields of a {@link ResolvedCredential}. */
 export interface ResolvedCredentialInit {
   kind: ResolvedCredentialKind;
@@ -128,6 +163,7 @@ export class ResolvedCredential {
       default:
         return assertNever(this.kind);
     }
+    rememberHandedOut(this);
     return attachCredential(headers, this);
   }
 
@@ -160,6 +196,29 @@ function assertNever(value: never): never {
 const CARRIED_CREDENTIAL = Symbol('claude-auth.credential');
 
 /**
+ * The credentials whose headers were handed out lately, by secret. A
+ * middleware that copies the headers (`{ ...headers, 'x-request-id': … }`)
+ * drops the carried credential, yet the copy still holds its secret: found
+ * here, a gateway token still goes to its API base URL and Claude Code's own
+ * login is still not injected, instead of the copy being read as a bare bearer
+ * token for whatever `ANTHROPIC_BASE_URL` is inherited.
+ */
+const handedOut = new Map<string, ResolvedCredential>();
+/** Enough for every credential a process rotates through in a session; the oldest go first. */
+const HANDED_OUT_LIMIT = 32;
+
+function rememberHandedOut(credential: ResolvedCredential): void {
+  const secret = credential.secret;
+  if (!secret) return;
+  handedOut.delete(secret);
+  handedOut.set(secret, credential);
+  if (handedOut.size > HANDED_OUT_LIMIT) {
+    const oldest = handedOut.keys().next().value;
+    if (oldest !== undefined) handedOut.delete(oldest);
+  }
+}
+
+/**
  * Attaches a credential to a headers object, not enumerable (it never prints,
  * serialises or spreads), for {@link credentialFromHeaders} to find.
  *
@@ -177,20 +236,30 @@ export function attachCredential(
 }
 
 /**
- * The credential attached to headers by {@link attachCredential}, if the
- * headers still carry its secret (a middleware that replaced the token gets
- * its own headers read instead).
+ * The credential attached to headers by {@link attachCredential}, or, for a
+ * copy that lost it, the credential whose headers were handed out with the
+ * same secret; only while the headers still carry that secret (a middleware
+ * that replaced the token gets its own headers read instead).
  *
- * @param headers - Headers, possibly from `getAuthHeaders`.
+ * @param headers - Headers, possibly from `getAuthHeaders` or a copy of them.
  */
 export function attachedCredential(
   headers: Readonly<Record<string, string>>,
 ): ResolvedCredential | undefined {
-  const carried = (headers as { [CARRIED_CREDENTIAL]?: unknown })[CARRIED_CREDENTIAL];
-  if (!(carried instanceof ResolvedCredential)) return undefined;
   const lower = lowerCased(headers);
   const secret = lower['x-api-key'] ?? bearerOf(lower.authorization);
-  return secret === carried.secret ? carried : undefined;
+  const carried = (headers as { [CARRIED_CREDENTIAL]?: unknown })[CARRIED_CREDENTIAL];
+  if (carried instanceof ResolvedCredential && carried.secret === secret) return carried;
+  if (!secret) return undefined;
+  const known = handedOut.get(secret);
+  return known !== undefined && kindMatches(known, lower) ? known : undefined;
+}
+
+/** Whether copied headers still say what the handed-out ones said (no one swapped an API key for a bearer). */
+function kindMatches(credential: ResolvedCredential, lower: Record<string, string>): boolean {
+  return credential.kind === 'api-key'
+    ? lower['x-api-key'] !== undefined
+    : lower['x-api-key'] === undefined;
 }
 
 function lowerCased(headers: Readonly<Record<string, string>>): Record<string, string> {

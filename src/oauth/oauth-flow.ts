@@ -6,6 +6,7 @@ import {
   AuthenticationError,
   isAuthenticationError,
 } from '../errors/authentication-error.js';
+import { MAX_TIMER_DELAY_MS, timerDelayUntil } from '../refresh/refresh-policy.js';
 import type { AuthToken, ProviderMetadata } from '../token/auth-token.js';
 import { type BrowserOpener, systemBrowserOpener } from './browser-opener.js';
 import { createOAuthFetch, type OAuthFetch } from './http-client.js';
@@ -105,7 +106,16 @@ function stopper(timeoutMs: number, signal: AbortSignal | undefined): Stopper {
       reject(error);
       halt.abort(error);
     };
-    const timer = setTimeout(() => stop(loginTimeout(timeoutMs)), timeoutMs);
+    // setTimeout fires after 1 ms for a delay beyond 2^31-1 ms (about 24.8 days, or
+    // Infinity for "no limit"): wait in clamped steps until the deadline instead.
+    const deadline = Date.now() + timeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const wait = () => {
+      const left = deadline - Date.now();
+      if (Number.isNaN(left) || left <= 0) stop(loginTimeout(timeoutMs));
+      else timer = setTimeout(wait, timerDelayUntil(deadline, Date.now()));
+    };
+    wait();
     const onAbort = () => stop(aborted(signal?.reason));
     signal?.addEventListener('abort', onAbort, { once: true });
     controller.signal.addEventListener('abort', () => {
@@ -374,7 +384,9 @@ export class OAuthFlow {
     let intervalS = device.interval ?? DEFAULT_DEVICE_INTERVAL_S;
     for (;;) {
       try {
-        await this.#sleep(intervalS * 1000, options.signal);
+        // A server's interval beyond setTimeout's range (2^31-1 ms) would fire after 1 ms:
+        // polling in a tight loop. Such a wait outlives any device code anyway.
+        await this.#sleep(Math.min(intervalS * 1000, MAX_TIMER_DELAY_MS), options.signal);
       } catch (error) {
         throw aborted(error);
       }

@@ -3,15 +3,21 @@ import {
   credentialDestination,
   SUBSCRIPTION_BASE_URL_VARIABLE,
 } from '../auth/credential-destination.js';
-import { CREDENTIAL_ENV_VARS, type ResolvedCredential } from '../auth/resolved-credential.js';
+import {
+  CREDENTIAL_ENV_VARS,
+  CUSTOM_HEADERS_VARIABLE,
+  type ResolvedCredential,
+  withoutCredentialHeaders,
+} from '../auth/resolved-credential.js';
 
 /**
  * The environment for Claude Code: `base` (normally `process.env`), then the
  * caller's `options.env` over it — the agent SDK would otherwise *replace* the
  * environment, losing `PATH` and `HOME` — then, with a credential, every
- * competing credential variable removed, the credential's own set, and
+ * competing credential variable removed (and any `Authorization` or
+ * `x-api-key` line of `ANTHROPIC_CUSTOM_HEADERS`), the credential's own set, and
  * `ANTHROPIC_BASE_URL` set to where `credentialDestination` allows it to go
- * (absent: Anthropic's API).
+ * (absent: Anthropic's API; a plain-http loopback one also in `NO_PROXY`).
  *
  * @param base - The starting (inherited) environment.
  * @param overrides - The query's `options.env`: what the call set explicitly.
@@ -29,10 +35,41 @@ export function childEnvironment(
     for (const name of CREDENTIAL_ENV_VARS) delete merged[name];
     delete merged[BASE_URL_VARIABLE];
     delete merged[SUBSCRIPTION_BASE_URL_VARIABLE];
+    // A credential header there would replace the injected credential in every request.
+    const custom = merged[CUSTOM_HEADERS_VARIABLE];
+    if (custom !== undefined) merged[CUSTOM_HEADERS_VARIABLE] = withoutCredentialHeaders(custom);
     Object.assign(merged, credential.toEnv());
-    if (destination !== undefined) merged[BASE_URL_VARIABLE] = destination;
+    if (destination !== undefined) {
+      merged[BASE_URL_VARIABLE] = destination;
+      bypassProxyForPlainHttp(merged, destination);
+    }
   }
   return Object.fromEntries(
     Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
+}
+
+/** The proxy exclusion lists Claude Code reads (both spellings are in use). */
+const NO_PROXY_VARIABLES = ['NO_PROXY', 'no_proxy'] as const;
+
+/**
+ * Plain http is allowed only to loopback, but Claude Code sends plain-http
+ * requests through `HTTP_PROXY` when one is set: the credential would leave
+ * the machine in clear text. The loopback destination is added to the proxy
+ * exclusions, so the request stays on this machine.
+ */
+function bypassProxyForPlainHttp(
+  env: Record<string, string | undefined>,
+  destination: string,
+): void {
+  const url = new URL(destination);
+  if (url.protocol !== 'http:') return;
+  const hosts = [url.hostname, url.hostname.replace(/^\[(.*)\]$/, '$1')];
+  for (const name of NO_PROXY_VARIABLES) {
+    const listed = (env[name] ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    env[name] = [...new Set([...listed, ...hosts])].join(',');
+  }
 }

@@ -36,7 +36,7 @@ function warnIfBaseUrlIgnored(
  * (`childEnvironment`), and no Claude Code setting that would override it.
  *
  * @param base - The inherited environment (normally `process.env`).
- * @param options - The query's options (`env`, `cwd`, `settingSources`).
+ * @param options - The query's options (`env`, `cwd`, `settingSources`, `settings`).
  * @param credential - The credential to inject; none: the environment as merged, unchecked.
  * @throws {@link AuthenticationError} `CONFIG_INVALID` (destination) or `SETTINGS_CONFLICT`.
  */
@@ -50,7 +50,7 @@ export async function launchEnvironment(
     warnIfBaseUrlIgnored(base, env, credential);
     const sources = options.settingSources as SettingSource[] | undefined;
     const cwd = options.cwd ?? process.cwd();
-    const conflicts = await findSettingsConflicts(env, cwd, sources, credential);
+    const conflicts = await findSettingsConflicts(env, cwd, sources, credential, options.settings);
     if (conflicts.length > 0) throw settingsConflictError(conflicts);
   }
   return env;

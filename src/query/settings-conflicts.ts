@@ -1,7 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BASE_URL_VARIABLE, destinationAllows } from '../auth/credential-destination.js';
-import { CREDENTIAL_ENV_VARS, type ResolvedCredential } from '../auth/resolved-credential.js';
+import {
+  CREDENTIAL_ENV_VARS,
+  CUSTOM_HEADERS_VARIABLE,
+  credentialHeaderLines,
+  type ResolvedCredential,
+} from '../auth/resolved-credential.js';
 import { claudeConfigDir } from '../claude-code/claude-code-login.js';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 
@@ -10,20 +15,26 @@ export type SettingSource = 'user' | 'project' | 'local';
 
 /** A setting that would override the credential claude-auth injects. */
 export interface SettingsConflict {
+  /** The settings file, or `options.settings` for the query's own. */
   readonly file: string;
-  readonly source: SettingSource;
+  /** `flag`: the query's `options.settings` (Claude Code's `--settings`). */
+  readonly source: SettingSource | 'flag';
   /** `apiKeyHelper`, or `env.<VARIABLE>`. */
   readonly key: string;
 }
 
 const OVERRIDING_ENV = new Set<string>(CREDENTIAL_ENV_VARS);
 
+/** `options.settings` as the place a conflict is named. */
+const FLAG_SETTINGS = 'options.settings';
+
+function asSettings(data: unknown): Record<string, unknown> | undefined {
+  return typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : undefined;
+}
+
 async function readSettings(file: string): Promise<Record<string, unknown> | undefined> {
   try {
-    const data: unknown = JSON.parse(await readFile(file, 'utf8'));
-    return typeof data === 'object' && data !== null
-      ? (data as Record<string, unknown>)
-      : undefined;
+    return asSettings(JSON.parse(await readFile(file, 'utf8')));
   } catch {
     return undefined;
   }
@@ -32,7 +43,7 @@ async function readSettings(file: string): Promise<Record<string, unknown> | und
 /**
  * Finds Claude Code settings that beat what claude-auth puts in the child's
  * environment: an `apiKeyHelper`, an `env` block setting a credential
- * variable, or one setting a base URL the credential may not go to (judged by
+ * variable (or an `Authorization`/`x-api-key` line of `ANTHROPIC_CUSTOM_HEADERS`), or one setting a base URL the credential may not go to (judged by
  * `destinationAllows`, as an inherited value: without `credential`, any base
  * URL). Claude Code applies those over `options.env`, so the query would
  * silently use another credential, or send it elsewhere.
@@ -42,22 +53,34 @@ async function readSettings(file: string): Promise<Record<string, unknown> | und
  * @param cwd - The query's working directory (locates project and local settings).
  * @param sources - The setting sources the query loads (the SDK loads all by default).
  * @param credential - The credential being injected.
+ * @param flag - The query's `options.settings` (a settings object, or a file's path), judged like a settings file.
  */
 export async function findSettingsConflicts(
   env: NodeJS.ProcessEnv,
   cwd: string,
   sources: readonly SettingSource[] = ['user', 'project', 'local'],
   credential?: ResolvedCredential,
+  flag?: string | object,
 ): Promise<SettingsConflict[]> {
   const files: Record<SettingSource, string> = {
     user: join(claudeConfigDir(env), 'settings.json'),
     project: join(cwd, '.claude', 'settings.json'),
     local: join(cwd, '.claude', 'settings.local.json'),
   };
+  const found: {
+    file: string;
+    source: SettingsConflict['source'];
+    settings: Record<string, unknown> | undefined;
+  }[] = [];
+  for (const source of sources)
+    found.push({ file: files[source], source, settings: await readSettings(files[source]) });
+  // Claude Code applies `options.settings` (its --settings flag) over options.env too.
+  if (typeof flag === 'string')
+    found.push({ file: flag, source: 'flag', settings: await readSettings(flag) });
+  else if (flag !== undefined)
+    found.push({ file: FLAG_SETTINGS, source: 'flag', settings: asSettings(flag) });
   const conflicts: SettingsConflict[] = [];
-  for (const source of sources) {
-    const file = files[source];
-    const settings = await readSettings(file);
+  for (const { file, source, settings } of found) {
     if (settings === undefined) continue;
     if (typeof settings.apiKeyHelper === 'string' && settings.apiKeyHelper !== '')
       conflicts.push({ file, source, key: 'apiKeyHelper' });
@@ -66,6 +89,9 @@ export async function findSettingsConflicts(
       for (const [name, value] of Object.entries(block)) {
         const overrides =
           OVERRIDING_ENV.has(name) ||
+          (name === CUSTOM_HEADERS_VARIABLE &&
+            typeof value === 'string' &&
+            credentialHeaderLines(value).length > 0) ||
           (name === BASE_URL_VARIABLE &&
             (credential === undefined ||
               typeof value !== 'string' ||
@@ -84,12 +110,21 @@ export async function findSettingsConflicts(
  */
 export function settingsConflictError(conflicts: readonly SettingsConflict[]): AuthenticationError {
   const list = conflicts.map((c) => `"${c.key}" in ${c.file}`).join(', ');
-  const sources = [...new Set(conflicts.map((c) => `'${c.source}'`))].join(', ');
+  const fromFiles = conflicts.filter((c) => c.source !== 'flag');
+  const sources = [...new Set(fromFiles.map((c) => `'${c.source}'`))].join(', ');
+  const fixes = [
+    ...(fromFiles.length < conflicts.length
+      ? [`remove it from options.settings (a base URL goes in options.env)`]
+      : []),
+    ...(fromFiles.length > 0
+      ? [
+          `remove the setting, or leave its source out of options.settingSources (without ${sources}), e.g. settingSources: []`,
+        ]
+      : []),
+  ];
   return new AuthenticationError(
     AuthErrorCode.SETTINGS_CONFLICT,
     `Claude Code settings would override the credential claude-auth injects: ${list}.`,
-    {
-      fix: `remove the setting, or leave its source out of options.settingSources (without ${sources}), e.g. settingSources: []`,
-    },
+    { fix: fixes.join('; ') },
   );
 }

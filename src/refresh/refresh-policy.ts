@@ -30,7 +30,7 @@ export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 export interface ExpiringCredential {
   /** Absolute expiry, or `null` for a credential with no known lifetime (never due). */
   readonly expiresAt: Date | null;
-  /** When it was obtained; the lifetime is `expiresAt − obtainedAt`. Unknown: judged by what is left. */
+  /** When it was obtained; the lifetime is `expiresAt − obtainedAt`. Unknown: the full windows apply. */
   readonly obtainedAt?: Date | undefined;
 }
 
@@ -48,27 +48,31 @@ export interface RefreshWindows {
 export type RefreshState = 'fresh' | 'advisory' | 'mandatory' | 'expired';
 
 /**
- * The credential's lifetime in ms: from `obtainedAt` to `expiresAt`, or, when
- * `obtainedAt` is unknown or not before expiry, what is left at `now`.
+ * The credential's lifetime in ms: from `obtainedAt` to `expiresAt`; infinite
+ * when either is unknown (`obtainedAt` missing or not before expiry), so that
+ * the full windows apply. Judging an unknown lifetime by what is left would
+ * shrink the windows with the token: it would never be due before it expired.
+ * A token of unknown lifetime is refreshed once, early at worst; its successor
+ * has a known one.
  */
-export function lifetimeMs(credential: ExpiringCredential, now: number): number {
+export function lifetimeMs(credential: ExpiringCredential): number {
   if (credential.expiresAt === null) return Number.POSITIVE_INFINITY;
   const expiry = credential.expiresAt.getTime();
   // A token file written before `obtainedAt` was recorded reads as the epoch: unknown.
   const obtained = credential.obtainedAt?.getTime();
   const known = obtained !== undefined && obtained > 0 && obtained < expiry;
-  const lifetime = known ? expiry - obtained : expiry - now;
-  return Math.max(0, lifetime);
+  return known ? expiry - obtained : Number.POSITIVE_INFINITY;
 }
 
 /**
  * The windows of a credential, scaled to its lifetime.
  *
  * @param credential - Its expiry and when it was obtained.
- * @param now - The current time in epoch ms (used only when `obtainedAt` is unknown).
+ * @param _now - Not needed (the windows depend on the lifetime alone); accepted
+ *   so that callers written when an unknown lifetime was judged by what is left still compile.
  */
-export function refreshWindows(credential: ExpiringCredential, now: number): RefreshWindows {
-  const lifetime = lifetimeMs(credential, now);
+export function refreshWindows(credential: ExpiringCredential, _now?: number): RefreshWindows {
+  const lifetime = lifetimeMs(credential);
   return {
     advisoryMs: Math.min(ADVISORY_REFRESH_WINDOW_MS, lifetime / 2),
     mandatoryMs: Math.min(MANDATORY_REFRESH_WINDOW_MS, lifetime / 4),

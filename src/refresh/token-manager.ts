@@ -98,6 +98,8 @@ export class TokenManager {
   #cached: AuthToken | undefined;
   #loading: Promise<AuthToken> | undefined;
   #invalidatedAccessToken: string | undefined;
+  /** `invalidate()` came before anything was handed out: the token loaded next is the rejected one. */
+  #invalidateOnLoad = false;
 
   /**
    * Creates a manager for one stored credential.
@@ -182,10 +184,16 @@ export class TokenManager {
    * Marks the token that was handed out as rejected (the API answered 401), so
    * the next call refreshes — unless another process already stored a new one.
    *
+   * A manager that has handed out nothing yet (one made for a single call,
+   * as `getAuthHeaders` does for object options) marks the token it loads
+   * next: the caller got it from the same store.
+   *
    * @param token - The rejected token; default: the one last handed out.
    */
   invalidate(token?: AuthToken): void {
-    this.#invalidatedAccessToken = (token ?? this.#cached)?.accessToken;
+    const rejected = token ?? this.#cached;
+    this.#invalidatedAccessToken = rejected?.accessToken;
+    this.#invalidateOnLoad = rejected === undefined;
   }
 
   /** The first read of the store, shared by every caller that arrives before it completes. */
@@ -201,6 +209,8 @@ export class TokenManager {
 
   /** The stored token, or why it cannot be used; remembered for the next caller. */
   #usable(stored: StoredCredential | null): AuthToken {
+    const invalidateThis = this.#invalidateOnLoad;
+    this.#invalidateOnLoad = false;
     if (stored === null) {
       this.#cached = undefined;
       throw new AuthenticationError(
@@ -214,6 +224,7 @@ export class TokenManager {
       throw this.#reauthRequired('the provider refused its refresh token');
     }
     this.#cached = stored.token;
+    if (invalidateThis) this.#invalidatedAccessToken = stored.token.accessToken;
     return stored.token;
   }
 

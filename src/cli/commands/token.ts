@@ -1,12 +1,10 @@
+import { refreshState } from '../../refresh/refresh-policy.js';
 import { TokenManager } from '../../refresh/token-manager.js';
 import { TokenStorage } from '../../storage/token-storage.js';
 import type { AuthToken } from '../../token/auth-token.js';
 import type { CliIO } from '../cli-io.js';
 import { type Command, type Flags, secondsFlag, stringFlag } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
-
-/** Claude Code re-runs its apiKeyHelper every 5 minutes by default; a token must outlive that. */
-const DEFAULT_MIN_TTL_MS = 60_000;
 
 async function run(flags: Flags, _positionals: string[], io: CliIO) {
   const profile = stringFlag(flags, 'profile');
@@ -18,9 +16,18 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
   const refresh = async (token: AuthToken) =>
     (await import('../../oauth/provider-tokens.js')).refreshProviderToken(token);
   const manager = new TokenManager({ storage, refresh });
-  const token = await manager.getValidToken({
-    minTtlMs: secondsFlag(flags, 'min-ttl') ?? DEFAULT_MIN_TTL_MS,
-  });
+  const minTtlMs = secondsFlag(flags, 'min-ttl');
+  let token = await manager.getValidToken(minTtlMs === undefined ? {} : { minTtlMs });
+  // Without --min-ttl the refresh policy decides: a token in its advisory window
+  // (5 min before expiry, or half a shorter lifetime) is refreshed first, so that
+  // Claude Code's apiKeyHelper cache (5 min) rarely outlives it. A fixed minimum
+  // would refresh a token that lives no longer than it on every call.
+  if (
+    minTtlMs === undefined &&
+    token.refreshToken !== undefined &&
+    refreshState(token, Date.now()) !== 'fresh'
+  )
+    token = await manager.refreshNow();
   io.stdout.write(`${token.accessToken}\n`);
   return ExitCode.OK;
 }
@@ -30,15 +37,16 @@ export const tokenCommand: Command = {
   name: 'token',
   summary: 'Print a valid access token (for scripts and apiKeyHelper)',
   flags: { 'min-ttl': { type: 'string' } },
-  help: `Print the profile's access token, refreshed first if it would expire
-within --min-ttl. Only the token goes to stdout; messages go to stderr.
+  help: `Print the profile's access token, refreshed first when it is due (or
+would expire within --min-ttl). Only the token goes to stdout; messages go to stderr.
 
 Usage:
   claude-auth token [--profile NAME] [--min-ttl SECONDS]
 
 Options:
   -p, --profile NAME     The profile
-      --min-ttl SECONDS  The token must stay valid this long (default 60)
+      --min-ttl SECONDS  The token must stay valid this long (default: refreshed
+                         within 5 min of expiry, or half a shorter lifetime)
 
 Exit codes: 0 printed, 3 not logged in, 4 re-login required.
 

@@ -70,6 +70,30 @@ describe('where credentials go through the middleware (real Claude Code)', {
     for (const request of seen) expect(request.credential).toBe(token.accessToken);
   });
 
+  it("a gateway login's token still goes to the provider's API base URL when a later middleware copies the headers", async () => {
+    const token = oauthToken(3_600_000, Date.now(), {
+      provider: { clientId: 'c', tokenEndpoint: 'http://127.0.0.1:1/t', apiBaseUrl: parts.api.url },
+    });
+    await sandbox.storage.saveToken(token);
+    const auth = new AuthenticationMiddleware({ authHeadersProvider: gatewayHeaders() });
+    const tracing: QueryMiddleware = {
+      handle: (request, next) =>
+        next({ ...request, headers: { ...request.headers, 'x-request-id': 'trace-1' } }),
+    };
+    const { error } = await collect(
+      queryWithMiddleware({
+        prompt: 'Hello',
+        middleware: [auth, tracing],
+        options: { env: callEnv },
+      }),
+    );
+    expect(error).toBeUndefined();
+    expect(decoy.requests).toEqual([]);
+    const seen = parts.api.messageRequests;
+    expect(seen.length).toBeGreaterThan(0);
+    for (const request of seen) expect(request.credential).toBe(token.accessToken);
+  });
+
   it("Claude Code's own login through the middleware injects nothing: Claude Code reads (and refreshes) its own file", async () => {
     await writeClaudeCodeLogin(sandbox, 'sk-ant-oat01-own-login-before-refresh');
     // Stands for Claude Code refreshing its login between getAuthHeaders and the request.

@@ -2,9 +2,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getAuthHeaders } from '../../../src/auth/auth-headers.js';
+import { ClaudeAuth } from '../../../src/auth/claude-auth.js';
 import { TokenStorage } from '../../../src/storage/token-storage.js';
 import { subscriptionToken } from '../../helpers/claude-code-env.js';
+import { RotatingTokenEndpoint } from '../../helpers/rotating-token-endpoint.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { oauthToken } from '../../helpers/tokens.js';
 
 const API_KEY = 'sk-ant-api03-test-key-for-headers-0000';
 
@@ -67,5 +70,32 @@ describe('getAuthHeaders: each call is answered for its own options', () => {
     ).toEqual({
       'x-api-key': 'sk-ant-api03-other-key',
     });
+  });
+});
+
+describe('getAuthHeaders({ forceRefresh }) after a 401', () => {
+  it('refreshes the stored token even when the handler answering the call has handed out nothing yet', async () => {
+    const env = await environment();
+    const stored = oauthToken(3_600_000);
+    const endpoint = await RotatingTokenEndpoint.start(stored.refreshToken as string);
+    try {
+      const storage = new TokenStorage(join(env.HOME as string, 'gateway.json'));
+      await storage.saveToken(
+        stored.with({
+          provider: { clientId: 'c', tokenEndpoint: endpoint.url, apiBaseUrl: 'https://gw.test' },
+        }),
+      );
+      // An object option gives the call a handler of its own, as after a 401 in the middleware.
+      const headers = await getAuthHeaders({ env, tokenStorage: storage, forceRefresh: true });
+      expect(endpoint.refreshes).toBe(1);
+      expect(headers.authorization).toBe(`Bearer ${endpoint.lastAccessToken}`);
+      const again = await new ClaudeAuth({ env, tokenStorage: storage }).getAuthHeaders({
+        forceRefresh: true,
+      });
+      expect(endpoint.refreshes).toBe(2);
+      expect(again.authorization).toBe(`Bearer ${endpoint.lastAccessToken}`);
+    } finally {
+      await endpoint.close();
+    }
   });
 });

@@ -71,6 +71,13 @@ describe('device authorization grant', () => {
     expect(waits).toEqual([2000, 2000, 7000, 7000]);
   });
 
+  it('never asks for a wait setTimeout cannot hold (it would fire at once and poll in a loop)', async () => {
+    const { config } = await deviceServer(['authorization_pending'], 3_000_000);
+    const waits: number[] = [];
+    await flowWith(config, waits).loginWithDevice();
+    expect(waits).toEqual([2 ** 31 - 1, 2 ** 31 - 1]);
+  });
+
   it('uses 5 s when the server names no interval (RFC 8628 §3.2)', async () => {
     const { config } = await deviceServer([]);
     const waits: number[] = [];

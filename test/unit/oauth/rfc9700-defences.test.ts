@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { OAuthConfig } from '../../../src/oauth/oauth-config.js';
 import { OAuthFlow } from '../../../src/oauth/oauth-flow.js';
@@ -98,5 +98,38 @@ describe('RFC 9700 defences that need no real provider to fail', () => {
         openBrowser: async () => true,
       }).login(),
     ).rejects.toMatchObject({ code: AuthErrorCode.INVALID_RESPONSE });
+  });
+});
+
+describe('the login timeout', () => {
+  it('a timeout beyond what setTimeout holds (or Infinity) does not end the login at once', async () => {
+    const base = await scriptedServer((_request, response) => response.writeHead(404).end());
+    const config = new OAuthConfig({
+      clientId: 'c',
+      authorizeUrl: `${base}/authorize`,
+      tokenUrl: `${base}/token`,
+      redirectUri: 'http://127.0.0.1:0/cb',
+    });
+    for (const timeoutMs of [2 ** 31 + 60_000, 30 * 86_400_000, Number.POSITIVE_INFINITY]) {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      try {
+        const controller = new AbortController();
+        const flow = new OAuthFlow(config, {
+          output: capturedOutput().stream,
+          // A minute passes in the browser; then the user gives up.
+          openBrowser: async () => {
+            vi.advanceTimersByTime(60_000);
+            controller.abort();
+            return true;
+          },
+        });
+        const error = await flow
+          .login({ timeoutMs, signal: controller.signal })
+          .catch((e: unknown) => e);
+        expect(error).toMatchObject({ code: AuthErrorCode.LOGIN_ABORTED });
+      } finally {
+        vi.useRealTimers();
+      }
+    }
   });
 });

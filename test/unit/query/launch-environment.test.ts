@@ -103,3 +103,107 @@ describe('launchEnvironment: an inherited base URL left out is said once', () =>
     expect(ours[0]?.message).toContain('CLAUDE_AUTH_SUBSCRIPTION_BASE_URL');
   });
 });
+
+describe('launchEnvironment: ANTHROPIC_CUSTOM_HEADERS cannot replace the injected credential', () => {
+  const custom =
+    'X-Team: blue\nAuthorization: Bearer someone-elses-token\nx-api-key: sk-ant-api03-other';
+
+  it('drops credential lines from an inherited or explicit value and keeps the other headers', async () => {
+    for (const kind of ['claude-subscription', 'oauth', 'api-key'] as const) {
+      const inheritedEnv = await launchEnvironment(
+        { ANTHROPIC_CUSTOM_HEADERS: custom },
+        { settingSources: [] },
+        credential(kind, 'option'),
+      );
+      expect(inheritedEnv.ANTHROPIC_CUSTOM_HEADERS).toBe('X-Team: blue');
+      const explicitEnv = await launchEnvironment(
+        {},
+        { settingSources: [], env: { ANTHROPIC_CUSTOM_HEADERS: 'authorization:Bearer x' } },
+        credential(kind, 'option'),
+      );
+      expect(explicitEnv).not.toHaveProperty('ANTHROPIC_CUSTOM_HEADERS');
+    }
+  });
+
+  it('refuses a settings file whose ANTHROPIC_CUSTOM_HEADERS sets a credential header', async () => {
+    const cwd = await tempDir();
+    await mkdir(join(cwd, '.claude'));
+    await writeFile(
+      join(cwd, '.claude', 'settings.json'),
+      JSON.stringify({ env: { ANTHROPIC_CUSTOM_HEADERS: custom } }),
+    );
+    await expect(
+      launchEnvironment(
+        {},
+        { cwd, settingSources: ['project'] },
+        credential('claude-subscription'),
+      ),
+    ).rejects.toMatchObject({
+      code: AuthErrorCode.SETTINGS_CONFLICT,
+      message: expect.stringContaining('env.ANTHROPIC_CUSTOM_HEADERS'),
+    });
+  });
+});
+
+describe('launchEnvironment: a plain-http destination never goes through a proxy', () => {
+  it('adds a loopback http base URL to NO_PROXY and no_proxy, keeping what was listed', async () => {
+    const env = await launchEnvironment(
+      { HTTP_PROXY: 'http://proxy.example:3128', NO_PROXY: 'internal.example' },
+      { settingSources: [] },
+      credential('oauth', 'profile', 'http://127.0.0.1:8080/gateway'),
+    );
+    expect(env.NO_PROXY?.split(',')).toEqual(['internal.example', '127.0.0.1']);
+    expect(env.no_proxy?.split(',')).toEqual(['127.0.0.1']);
+    const ipv6 = await launchEnvironment(
+      {},
+      { settingSources: [], env: { ANTHROPIC_BASE_URL: 'http://[::1]:8080' } },
+      credential('claude-subscription'),
+    );
+    expect(ipv6.NO_PROXY?.split(',')).toEqual(['[::1]', '::1']);
+  });
+
+  it('leaves the proxy settings alone for https destinations', async () => {
+    const env = await launchEnvironment(
+      { HTTPS_PROXY: 'http://proxy.example:3128' },
+      { settingSources: [] },
+      credential('oauth', 'profile', GATEWAY),
+    );
+    expect(env).not.toHaveProperty('NO_PROXY');
+  });
+});
+
+describe("launchEnvironment: the query's own options.settings", () => {
+  it('refuses options.settings that would replace the credential or send it elsewhere, object or file', async () => {
+    const file = join(await tempDir(), 'flag-settings.json');
+    await writeFile(file, JSON.stringify({ env: { ANTHROPIC_API_KEY: 'sk-ant-api03-flag' } }));
+    for (const settings of [
+      { env: { ANTHROPIC_API_KEY: 'sk-ant-api03-flag' } },
+      { env: { ANTHROPIC_BASE_URL: 'https://elsewhere.example' } },
+      { apiKeyHelper: 'echo key' },
+      file,
+    ]) {
+      const failure = await launchEnvironment(
+        {},
+        { settingSources: [], settings },
+        credential('claude-subscription'),
+      ).catch((error: unknown) => error);
+      expect(failure).toMatchObject({
+        code: AuthErrorCode.SETTINGS_CONFLICT,
+        fix: expect.stringContaining('options.settings'),
+      });
+    }
+  });
+
+  it('accepts options.settings that leave the credential alone, or name the base URL it goes to', async () => {
+    await expect(
+      launchEnvironment(
+        {},
+        {
+          settingSources: [],
+          settings: { model: 'claude-test', env: { ANTHROPIC_BASE_URL: GATEWAY } },
+        },
+        credential('oauth', 'profile', GATEWAY),
+      ),
+    ).resolves.toMatchObject({ ANTHROPIC_BASE_URL: GATEWAY });
+  });
+});

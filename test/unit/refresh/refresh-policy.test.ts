@@ -21,14 +21,28 @@ const issuedAt = fc.integer({ min: Date.UTC(1971, 0), max: Date.UTC(2200, 0) });
 const anyTime = fc.integer({ min: -(2 ** 52), max: 2 ** 52 });
 
 describe('refresh policy', () => {
-  it('never finds a token due on arrival, whatever its lifetime (obtainedAt known or not)', () => {
+  it('never finds a token due on arrival, whatever its lifetime', () => {
     fc.assert(
       fc.property(lifetime, issuedAt, (life, at) => {
         const expiresAt = new Date(at + life);
         expect(refreshState({ expiresAt, obtainedAt: new Date(at) }, at)).toBe('fresh');
-        expect(refreshState({ expiresAt }, at)).toBe('fresh');
-        // A file written before obtainedAt existed reads it as the epoch: unknown, not 50 years.
-        expect(refreshState({ expiresAt, obtainedAt: new Date(0) }, at)).toBe('fresh');
+      }),
+    );
+  });
+
+  it('a token of unknown lifetime (no obtainedAt, or a file written before it existed) is due before it expires, by the full windows', () => {
+    fc.assert(
+      fc.property(lifetime, issuedAt, (life, at) => {
+        const expiresAt = new Date(at + life);
+        for (const credential of [{ expiresAt }, { expiresAt, obtainedAt: new Date(0) }]) {
+          const last = at + life - 1;
+          expect(refreshState(credential, last)).toBe('mandatory');
+          expect(advisoryDueAt(credential, at)).toBe(at + life - ADVISORY_REFRESH_WINDOW_MS);
+          expect(refreshWindows(credential, at)).toMatchObject({
+            advisoryMs: ADVISORY_REFRESH_WINDOW_MS,
+            mandatoryMs: MANDATORY_REFRESH_WINDOW_MS,
+          });
+        }
       }),
     );
   });
