@@ -6,12 +6,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { RedisServer } from '../fixtures/redis-server.js';
 import { type RefreshFunction, TokenManager } from '../src/refresh/token-manager.js';
 import type { CredentialStore } from '../src/store/credential-store.js';
 import { FileCredentialStore } from '../src/store/file-credential-store.js';
 import { RedisCredentialStore } from '../src/store/redis-credential-store.js';
 import { AuthToken } from '../src/token/auth-token.js';
-import { RedisServer } from '../test/helpers/redis-server.js';
 import { fmt, interleave, type Summary, summarize, table } from './lib/stats.js';
 
 const CALLS = 2_000;

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OidcServer } from '../../fixtures/oidc-server.js';
+import { RedisServer } from '../../fixtures/redis-server.js';
 import { refreshProviderToken } from '../../src/oauth/provider-tokens.js';
 import { RedisCredentialStore } from '../../src/store/redis-credential-store.js';
 import { childScript, kill, startNode } from '../helpers/child-process.js';
-import { RedisServer } from '../helpers/redis-server.js';
 import { scriptedLogin } from '../helpers/scripted-login.js';
 
 // FLEET_CHAOS_FULL=1 runs the full size (8 runners × 200 refresh cycles); CI the small one.

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OidcServer } from '../../fixtures/oidc-server.js';
+import { RedisServer } from '../../fixtures/redis-server.js';
 import { refreshProviderToken } from '../../src/oauth/provider-tokens.js';
 import { RedisCredentialStore } from '../../src/store/redis-credential-store.js';
 import { childScript, startNode, waitForLine } from '../helpers/child-process.js';
-import { RedisServer } from '../helpers/redis-server.js';
 import { scriptedLogin } from '../helpers/scripted-login.js';
 
 // The token endpoint's latency in these controls; the lease is set below or above it.

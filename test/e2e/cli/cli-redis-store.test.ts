@@ -5,9 +5,9 @@ import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { RedisServer } from '../../../fixtures/redis-server.js';
 import { TokenStorage } from '../../../src/storage/token-storage.js';
 import { runCliProcess } from '../../helpers/cli-process.js';
-import { RedisServer } from '../../helpers/redis-server.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { knownSecrets, oauthToken } from '../../helpers/tokens.js';
 

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisServer } from '../../../fixtures/redis-server.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { type RefreshFunction, TokenManager } from '../../../src/refresh/token-manager.js';
 import type { CredentialStore } from '../../../src/store/credential-store.js';
 import { RedisCredentialStore } from '../../../src/store/redis-credential-store.js';
-import { RedisServer } from '../../helpers/redis-server.js';
 import { oauthToken } from '../../helpers/tokens.js';
 
 let redis: RedisServer;

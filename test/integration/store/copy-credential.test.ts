@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisServer } from '../../../fixtures/redis-server.js';
 import { copyCredential } from '../../../src/store/copy-credential.js';
 import type {
   CredentialStore,
@@ -11,7 +12,6 @@ import { RedisCredentialStore } from '../../../src/store/redis-credential-store.
 import type { AuthToken } from '../../../src/token/auth-token.js';
 import { kill, startNode } from '../../helpers/child-process.js';
 import { CLI } from '../../helpers/cli-process.js';
-import { RedisServer } from '../../helpers/redis-server.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { oauthToken } from '../../helpers/tokens.js';
 
