@@ -123,6 +123,7 @@ export {
 export {
   type GetTokenOptions,
   type RefreshFunction,
+  STORE_RECHECK_MS,
   TokenManager,
   type TokenManagerOptions,
 } from './refresh/token-manager.js';

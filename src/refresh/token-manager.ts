@@ -1,4 +1,8 @@
-import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
+import {
+  AuthErrorCode,
+  AuthenticationError,
+  isAuthenticationError,
+} from '../errors/authentication-error.js';
 import { DEFAULT_HTTP_TIMEOUT_MS } from '../oauth/http-client.js';
 import type { FileLockOptions } from '../storage/file-lock.js';
 import { loginCommand } from '../storage/fix-commands.js';
@@ -24,6 +28,15 @@ export type RefreshFunction = (
 
 /** How much longer than the refresh request the lease is asked for: time to store its answer. */
 export const LEASE_MARGIN_MS = 5_000;
+
+/**
+ * How long a token read from the store is handed out without looking at the
+ * store again, in ms. Another process may log out, log in anew or mark the
+ * credential "re-login required" at any time; a long-running process sees it
+ * within this interval, at the cost of one store read (≈0.2 ms for the file
+ * store) per interval rather than per call.
+ */
+export const STORE_RECHECK_MS = 1_000;
 
 /** Options for {@link TokenManager}: the credential (`store`, or the guide's `storage`) and how to refresh it. */
 export interface TokenManagerOptions {
@@ -96,6 +109,8 @@ export class TokenManager {
   readonly #requestTimeoutMs: number;
   readonly #onBackgroundError: (error: unknown) => void;
   #cached: AuthToken | undefined;
+  /** When the store was last read (`#cached` is what it held then); see {@link STORE_RECHECK_MS}. */
+  #checkedAt = Number.NEGATIVE_INFINITY;
   #loading: Promise<AuthToken> | undefined;
   #invalidatedAccessToken: string | undefined;
   /** `invalidate()` came before anything was handed out: the token loaded next is the rejected one. */
@@ -151,8 +166,12 @@ export class TokenManager {
    *   error, or the refresh's own error (stored credentials are left intact).
    */
   async getValidToken(options: GetTokenOptions = {}): Promise<AuthToken> {
-    const token = this.#cached ?? (await this.#loadOnce());
-    const now = this.#now();
+    let now = this.#now();
+    let token = this.#cached;
+    if (token === undefined || now - this.#checkedAt >= STORE_RECHECK_MS) {
+      token = await this.#recheck(token);
+      now = this.#now();
+    }
     const invalidated = this.#invalidatedAccessToken === token.accessToken;
     const mustRefresh =
       invalidated || mustWait(token, now) || token.remainingMs(now) <= (options.minTtlMs ?? 0);
@@ -196,7 +215,28 @@ export class TokenManager {
     this.#invalidateOnLoad = rejected === undefined;
   }
 
-  /** The first read of the store, shared by every caller that arrives before it completes. */
+  /**
+   * The stored token, read again: what another process stored since (a new
+   * login, a logout, a re-login mark) replaces the cached one. A store that
+   * cannot be read now (Redis down, a keychain locked) says nothing about the
+   * credential, so the cached token keeps serving until the next look.
+   */
+  async #recheck(cached: AuthToken | undefined): Promise<AuthToken> {
+    if (cached === undefined) return this.#loadOnce();
+    try {
+      return await this.#loadOnce();
+    } catch (error) {
+      if (
+        isAuthenticationError(error, AuthErrorCode.NOT_LOGGED_IN) ||
+        isAuthenticationError(error, AuthErrorCode.REAUTH_REQUIRED)
+      )
+        throw error;
+      this.#checkedAt = this.#now();
+      return cached;
+    }
+  }
+
+  /** A read of the store, shared by every caller that arrives before it completes. */
   #loadOnce(): Promise<AuthToken> {
     this.#loading ??= this.#store
       .read()
@@ -211,6 +251,7 @@ export class TokenManager {
   #usable(stored: StoredCredential | null): AuthToken {
     const invalidateThis = this.#invalidateOnLoad;
     this.#invalidateOnLoad = false;
+    this.#checkedAt = this.#now();
     if (stored === null) {
       this.#cached = undefined;
       throw new AuthenticationError(
@@ -255,6 +296,7 @@ export class TokenManager {
 
   #adopt(token: AuthToken): AuthToken {
     this.#cached = token;
+    this.#checkedAt = this.#now();
     if (this.#invalidatedAccessToken !== token.accessToken)
       this.#invalidatedAccessToken = undefined;
     return token;

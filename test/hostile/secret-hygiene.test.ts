@@ -42,6 +42,36 @@ async function claudeEnvironments(): Promise<string> {
 }
 
 let api: MessagesApi;
+
+/**
+ * Makes the stand-in hold the next Messages request open until `release()`:
+ * while it is held, the Claude Code process that sent it is certainly alive.
+ * `arrived` gives the credential the request carried.
+ */
+function holdFirstMessagesRequest(): {
+  arrived: Promise<string | undefined>;
+  release: () => void;
+} {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let arrive: (credential: string | undefined) => void = () => {};
+  const arrived = new Promise<string | undefined>((resolve) => {
+    arrive = resolve;
+  });
+  let first = true;
+  api.respond = async ({ credential }) => {
+    if (first) {
+      first = false;
+      arrive(credential);
+      await released;
+    }
+    return 200;
+  };
+  return { arrived, release };
+}
+
 beforeAll(async () => {
   api = await MessagesApi.start();
 });
@@ -89,14 +119,23 @@ describe('secret hygiene: canary credentials appear nowhere observable but where
       },
     ];
     for (const run of runs) {
-      let scanned = false;
-      for await (const message of await run.start()) {
-        if (message.type !== 'system' || scanned) continue;
-        scanned = true;
+      const held = holdFirstMessagesRequest();
+      const finished = collect(await run.start());
+      try {
+        // Scanned while the stand-in holds Claude Code's request open: it is alive, waiting for us.
+        const heldFirst = await Promise.race([
+          held.arrived.then(() => true),
+          finished.then(() => false),
+        ]);
+        expect(heldFirst, 'Claude Code ended without calling the Messages API').toBe(true);
+        expect(await held.arrived).toBe(run.secret);
         expect(leaks(await allCommandLines())).toEqual([]);
         expect(await claudeEnvironments()).toContain(run.secret);
+      } finally {
+        held.release();
+        api.respond = () => 200;
       }
-      expect(scanned).toBe(true);
+      expect((await finished).error).toBeUndefined();
     }
   }, 60_000);
 

@@ -6,9 +6,14 @@ import {
   ADVISORY_REFRESH_WINDOW_MS,
   MANDATORY_REFRESH_WINDOW_MS,
 } from '../../../src/refresh/refresh-policy.js';
-import { type RefreshFunction, TokenManager } from '../../../src/refresh/token-manager.js';
+import {
+  type RefreshFunction,
+  STORE_RECHECK_MS,
+  TokenManager,
+} from '../../../src/refresh/token-manager.js';
 import { resolvedFilePath } from '../../../src/storage/secure-file.js';
 import { TokenStorage } from '../../../src/storage/token-storage.js';
+import type { CredentialStore } from '../../../src/store/credential-store.js';
 import type { AuthToken } from '../../../src/token/auth-token.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { fakeSecret, oauthToken } from '../../helpers/tokens.js';
@@ -157,6 +162,73 @@ describe('TokenManager', () => {
     await storage.saveToken(fromElsewhere);
     expect((await manager.getValidToken()).accessToken).toBe(fromElsewhere.accessToken);
     expect(calls).toHaveLength(0);
+  });
+
+  describe(`looks at the store again after ${STORE_RECHECK_MS} ms (STORE_RECHECK_MS)`, () => {
+    it('serves the cached token within the interval, then a new login stored elsewhere', async () => {
+      const { manager, storage, advance, now, first, calls } = await setup();
+      await manager.getValidToken();
+      const newLogin = oauthToken(HOUR, now());
+      await storage.saveToken(newLogin);
+      advance(STORE_RECHECK_MS - 1);
+      // Within the interval the store is not read: the hot path costs no I/O.
+      expect((await manager.getValidToken()).accessToken).toBe(first?.accessToken);
+      advance(1);
+      expect((await manager.getValidToken()).accessToken).toBe(newLogin.accessToken);
+      expect(calls).toHaveLength(0);
+    });
+
+    it('says "not logged in" once another process logged out', async () => {
+      const { manager, storage, advance } = await setup();
+      await manager.getValidToken();
+      await storage.deleteToken();
+      advance(STORE_RECHECK_MS);
+      await expect(manager.getValidToken()).rejects.toMatchObject({
+        code: AuthErrorCode.NOT_LOGGED_IN,
+      });
+    });
+
+    it('says "re-login required" once another process marked the credential so', async () => {
+      const { manager, storage, advance, first } = await setup();
+      await manager.getValidToken();
+      await storage.saveToken((first as AuthToken).with({ reauthRequired: true }));
+      advance(STORE_RECHECK_MS);
+      await expect(manager.getValidToken()).rejects.toMatchObject({
+        code: AuthErrorCode.REAUTH_REQUIRED,
+      });
+    });
+
+    it('keeps serving the cached token while the store cannot be read, and looks again later', async () => {
+      const { storage, advance, now, first } = await setup();
+      let down = false;
+      const reads = { count: 0 };
+      const real = storage.store;
+      const flaky: CredentialStore = {
+        profile: real.profile,
+        describe: () => real.describe(),
+        identity: () => real.identity(),
+        transact: (section, options) => real.transact(section, options),
+        read: () => {
+          reads.count++;
+          return down
+            ? Promise.reject(new AuthenticationError(AuthErrorCode.STORE_UNAVAILABLE, 'down'))
+            : real.read();
+        },
+      };
+      const manager = new TokenManager({ store: flaky, refresh: async (t) => t, now });
+      await manager.getValidToken();
+      down = true;
+      advance(STORE_RECHECK_MS);
+      expect((await manager.getValidToken()).accessToken).toBe(first?.accessToken);
+      expect((await manager.getValidToken()).accessToken).toBe(first?.accessToken);
+      expect(reads.count).toBe(2);
+      down = false;
+      await storage.deleteToken();
+      advance(STORE_RECHECK_MS);
+      await expect(manager.getValidToken()).rejects.toMatchObject({
+        code: AuthErrorCode.NOT_LOGGED_IN,
+      });
+    });
   });
 
   it('refreshes after invalidate(), even when the token looks fresh', async () => {
