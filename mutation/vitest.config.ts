@@ -4,14 +4,18 @@ import { defineConfig } from 'vitest/config';
  * The tests Stryker runs against each mutant: the fast unit and in-process
  * integration tests of the security-critical modules. No browser, no Claude
  * Code binary, no child process of the built package (the sandbox has no
- * `dist/`): those stay in `npm test`.
+ * `dist/`): those stay in `npm test`. Stryker runs, per mutant, only the tests
+ * that cover it, in a worker thread (its vitest runner forces `pool: 'threads'`).
  */
 export default defineConfig({
   test: {
-    include: ['test/unit/errors/redact.test.ts', 'test/unit/oauth/pasted-response.test.ts'],
-    pool: 'forks',
+    include: [
+      'test/unit/{auth,errors,oauth,query,refresh,storage,store,token}/**/*.test.ts',
+      'test/hostile/{callback-listener,token-endpoint,token-files}.test.ts',
+      'test/integration/{oauth,store}/**/*.test.ts',
+    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    setupFiles: ['test/helpers/property-seed.ts'],
+    setupFiles: ['mutation/thread-umask.ts', 'test/helpers/property-seed.ts'],
   },
 });
