@@ -22,9 +22,100 @@ export interface MutantNote {
   readonly reason: string;
 }
 
+/** Notes for mutants of `file` that `test` was written to kill: [mutator, original, replacement]. */
+function killedBy(
+  file: string,
+  test: string,
+  mutants: readonly (readonly [string, string, string])[],
+): MutantNote[] {
+  return mutants.map(([mutator, original, replacement]) => ({
+    file,
+    mutator,
+    original,
+    replacement,
+    verdict: 'killed',
+    reason: test,
+  }));
+}
+
 /**
  * Notes on the mutants that survived a full run, matched by file, mutator,
  * original and replacement (not by line, so they survive edits elsewhere in
  * the file). A survivor without a note is printed as "no reason written".
  */
-export const MUTANT_NOTES: readonly MutantNote[] = [];
+export const MUTANT_NOTES: readonly MutantNote[] = [
+  // src/errors/redact.ts
+  ...killedBy('src/errors/redact.ts', 'test/unit/errors/redact-whole-secret.test.ts', [
+    [
+      'Regex',
+      String.raw`/\b(eyJ)[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g`,
+      String.raw`/\b(eyJ)[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]/g`,
+    ],
+    [
+      'Regex',
+      String.raw`/\b(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi`,
+      String.raw`/\b(Bearer\s)[A-Za-z0-9._~+/=-]{8,}/gi`,
+    ],
+    [
+      'Regex',
+      String.raw`/\b(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi`,
+      String.raw`/\b(Bearer\s+)[A-Za-z0-9._~+/=-]/gi`,
+    ],
+    [
+      'Regex',
+      String.raw`/((?<![A-Za-z_])(?:access_token|refresh_token|id_token|client_secret|code_verifier|accessToken|refreshToken|idToken|clientSecret)["']?\s*[=:]\s*["']?)[^"'&\s,}]{4,}/g`,
+      String.raw`/((?<![A-Za-z_])(?:access_token|refresh_token|id_token|client_secret|code_verifier|accessToken|refreshToken|idToken|clientSecret)["']?\S*[=:]\s*["']?)[^"'&\s,}]{4,}/g`,
+    ],
+    [
+      'Regex',
+      String.raw`/((?<![A-Za-z_])(?:code|device_code)=)[^&\s"']{4,}/g`,
+      String.raw`/((?<![A-Za-z_])(?:code|device_code)=)[^&\s"']/g`,
+    ],
+    ['ConditionalExpression', 'secret.length >= 8', 'true'],
+    ['EqualityOperator', 'secret.length >= 8', 'secret.length > 8'],
+  ]),
+  {
+    file: 'src/errors/redact.ts',
+    mutator: 'StringLiteral',
+    original: "'[REDACTED]'",
+    replacement: '""',
+    verdict: 'not a defence',
+    reason:
+      'The secret is removed either way; the marker only tells a reader that something was. Killed anyway by the exact outputs in test/unit/errors/redact-whole-secret.test.ts.',
+  },
+  {
+    file: 'src/errors/redact.ts',
+    mutator: 'ArrayDeclaration',
+    original: '[]',
+    replacement: '["Stryker was here"]',
+    verdict: 'not a defence',
+    reason:
+      'The default list of known secrets gains one harmless phrase: more text redacted, never less.',
+  },
+  // src/oauth/pasted-response.ts
+  ...killedBy('src/oauth/pasted-response.ts', 'test/unit/oauth/pasted-response-state.test.ts', [
+    ['Regex', '/^[A-Za-z0-9._~+/=-]{4,2048}$/', '/[A-Za-z0-9._~+/=-]{4,2048}$/'],
+    ['Regex', '/^[A-Za-z0-9._~+/=-]{4,2048}$/', '/^[A-Za-z0-9._~+/=-]{4,2048}/'],
+    ['Regex', String.raw`/^https?:\/\//i`, String.raw`/https?:\/\//i`],
+    ['ConditionalExpression', 'rest.length > 0', 'false'],
+    ['ConditionalExpression', 'state !== undefined && state !== expectedState', 'false'],
+  ]),
+  {
+    file: 'src/oauth/pasted-response.ts',
+    mutator: 'ConditionalExpression',
+    original: "text === ''",
+    replacement: 'false',
+    verdict: 'equivalent',
+    reason:
+      'An empty line then falls through to the bare-code check, which refuses it (a code has at least 4 characters).',
+  },
+  {
+    file: 'src/oauth/pasted-response.ts',
+    mutator: 'StringLiteral',
+    original: "''",
+    replacement: '"Stryker was here!"',
+    verdict: 'equivalent',
+    reason:
+      'Line 18: the empty line falls through to the bare-code check, which refuses it; the phrase itself is refused there too (spaces). Line 30: `split` always yields a first element, so the default is never used.',
+  },
+];

@@ -49,3 +49,7 @@ if (unexplained.length > 0) {
   );
   for (const note of unexplained) console.log(`  ${JSON.stringify(note)},`);
 }
+if (markdown.includes('but survives'))
+  console.log(
+    'A mutant noted as killed still survives. Incremental runs do not re-test a surviving static (module-level) mutant against new tests: run `npm run test:mutation -- --force`.',
+  );
