@@ -74,6 +74,8 @@ export {
   type ProviderTokenOptions,
   refreshProviderToken,
   revokeProviderToken,
+  revokeProviderTokens,
+  type TokenRevocation,
 } from './oauth/provider-tokens.js';
 export {
   AuthenticatedQuery,
@@ -130,5 +132,6 @@ export {
   type AuthTokenInit,
   type CredentialKind,
   type ProviderMetadata,
+  type TokenEndpointAuthMethod,
 } from './token/auth-token.js';
 export { TOKEN_FILE_VERSION } from './token/token-file-format.js';

@@ -8,7 +8,7 @@ import {
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 import { OAuthConfig } from '../oauth/oauth-config.js';
 import { OAuthFlow, type OAuthFlowOptions, type OAuthLoginOptions } from '../oauth/oauth-flow.js';
-import { revokeProviderToken } from '../oauth/provider-tokens.js';
+import { revokeProviderTokens, type TokenRevocation } from '../oauth/provider-tokens.js';
 import type { ProfileOptions } from '../storage/profile-paths.js';
 import { TokenStorage } from '../storage/token-storage.js';
 import type { AuthToken } from '../token/auth-token.js';
@@ -48,9 +48,11 @@ export interface LoginOptions extends ProfileOptions, OAuthLoginOptions {
 export interface LogoutResult {
   /** Whether a stored credential was removed. */
   readonly removed: boolean;
-  /** Whether the provider confirmed revoking it (RFC 7009). */
+  /** Whether the provider confirmed revoking every token of it (RFC 7009). */
   readonly revoked: boolean;
-  /** Why revocation failed, when it did; the local logout happened regardless. */
+  /** What the provider answered for each token (refresh token, then access token). */
+  readonly revocations?: readonly TokenRevocation[];
+  /** Why the first revocation failed, when one did; the local logout happened regardless. */
   readonly revocationError?: AuthenticationError;
   /** Where the user can revoke it, when claude-auth cannot (Claude subscription tokens). */
   readonly revokeAt?: string;
@@ -116,8 +118,15 @@ export async function login(options: LoginOptions = {}): Promise<AuthToken> {
     token = await subscriptionLogin(options, env);
   } else {
     const flow = new OAuthFlow(config, options.flow);
+    // An issuer learnt by the previous login to the same endpoints is enforced on this one.
+    const previous = await storageFor(options)
+      .loadToken()
+      .catch(() => null);
+    const loginOptions = { ...options, previousProvider: previous?.provider };
     token =
-      options.device === true ? await flow.loginWithDevice(options) : await flow.login(options);
+      options.device === true
+        ? await flow.loginWithDevice(loginOptions)
+        : await flow.login(loginOptions);
   }
   await storageFor(options).saveToken(token);
   return token;
@@ -148,11 +157,17 @@ export async function logout(
   if (token?.kind !== 'oauth' || token.provider?.revocationEndpoint === undefined)
     return { removed, revoked: false };
   try {
-    const revoked = await revokeProviderToken(
+    const revocations = await revokeProviderTokens(
       token,
       options.flow?.fetch ? { fetch: options.flow.fetch } : {},
     );
-    return { removed, revoked };
+    const revocationError = revocations.find((outcome) => outcome.error)?.error;
+    return {
+      removed,
+      revoked: revocations.length > 0 && revocationError === undefined,
+      revocations,
+      ...(revocationError !== undefined && { revocationError }),
+    };
   } catch (error) {
     return { removed, revoked: false, revocationError: error as AuthenticationError };
   }

@@ -1,4 +1,5 @@
 import { redactSecrets } from './redact.js';
+import { redactCause } from './redact-cause.js';
 
 /**
  * Every code an {@link AuthenticationError} can carry. The string values are
@@ -71,7 +72,10 @@ export interface OAuthErrorFields {
 export interface AuthenticationErrorOptions {
   /** The command (or action) that resolves the problem, shown to the user. */
   fix?: string;
-  /** The underlying error. Its message is redacted when shown, never dropped. */
+  /**
+   * The underlying error. Kept as a redacted copy (see `redactCause`): its chain
+   * keeps names, messages and RFC 6749 §5.2 fields, never a response body.
+   */
   cause?: unknown;
   /** The HTTP status of the response that caused the error, if any. */
   status?: number;
@@ -96,6 +100,8 @@ export class AuthenticationError extends Error {
   override readonly name = 'AuthenticationError';
   /** Stable code; see {@link AuthErrorCode}. */
   readonly code: AuthErrorCode;
+  /** What happened, without the fix (the `message` is this plus "To fix: …"). */
+  readonly summary: string;
   /** The command that resolves the problem, if there is one. */
   readonly fix: string | undefined;
   /** The HTTP status behind the error, if any. */
@@ -107,17 +113,22 @@ export class AuthenticationError extends Error {
    * Creates the error, redacting secrets from everything it carries.
    *
    * @param code - One of {@link AuthErrorCode}.
-   * @param message - What happened, in a sentence. The fix is appended when given.
+   * @param message - What happened, in a sentence, without the fix: the fix is appended when given.
    * @param options - See {@link AuthenticationErrorOptions}.
    */
   constructor(code: AuthErrorCode, message: string, options: AuthenticationErrorOptions = {}) {
     const secrets = [...(options.secrets ?? [])];
     const clean = (text: string) => redactSecrets(text, secrets);
     const fix = options.fix === undefined ? undefined : clean(options.fix);
-    super(clean(fix === undefined ? message : `${message} To fix: ${fix}`), {
-      cause: options.cause,
+    const summary = clean(message);
+    super(fix === undefined ? summary : `${summary} To fix: ${fix}`, {
+      cause:
+        options.cause instanceof AuthenticationError
+          ? options.cause
+          : redactCause(options.cause, secrets),
     });
     this.code = code;
+    this.summary = summary;
     this.fix = fix;
     this.status = options.status;
     this.oauthError = options.oauthError && {

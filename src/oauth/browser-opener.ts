@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 
 /**
  * Opens a URL in the user's browser.
@@ -19,20 +20,73 @@ function launch(command: string, args: readonly string[]): Promise<boolean> {
   });
 }
 
+/** Splits a command line into words: whitespace separates, quotes group, a backslash escapes (not on Windows). */
+function splitWords(line: string, platform: NodeJS.Platform): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const char = line[i] as string;
+    if (quote !== undefined) {
+      if (char === quote) quote = undefined;
+      else if (char === '\\' && quote === '"' && platform !== 'win32' && i + 1 < line.length)
+        word = (word ?? '') + line[++i];
+      else word = (word ?? '') + char;
+    } else if (char === '"' || char === "'") {
+      quote = char;
+      word ??= '';
+    } else if (/\s/.test(char)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else if (char === '\\' && platform !== 'win32' && i + 1 < line.length) {
+      word = (word ?? '') + line[++i];
+    } else {
+      word = (word ?? '') + char;
+    }
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
 /**
- * The commands in `$BROWSER`: a `:`-separated list, each a command with
- * optional arguments where `%s` stands for the URL (appended when absent).
+ * Parses `$BROWSER` as xdg-open and Python's `webbrowser` do: a list of
+ * commands separated by the platform's path delimiter (`:`, or `;` on
+ * Windows, where `:` follows a drive letter), tried in order. An entry that
+ * names an existing file is that one command, spaces and all; any other entry
+ * is split into words (quotes group them). `%s` in a word stands for the URL;
+ * without one, the URL is appended as the last argument.
+ *
+ * @param value - The value of `$BROWSER`.
+ * @param url - The URL to open.
+ * @param platform - Decides the list separator and whether a backslash escapes.
+ * @param isFile - Whether a path names an existing file (default: a `stat` of it).
+ * @returns Each command as `[program, ...args]`, in the order to try them.
  */
-function browserCommands(value: string, url: string): string[][] {
+export function browserCommands(
+  value: string,
+  url: string,
+  platform: NodeJS.Platform,
+  isFile: (path: string) => boolean = existingFile,
+): string[][] {
   return value
-    .split(':')
-    .map((entry) => entry.trim().split(/\s+/).filter(Boolean))
+    .split(platform === 'win32' ? ';' : ':')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .map((entry) => (isFile(entry) ? [entry] : splitWords(entry, platform)))
     .filter((words) => words.length > 0)
     .map((words) =>
       words.some((w) => w.includes('%s'))
         ? words.map((w) => w.replaceAll('%s', url))
         : [...words, url],
     );
+}
+
+function existingFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -60,7 +114,7 @@ export function systemBrowserOpener(
 ): BrowserOpener {
   return async (url) => {
     if (env.BROWSER) {
-      for (const [command, ...args] of browserCommands(env.BROWSER, url)) {
+      for (const [command, ...args] of browserCommands(env.BROWSER, url, platform)) {
         if (command !== undefined && (await launch(command, args))) return true;
       }
       return false;

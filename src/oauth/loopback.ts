@@ -29,3 +29,14 @@ export function listenAddresses(hostname: string): string[] {
   if (host === '[::1]' || host === '::1') return ['::1'];
   return [host];
 }
+
+/**
+ * Whether claude-auth may send requests (or the user) to this endpoint: https,
+ * or plain http only to this machine's loopback interface (RFC 9700 §2.6,
+ * RFC 8252 §8.3). Each endpoint is judged on its own.
+ *
+ * @param url - The endpoint.
+ */
+export function isSecureEndpoint(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+}

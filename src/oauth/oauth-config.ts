@@ -1,5 +1,6 @@
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
-import { isLoopbackHost } from './loopback.js';
+import type { TokenEndpointAuthMethod } from '../token/auth-token.js';
+import { isLoopbackHost, isSecureEndpoint } from './loopback.js';
 
 /** The redirect URI the guide documents; port 0 means "any free port". */
 export const DEFAULT_REDIRECT_URI = 'http://localhost:8089/callback';
@@ -19,7 +20,14 @@ export const OAUTH_ENV = {
   revocationUrl: 'CLAUDE_OAUTH_REVOCATION_URL',
   deviceAuthorizationUrl: 'CLAUDE_OAUTH_DEVICE_AUTHORIZATION_URL',
   apiBaseUrl: 'CLAUDE_OAUTH_API_BASE_URL',
+  tokenEndpointAuthMethod: 'CLAUDE_OAUTH_TOKEN_AUTH_METHOD',
 } as const satisfies Record<string, string>;
+
+const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = [
+  'client_secret_basic',
+  'client_secret_post',
+  'none',
+];
 
 /** The settings of an OAuth 2.0 / OpenID Connect provider. */
 export interface OAuthConfigInit {
@@ -50,6 +58,14 @@ export interface OAuthConfigInit {
   scopes?: readonly string[];
   /** The Claude API base URL the tokens are for (a gateway); set as `ANTHROPIC_BASE_URL` for Claude Code. */
   apiBaseUrl?: string;
+  /**
+   * How the client authenticates (RFC 6749 §2.3.1). Default: `none` without a
+   * secret; with one, `client_secret_basic` when the provider's metadata lists it
+   * in `token_endpoint_auth_methods_supported` (or lists nothing) unless its
+   * form-encoding would alter the id or secret and `client_secret_post` is
+   * listed too, else `client_secret_post`.
+   */
+  tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
 }
 
 function invalid(field: string, problem: string, envName?: string): AuthenticationError {
@@ -74,7 +90,7 @@ function endpointUrl(value: string, field: string, envName?: string): URL {
   } catch {
     throw invalid(field, `is not a URL: "${value.slice(0, 200)}"`, envName);
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+  if (!isSecureEndpoint(url)) {
     throw invalid(
       field,
       `must use https (http is allowed only for localhost): "${url.origin}"`,
@@ -105,6 +121,26 @@ function redirectUrl(value: string, envName?: string): URL {
   return url;
 }
 
+function authMethod(
+  init: OAuthConfigInit,
+  envName: string | undefined,
+): TokenEndpointAuthMethod | undefined {
+  const method = init.tokenEndpointAuthMethod;
+  if (method === undefined) return undefined;
+  if (!AUTH_METHODS.includes(method))
+    throw invalid('tokenEndpointAuthMethod', `must be one of ${AUTH_METHODS.join(', ')}`, envName);
+  const hasSecret = init.clientSecret !== undefined && init.clientSecret !== '';
+  if ((method === 'none') === hasSecret)
+    throw invalid(
+      'tokenEndpointAuthMethod',
+      hasSecret
+        ? 'is "none" but a client secret is set'
+        : `is "${method}" but no client secret is set`,
+      envName,
+    );
+  return method;
+}
+
 /**
  * The configuration of an OAuth provider (the guide's `OAuthConfig`), checked
  * on construction: every URL parses, endpoints use https unless they are on
@@ -126,6 +162,7 @@ export class OAuthConfig {
   readonly redirectUri: URL;
   readonly scopes: readonly string[];
   readonly apiBaseUrl: URL | undefined;
+  readonly tokenEndpointAuthMethod: TokenEndpointAuthMethod | undefined;
 
   /**
    * @param init - See {@link OAuthConfigInit}.
@@ -149,6 +186,7 @@ export class OAuthConfig {
     this.revocationUrl = url('revocationUrl', init.revocationUrl);
     this.deviceAuthorizationUrl = url('deviceAuthorizationUrl', init.deviceAuthorizationUrl);
     this.apiBaseUrl = url('apiBaseUrl', init.apiBaseUrl);
+    this.tokenEndpointAuthMethod = authMethod(init, envNames.tokenEndpointAuthMethod);
     this.redirectUri = redirectUrl(init.redirectUri ?? DEFAULT_REDIRECT_URI, envNames.redirectUri);
     if (this.issuer === undefined && this.tokenUrl === undefined) {
       throw invalid(
@@ -169,7 +207,8 @@ export class OAuthConfig {
    * `CLAUDE_OAUTH_REDIRECT_URI`, `CLAUDE_OAUTH_AUTHORIZE_URL`,
    * `CLAUDE_OAUTH_TOKEN_URL`, and `CLAUDE_OAUTH_ISSUER`, `CLAUDE_OAUTH_SCOPES`
    * (space-separated), `CLAUDE_OAUTH_REVOCATION_URL`,
-   * `CLAUDE_OAUTH_DEVICE_AUTHORIZATION_URL`, `CLAUDE_OAUTH_API_BASE_URL`.
+   * `CLAUDE_OAUTH_DEVICE_AUTHORIZATION_URL`, `CLAUDE_OAUTH_API_BASE_URL`,
+   * `CLAUDE_OAUTH_TOKEN_AUTH_METHOD`.
    *
    * @param env - The environment (default `process.env`).
    * @returns The configuration, or `undefined` when no `CLAUDE_OAUTH_*` variable is set.

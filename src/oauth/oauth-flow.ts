@@ -2,15 +2,19 @@ import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import * as oauth from 'oauth4webapi';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
-import type { AuthToken } from '../token/auth-token.js';
+import type { AuthToken, ProviderMetadata } from '../token/auth-token.js';
 import { type BrowserOpener, systemBrowserOpener } from './browser-opener.js';
 import { createOAuthFetch, type OAuthFetch } from './http-client.js';
 import { listenForCallback } from './loopback-listener.js';
 import type { OAuthConfig } from './oauth-config.js';
 import { toAuthenticationError } from './oauth-errors.js';
 import { parsePastedResponse } from './pasted-response.js';
-import { type ProviderEndpoints, resolveProviderEndpoints } from './provider-endpoints.js';
-import { accountFromClaims, tokenFromResponse } from './token-response.js';
+import {
+  type ProviderEndpoints,
+  resolveProviderEndpoints,
+  withLearntIssuer,
+} from './provider-endpoints.js';
+import { accountFromClaims, peekIdTokenIssuer, tokenFromResponse } from './token-response.js';
 
 /** How long a browser login may take before it fails with `LOGIN_TIMEOUT`. */
 export const DEFAULT_LOGIN_TIMEOUT_MS = 5 * 60_000;
@@ -45,6 +49,11 @@ export interface OAuthLoginOptions {
   noBrowser?: boolean;
   /** Told the authorization URL (or the device verification URL) once it is known. */
   onAuthorizationUrl?: (url: string) => void;
+  /**
+   * The provider metadata stored by this profile's previous login: an issuer it
+   * learnt for the same client and token endpoint is enforced on this login.
+   */
+  previousProvider?: ProviderMetadata | undefined;
 }
 
 function loginTimeout(ms: number): AuthenticationError {
@@ -93,7 +102,29 @@ function stopper(
   return { stopped, cancel: () => controller.abort() };
 }
 
-function authorizationResponseError(error: unknown): AuthenticationError {
+function issuerMismatch(cause: unknown, endpoints: ProviderEndpoints): AuthenticationError {
+  // Never name an issuer the user did not configure: a learnt one may be the attacker's.
+  return new AuthenticationError(
+    AuthErrorCode.ISSUER_MISMATCH,
+    'The authorization response came from an unexpected issuer (RFC 9207); it was discarded.',
+    {
+      cause,
+      fix:
+        endpoints.issuer === 'configured'
+          ? 'check the configured issuer (CLAUDE_OAUTH_ISSUER), then log in again'
+          : "set CLAUDE_OAUTH_ISSUER to the issuer your provider documents, then log in again (or log out first if the provider's issuer changed)",
+    },
+  );
+}
+
+function isIssuerError(error: unknown): boolean {
+  return error instanceof oauth.OperationProcessingError && error.message.includes('"iss"');
+}
+
+function authorizationResponseError(
+  error: unknown,
+  endpoints: ProviderEndpoints,
+): AuthenticationError {
   if (error instanceof oauth.AuthorizationResponseError) {
     const description = error.error_description ? `: ${error.error_description}` : '';
     const fields = {
@@ -119,13 +150,7 @@ function authorizationResponseError(error: unknown): AuthenticationError {
           },
         );
   }
-  if (error instanceof oauth.OperationProcessingError && error.message.includes('"iss"')) {
-    return new AuthenticationError(
-      AuthErrorCode.ISSUER_MISMATCH,
-      'The authorization response came from an unexpected issuer (RFC 9207); it was discarded.',
-      { cause: error, fix: 'check the configured issuer, then log in again' },
-    );
-  }
+  if (isIssuerError(error)) return issuerMismatch(error, endpoints);
   if (error instanceof oauth.OperationProcessingError && error.message.includes('"state"')) {
     return new AuthenticationError(
       AuthErrorCode.STATE_MISMATCH,
@@ -182,7 +207,9 @@ export class OAuthFlow {
   async login(options: OAuthLoginOptions = {}): Promise<AuthToken> {
     const timeoutMs = options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS;
     options.signal?.throwIfAborted();
-    const endpoints = await resolveProviderEndpoints(this.config, this.#fetch);
+    const endpoints = await resolveProviderEndpoints(this.config, this.#fetch, {
+      previous: options.previousProvider,
+    });
     const authorizationEndpoint = endpoints.as.authorization_endpoint;
     if (authorizationEndpoint === undefined) {
       throw new AuthenticationError(
@@ -195,6 +222,8 @@ export class OAuthFlow {
     }
     const verifier = oauth.generateRandomCodeVerifier();
     const state = oauth.generateRandomState();
+    // OpenID Connect Core §3.1.2.1: a nonce binds the ID token to this login (some servers require it).
+    const nonce = this.config.scopes.includes('openid') ? oauth.generateRandomNonce() : undefined;
     const listener = await listenForCallback(this.config.redirectUri, state);
     const { stopped, cancel } = stopper(timeoutMs, options.signal);
     try {
@@ -205,6 +234,7 @@ export class OAuthFlow {
       url.searchParams.set('state', state);
       url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(verifier));
       url.searchParams.set('code_challenge_method', 'S256');
+      if (nonce !== undefined) url.searchParams.set('nonce', nonce);
       if (this.config.scopes.length > 0)
         url.searchParams.set('scope', this.config.scopes.join(' '));
       // OpenID Connect Core §11: offline_access is honoured only with prompt=consent.
@@ -217,21 +247,25 @@ export class OAuthFlow {
           ? `Opening your browser to sign in. If it does not open, visit:\n  ${url.href}\n`
           : `Open this URL in a browser to sign in:\n  ${url.href}\n`,
       );
-      const pasted = opened ? undefined : this.#readPasted(state);
+      const pasted = opened
+        ? undefined
+        : this.#readPasted(
+            state,
+            endpoints.as.authorization_response_iss_parameter_supported === true,
+          );
       try {
         const params = await Promise.race([
           listener.callback,
           ...(pasted ? [pasted.response] : []),
           stopped,
         ]);
-        return await this.#exchange(
-          endpoints,
-          params,
+        return await this.#exchange(endpoints, params, {
           state,
-          listener.redirectUri,
+          nonce,
+          redirectUri: listener.redirectUri,
           verifier,
           stopped,
-        );
+        });
       } finally {
         pasted?.stop();
       }
@@ -252,7 +286,9 @@ export class OAuthFlow {
    * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.4
    */
   async loginWithDevice(options: OAuthLoginOptions = {}): Promise<AuthToken> {
-    const endpoints = await resolveProviderEndpoints(this.config, this.#fetch);
+    let endpoints = await resolveProviderEndpoints(this.config, this.#fetch, {
+      previous: options.previousProvider,
+    });
     if (endpoints.as.device_authorization_endpoint === undefined) {
       throw new AuthenticationError(
         AuthErrorCode.CONFIG_INVALID,
@@ -263,6 +299,7 @@ export class OAuthFlow {
       );
     }
     const { as, client, clientAuth, http } = endpoints;
+    const tokenRequest = http(as.token_endpoint);
     const parameters: Record<string, string> =
       this.config.scopes.length > 0 ? { scope: this.config.scopes.join(' ') } : {};
     let device: oauth.DeviceAuthorizationResponse;
@@ -272,7 +309,7 @@ export class OAuthFlow {
         client,
         clientAuth,
         parameters,
-        http,
+        http(as.device_authorization_endpoint),
       );
       device = await oauth.processDeviceAuthorizationResponse(as, client, response);
     } catch (error) {
@@ -303,9 +340,10 @@ export class OAuthFlow {
           client,
           clientAuth,
           device.device_code,
-          http,
+          tokenRequest,
         );
-        const result = await oauth.processDeviceCodeResponse(as, client, response);
+        endpoints = await learnIssuerFromIdToken(endpoints, response);
+        const result = await oauth.processDeviceCodeResponse(endpoints.as, client, response);
         return await this.#withUserInfo(
           endpoints,
           tokenFromResponse(result, endpoints.metadata, this.config.scopes, this.#now()),
@@ -335,38 +373,50 @@ export class OAuthFlow {
   }
 
   async #exchange(
-    endpoints: ProviderEndpoints,
+    resolved: ProviderEndpoints,
     params: URLSearchParams,
-    state: string,
-    redirectUri: string,
-    verifier: string,
-    stopped: Promise<never>,
+    login: {
+      state: string;
+      nonce: string | undefined;
+      redirectUri: string;
+      verifier: string;
+      stopped: Promise<never>;
+    },
   ): Promise<AuthToken> {
-    const { as, client, clientAuth, http } = endpoints;
+    let endpoints = resolved;
+    // An issuer nobody configured is learnt from this login's response (RFC 9207 `iss`),
+    // and the ID token from the token endpoint must then confirm it.
+    const iss = params.get('iss');
+    if (endpoints.issuer === 'unknown' && iss) endpoints = withLearntIssuer(endpoints, iss);
+    const { client, clientAuth, http } = endpoints;
     let validated: URLSearchParams;
     try {
-      validated = oauth.validateAuthResponse(as, client, params, state);
+      validated = oauth.validateAuthResponse(endpoints.as, client, params, login.state);
     } catch (error) {
-      throw authorizationResponseError(error);
+      throw authorizationResponseError(error, endpoints);
     }
-    const secrets = [validated.get('code') ?? undefined, verifier];
+    const secrets = [validated.get('code') ?? undefined, login.verifier];
     try {
       const exchange = (async () => {
         const response = await oauth.authorizationCodeGrantRequest(
-          as,
+          endpoints.as,
           client,
           clientAuth,
           validated,
-          redirectUri,
-          verifier,
-          http,
+          login.redirectUri,
+          login.verifier,
+          http(endpoints.as.token_endpoint),
         );
-        return oauth.processAuthorizationCodeResponse(as, client, response);
+        endpoints = await learnIssuerFromIdToken(endpoints, response);
+        return oauth.processAuthorizationCodeResponse(endpoints.as, client, response, {
+          ...(login.nonce !== undefined && { expectedNonce: login.nonce }),
+        });
       })();
-      const result = await Promise.race([exchange, stopped]);
+      const result = await Promise.race([exchange, login.stopped]);
       const token = tokenFromResponse(result, endpoints.metadata, this.config.scopes, this.#now());
       return await this.#withUserInfo(endpoints, token);
     } catch (error) {
+      if (isIssuerError(error)) throw issuerMismatch(error, endpoints);
       throw toAuthenticationError(error, 'the token endpoint', secrets);
     }
   }
@@ -386,7 +436,12 @@ export class OAuthFlow {
     )
       return token;
     try {
-      const response = await oauth.userInfoRequest(as, client, token.accessToken, http);
+      const response = await oauth.userInfoRequest(
+        as,
+        client,
+        token.accessToken,
+        http(as.userinfo_endpoint),
+      );
       const claims = await oauth.processUserInfoResponse(as, client, subject, response);
       return token.with({ account: accountFromClaims(claims) });
     } catch {
@@ -394,10 +449,19 @@ export class OAuthFlow {
     }
   }
 
-  /** Reads pasted lines until one is a response to this login. */
-  #readPasted(state: string): { response: Promise<URLSearchParams>; stop: () => void } {
+  /**
+   * Reads pasted lines until one is a response to this login. When the server
+   * names itself in its redirects (RFC 9207), a bare code cannot be checked
+   * against mix-up, so only the whole redirect URL is accepted.
+   */
+  #readPasted(
+    state: string,
+    issRequired: boolean,
+  ): { response: Promise<URLSearchParams>; stop: () => void } {
     this.#output.write(
-      'Then paste the URL your browser was sent to (or the code) here and press Enter:\n',
+      issRequired
+        ? 'Then paste the whole URL your browser was sent to here and press Enter:\n'
+        : 'Then paste the URL your browser was sent to (or the code) here and press Enter:\n',
     );
     const lines = createInterface({ input: this.#input, terminal: false });
     const response = new Promise<URLSearchParams>((resolve) => {
@@ -410,9 +474,28 @@ export class OAuthFlow {
             );
           return;
         }
+        if (issRequired && !params.has('iss') && !params.has('error')) {
+          this.#output.write(
+            "This provider names itself in the redirect URL (RFC 9207), which a code alone does not carry; paste the whole URL from the browser's address bar:\n",
+          );
+          return;
+        }
         resolve(params);
       });
     });
     return { response, stop: () => lines.close() };
   }
+}
+
+/**
+ * Learns the issuer from the ID token of a token response when nothing else
+ * named it; oauth4webapi then validates the ID token against it.
+ */
+async function learnIssuerFromIdToken(
+  endpoints: ProviderEndpoints,
+  response: Response,
+): Promise<ProviderEndpoints> {
+  if (endpoints.issuer !== 'unknown') return endpoints;
+  const issuer = await peekIdTokenIssuer(response);
+  return issuer === undefined ? endpoints : withLearntIssuer(endpoints, issuer);
 }

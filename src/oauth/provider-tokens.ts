@@ -3,10 +3,10 @@ import { AuthErrorCode, AuthenticationError } from '../errors/authentication-err
 import type { AuthToken } from '../token/auth-token.js';
 import { createOAuthFetch, type OAuthFetch } from './http-client.js';
 import { toAuthenticationError } from './oauth-errors.js';
-import { endpointsFromMetadata } from './provider-endpoints.js';
-import { tokenFromResponse } from './token-response.js';
+import { endpointsFromMetadata, withLearntIssuer } from './provider-endpoints.js';
+import { peekIdTokenIssuer, tokenFromResponse } from './token-response.js';
 
-/** Options for {@link refreshProviderToken} and {@link revokeProviderToken}. */
+/** Options for {@link refreshProviderToken} and {@link revokeProviderTokens}. */
 export interface ProviderTokenOptions {
   /** The fetch for OAuth requests (default `createOAuthFetch()`). */
   fetch?: OAuthFetch;
@@ -52,10 +52,8 @@ export async function refreshProviderToken(
       { fix: 'claude-auth login' },
     );
   }
-  const { as, client, clientAuth, http, metadata } = endpointsFromMetadata(
-    provider,
-    options.fetch ?? createOAuthFetch(),
-  );
+  let endpoints = endpointsFromMetadata(provider, options.fetch ?? createOAuthFetch());
+  const { as, client, clientAuth, http } = endpoints;
   const now = options.now ?? Date.now;
   try {
     const response = await oauth.refreshTokenGrantRequest(
@@ -64,12 +62,15 @@ export async function refreshProviderToken(
       clientAuth,
       token.refreshToken,
       {
-        ...http,
+        ...http(as.token_endpoint),
         ...(options.signal !== undefined && { signal: options.signal }),
       },
     );
-    const result = await oauth.processRefreshTokenResponse(as, client, response);
-    const next = tokenFromResponse(result, metadata, token.scopes, now());
+    // A login that never learnt its issuer learns it from the first ID token, as a login does.
+    const learnt = endpoints.issuer === 'unknown' ? await peekIdTokenIssuer(response) : undefined;
+    if (learnt !== undefined) endpoints = withLearntIssuer(endpoints, learnt);
+    const result = await oauth.processRefreshTokenResponse(endpoints.as, client, response);
+    const next = tokenFromResponse(result, endpoints.metadata, token.scopes, now());
     // A refreshed ID token often carries only `sub`; keep what was known from the login.
     return token.account === undefined
       ? next
@@ -83,51 +84,127 @@ export async function refreshProviderToken(
   }
 }
 
+/** The outcome of revoking one token (RFC 7009 §2). */
+export interface TokenRevocation {
+  /** Which token: the refresh token or the access token (the `token_type_hint` sent). */
+  readonly token: 'refresh_token' | 'access_token';
+  /** Whether the provider confirmed it (HTTP 200). */
+  readonly revoked: boolean;
+  /** Why not, when it was not (`REVOCATION_FAILED`, with the HTTP status when there was one). */
+  readonly error?: AuthenticationError;
+}
+
+function revocationFailed(what: string, cause: AuthenticationError): AuthenticationError {
+  return new AuthenticationError(
+    AuthErrorCode.REVOCATION_FAILED,
+    `The provider did not confirm revoking the ${what}: ${cause.summary}`,
+    {
+      cause,
+      fix: "revoke the session in your provider's account settings",
+      ...(cause.status !== undefined && { status: cause.status }),
+    },
+  );
+}
+
 /**
- * Revokes a token at its provider (RFC 7009): the refresh token when there is
- * one (which, per §2.1, should also end its access tokens), else the access token.
+ * Why a revocation endpoint answered other than 200 without an RFC 6749 §5.2
+ * body (a bare 401 or 403, an HTML page): a refusal with its status, not a
+ * complaint about the body's format.
+ */
+function refusedWithStatus(response: Response): AuthenticationError {
+  return new AuthenticationError(
+    AuthErrorCode.TOKEN_ENDPOINT_ERROR,
+    `the revocation endpoint refused the request (HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}).`,
+    {
+      status: response.status,
+      ...((response.status === 401 || response.status === 403) && {
+        fix: 'check the client id, secret and authentication method (CLAUDE_OAUTH_TOKEN_AUTH_METHOD)',
+      }),
+    },
+  );
+}
+
+async function hasOAuthErrorBody(response: Response): Promise<boolean> {
+  try {
+    const body = (await response.clone().json()) as { error?: unknown };
+    return typeof body.error === 'string';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Revokes both tokens of a credential at its provider (RFC 7009): the refresh
+ * token first, then the access token. Servers need not end the access tokens
+ * of a revoked refresh token (§2.1 says SHOULD), so each is revoked and
+ * reported on its own. A failure is reported, never thrown.
+ *
+ * @param token - The token to revoke.
+ * @param options - See {@link ProviderTokenOptions}.
+ * @returns One outcome per token sent; empty when the provider has no revocation endpoint.
+ * @throws {@link AuthenticationError} `CONFIG_INVALID` when the credential has no
+ *   provider or names an insecure endpoint.
+ * @see https://www.rfc-editor.org/rfc/rfc7009#section-2
+ */
+export async function revokeProviderTokens(
+  token: AuthToken,
+  options: ProviderTokenOptions = {},
+): Promise<readonly TokenRevocation[]> {
+  const provider = providerOf(token, 'revoke');
+  if (provider.revocationEndpoint === undefined) return [];
+  const { as, client, clientAuth, http } = endpointsFromMetadata(
+    provider,
+    options.fetch ?? createOAuthFetch(),
+  );
+  const secrets = [token.refreshToken, token.accessToken, provider.clientSecret];
+  const targets: [TokenRevocation['token'], string, string][] = [
+    ...(token.refreshToken !== undefined
+      ? [
+          ['refresh_token', token.refreshToken, 'refresh token'] as [
+            TokenRevocation['token'],
+            string,
+            string,
+          ],
+        ]
+      : []),
+    ['access_token', token.accessToken, 'access token'],
+  ];
+  const outcomes: TokenRevocation[] = [];
+  for (const [hint, value, what] of targets) {
+    try {
+      const response = await oauth.revocationRequest(as, client, clientAuth, value, {
+        ...http(as.revocation_endpoint),
+        additionalParameters: { token_type_hint: hint },
+        ...(options.signal !== undefined && { signal: options.signal }),
+      });
+      if (response.status !== 200 && !(await hasOAuthErrorBody(response)))
+        throw refusedWithStatus(response);
+      await oauth.processRevocationResponse(response);
+      outcomes.push({ token: hint, revoked: true });
+    } catch (error) {
+      const cause = toAuthenticationError(error, 'the revocation endpoint', secrets);
+      outcomes.push({ token: hint, revoked: false, error: revocationFailed(what, cause) });
+    }
+  }
+  return outcomes;
+}
+
+/**
+ * Revokes a credential at its provider (RFC 7009): both its refresh and its
+ * access token (see {@link revokeProviderTokens}).
  *
  * @param token - The token to revoke.
  * @param options - See {@link ProviderTokenOptions}.
  * @returns `false` when the provider has no revocation endpoint.
- * @throws {@link AuthenticationError} `REVOCATION_FAILED`.
+ * @throws {@link AuthenticationError} `REVOCATION_FAILED` for the first token the provider did not revoke.
  * @see https://www.rfc-editor.org/rfc/rfc7009#section-2
  */
 export async function revokeProviderToken(
   token: AuthToken,
   options: ProviderTokenOptions = {},
 ): Promise<boolean> {
-  const provider = providerOf(token, 'revoke');
-  if (provider.revocationEndpoint === undefined) return false;
-  const { as, client, clientAuth, http } = endpointsFromMetadata(
-    provider,
-    options.fetch ?? createOAuthFetch(),
-  );
-  const [value, hint] =
-    token.refreshToken !== undefined
-      ? [token.refreshToken, 'refresh_token']
-      : [token.accessToken, 'access_token'];
-  try {
-    const response = await oauth.revocationRequest(as, client, clientAuth, value, {
-      ...http,
-      additionalParameters: { token_type_hint: hint },
-      ...(options.signal !== undefined && { signal: options.signal }),
-    });
-    await oauth.processRevocationResponse(response);
-    return true;
-  } catch (error) {
-    const cause = toAuthenticationError(error, 'the revocation endpoint', [
-      token.refreshToken,
-      token.accessToken,
-    ]);
-    throw new AuthenticationError(
-      AuthErrorCode.REVOCATION_FAILED,
-      `The provider did not confirm the revocation: ${cause.message}`,
-      {
-        cause,
-        fix: "revoke the session in your provider's account settings",
-        ...(cause.status !== undefined && { status: cause.status }),
-      },
-    );
-  }
+  const outcomes = await revokeProviderTokens(token, options);
+  const failed = outcomes.find((outcome) => outcome.error !== undefined);
+  if (failed?.error !== undefined) throw failed.error;
+  return outcomes.length > 0;
 }

@@ -61,3 +61,25 @@ export function tokenFromResponse(
     ...(account !== undefined && { account }),
   });
 }
+
+/**
+ * The `iss` claim of the ID token in a token response, read without
+ * validating it: only to learn an issuer nobody configured, which
+ * oauth4webapi then checks the ID token against (OpenID Connect Core §3.1.3.7).
+ *
+ * @param response - The token endpoint's response; it is cloned, not consumed.
+ * @returns The issuer, or `undefined` when there is no readable ID token.
+ */
+export async function peekIdTokenIssuer(response: Response): Promise<string | undefined> {
+  if (!response.ok) return undefined;
+  try {
+    const body = (await response.clone().json()) as { id_token?: unknown };
+    if (typeof body.id_token !== 'string') return undefined;
+    const payload = JSON.parse(
+      Buffer.from(body.id_token.split('.')[1] ?? '', 'base64url').toString('utf8'),
+    ) as { iss?: unknown };
+    return typeof payload.iss === 'string' && payload.iss !== '' ? payload.iss : undefined;
+  } catch {
+    return undefined;
+  }
+}

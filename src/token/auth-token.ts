@@ -9,17 +9,29 @@
 export type CredentialKind = 'oauth' | 'claude-subscription';
 
 /**
+ * How the client authenticates to the provider's token, revocation and device
+ * endpoints (RFC 6749 §2.3.1; names from RFC 7591 §2).
+ */
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+
+/**
  * What a later refresh or revocation needs to know about the provider, stored
  * with the token so neither needs environment variables.
  */
 export interface ProviderMetadata {
-  /** The issuer identifier, when the provider was discovered (RFC 8414 §2). */
+  /**
+   * The issuer identifier (RFC 8414 §2): configured, discovered, or learnt from
+   * the login's first verified `iss`; once stored it is enforced on refresh and
+   * on later logins with the same endpoints.
+   */
   readonly issuer?: string;
   readonly clientId: string;
   /** Present only for confidential clients; stored in the same 0600 file as the tokens. */
   readonly clientSecret?: string;
   readonly tokenEndpoint: string;
   readonly revocationEndpoint?: string;
+  /** How the client authenticated at login; absent in files written before it was stored (then Basic with a secret). */
+  readonly tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
   /** The Claude API base URL this token is for (a gateway's `ANTHROPIC_BASE_URL`). */
   readonly apiBaseUrl?: string;
 }

@@ -4,6 +4,7 @@ import {
   AuthToken,
   type CredentialKind,
   type ProviderMetadata,
+  type TokenEndpointAuthMethod,
 } from './auth-token.js';
 
 /** The version of the token file format this release writes and reads. */
@@ -64,6 +65,21 @@ function compact<T extends Json>(record: T): T {
   return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as T;
 }
 
+function authMethod(provider: Json): TokenEndpointAuthMethod | undefined {
+  const method = optionalString(provider, 'tokenEndpointAuthMethod', 'provider.');
+  if (method === undefined || AUTH_METHODS.includes(method as TokenEndpointAuthMethod))
+    return method as TokenEndpointAuthMethod | undefined;
+  throw new ShapeError(
+    `provider.tokenEndpointAuthMethod must be one of ${AUTH_METHODS.join(', ')}`,
+  );
+}
+
+const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = [
+  'client_secret_basic',
+  'client_secret_post',
+  'none',
+];
+
 function parseProvider(value: unknown): ProviderMetadata | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isObject(value)) throw new ShapeError('provider must be an object');
@@ -74,6 +90,7 @@ function parseProvider(value: unknown): ProviderMetadata | undefined {
     clientSecret: optionalString(value, 'clientSecret', 'provider.'),
     revocationEndpoint: optionalString(value, 'revocationEndpoint', 'provider.'),
     apiBaseUrl: optionalString(value, 'apiBaseUrl', 'provider.'),
+    tokenEndpointAuthMethod: authMethod(value),
   }) as ProviderMetadata;
 }
 

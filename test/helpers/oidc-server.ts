@@ -12,6 +12,8 @@ export const TEST_USER = {
 export const NATIVE_CLIENT_ID = 'claude-auth-native';
 export const CONFIDENTIAL_CLIENT_ID = 'claude-auth-confidential';
 export const CONFIDENTIAL_CLIENT_SECRET = 'test-confidential-client-secret-0123456789';
+/** A confidential client registered for `client_secret_post` only (as glewlwyd clients often are). */
+export const POST_CLIENT_ID = 'claude-auth-post';
 const INTROSPECTOR = { id: 'resource-server', secret: 'test-introspector-secret-0123456789' };
 const LOOPBACK_REDIRECTS = [
   'http://localhost/callback',
@@ -74,6 +76,15 @@ export class OidcServer {
             response_types: ['code'],
           },
           {
+            client_id: POST_CLIENT_ID,
+            client_secret: CONFIDENTIAL_CLIENT_SECRET,
+            application_type: 'native',
+            token_endpoint_auth_method: 'client_secret_post',
+            redirect_uris: LOOPBACK_REDIRECTS,
+            grant_types: GRANTS,
+            response_types: ['code'],
+          },
+          {
             client_id: INTROSPECTOR.id,
             client_secret: INTROSPECTOR.secret,
             redirect_uris: [],
@@ -121,6 +132,33 @@ export class OidcServer {
 
   get issuer(): string {
     return this.provider.issuer;
+  }
+
+  /**
+   * Issues the code this provider would send after the test user signed in and
+   * consented to `authorizationUrl` (its client, redirect URI, scope, PKCE
+   * challenge and nonce), without a browser: the token endpoint then checks
+   * everything, the PKCE verifier included, as after a real sign-in.
+   */
+  async issueAuthorizationCode(authorizationUrl: URL): Promise<string> {
+    const params = authorizationUrl.searchParams;
+    const clientId = params.get('client_id') as string;
+    const scope = params.get('scope') ?? 'openid';
+    const grant = new this.provider.Grant({ accountId: TEST_USER.login, clientId });
+    grant.addOIDCScope(scope);
+    const grantId = await grant.save();
+    const code = new this.provider.AuthorizationCode({
+      accountId: TEST_USER.login,
+      client: await this.provider.Client.find(clientId),
+      grantId,
+      scope,
+      redirectUri: params.get('redirect_uri') as string,
+      codeChallenge: params.get('code_challenge') as string,
+      codeChallengeMethod: params.get('code_challenge_method') as string,
+      authTime: Math.floor(Date.now() / 1000),
+      ...(params.has('nonce') && { nonce: params.get('nonce') as string }),
+    } as never);
+    return code.save();
   }
 
   /** RFC 7662 introspection, as a resource server would ask. */

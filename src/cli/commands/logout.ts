@@ -16,6 +16,13 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
       profile: name,
       removed: result.removed,
       revoked: result.revoked,
+      ...(result.revocations !== undefined && {
+        revocations: result.revocations.map(({ token, revoked, error }) => ({
+          token,
+          revoked,
+          ...(error !== undefined && { error: error.toJSON() }),
+        })),
+      }),
       ...(result.revokeAt !== undefined && { revokeAt: result.revokeAt }),
       ...(result.revocationError !== undefined && {
         revocationError: result.revocationError.toJSON(),
@@ -24,11 +31,16 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
     if (!result.removed) io.stderr.write(`Profile "${name}" was not logged in.\n`);
     else
       io.stderr.write(
-        `${c.green('✓')} Logged out of profile "${name}"${result.revoked ? '; the provider revoked the token' : ''}.\n`,
+        `${c.green('✓')} Logged out of profile "${name}"${result.revoked ? '; the provider revoked its tokens' : ''}.\n`,
       );
+    for (const outcome of result.revocations ?? [])
+      if (outcome.error)
+        io.stderr.write(
+          `  ${c.yellow('!')} The ${outcome.token.replace('_', ' ')} was not revoked (the local logout is done): ${outcome.error.message}\n`,
+        );
     if (result.revokeAt)
       io.stderr.write(`  The subscription token stays valid until revoked: ${result.revokeAt}\n`);
-    if (result.revocationError)
+    if (result.revocationError && result.revocations === undefined)
       io.stderr.write(
         `  ${c.yellow('!')} Revocation failed (the local logout is done): ${result.revocationError.message}\n`,
       );

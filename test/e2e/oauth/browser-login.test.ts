@@ -42,7 +42,14 @@ describe('browser login against a real OpenID provider', () => {
     expect(refreshed.account).toMatchObject({ email: TEST_USER.email });
 
     const result = await logout({ storage });
-    expect(result).toEqual({ removed: true, revoked: true });
+    expect(result).toEqual({
+      removed: true,
+      revoked: true,
+      revocations: [
+        { token: 'refresh_token', revoked: true },
+        { token: 'access_token', revoked: true },
+      ],
+    });
     expect(await storage.loadToken()).toBeNull();
     expect((await parts.oidc.introspect(refreshed.refreshToken as string)).active).toBe(false);
     expect((await parts.oidc.introspect(refreshed.accessToken)).active).toBe(false);

@@ -17,7 +17,21 @@ describe('AuthenticationError', () => {
     expect(error.code).toBe('NOT_LOGGED_IN');
     expect(error.fix).toBe('claude-auth login');
     expect(error.message).toBe('Not logged in. To fix: claude-auth login');
-    expect(error.cause).toBe(cause);
+    expect(error.summary).toBe('Not logged in.');
+    expect(error.cause).toMatchObject({ name: 'Error', message: 'low level' });
+  });
+
+  it('says "To fix:" once when it wraps another AuthenticationError (its summary, not its message)', () => {
+    const inner = new AuthenticationError(AuthErrorCode.TOKEN_ENDPOINT_ERROR, 'Unreachable.', {
+      fix: 'check the network',
+    });
+    const outer = new AuthenticationError(
+      AuthErrorCode.REVOCATION_FAILED,
+      `Not revoked: ${inner.summary}`,
+      { cause: inner, fix: 'revoke it at the provider' },
+    );
+    expect(outer.message.match(/To fix:/g)).toHaveLength(1);
+    expect(outer.cause).toBe(inner);
   });
 
   it('redacts secrets from message, fix, OAuth fields, stack and JSON', () => {

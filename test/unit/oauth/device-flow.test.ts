@@ -12,6 +12,11 @@ async function deviceServer(pollAnswers: string[], interval?: number) {
   const polls: number[] = [];
   const server = createServer(async (request, response) => {
     response.setHeader('content-type', 'application/json');
+    // Discovery from the endpoints' paths finds nothing here, as at a server without metadata.
+    if (request.url?.includes('/.well-known/')) {
+      response.writeHead(404).end('{}');
+      return;
+    }
     if (request.url === '/device') {
       response.end(
         JSON.stringify({

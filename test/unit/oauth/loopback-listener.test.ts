@@ -21,6 +21,26 @@ describe('listenForCallback', () => {
     await listener.close();
   });
 
+  it('refuses a forged state of the same length, then still accepts the right one', async () => {
+    const state = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+    const listener = await listenForCallback(new URL('http://127.0.0.1:0/cb'), state);
+    try {
+      let settled = false;
+      void listener.callback.then(() => {
+        settled = true;
+      });
+      const forged = await fetch(`${listener.redirectUri}?code=evil&state=${'b'.repeat(43)}`, {
+        redirect: 'manual',
+      });
+      expect(forged.status).toBe(400);
+      expect(settled).toBe(false);
+      await fetch(`${listener.redirectUri}?code=good&state=${state}`, { redirect: 'manual' });
+      expect((await listener.callback).get('code')).toBe('good');
+    } finally {
+      await listener.close();
+    }
+  });
+
   it('accepts the right state once, redirects to a page with strict headers, then ignores repeats', async () => {
     const listener = await listenForCallback(new URL('http://127.0.0.1:0/cb'), 'the-state');
     const first = await fetch(`${listener.redirectUri}?code=c1&state=the-state`, {

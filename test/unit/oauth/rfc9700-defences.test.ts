@@ -27,9 +27,9 @@ function flowAnswering(config: OAuthConfig, params: Record<string, string>, open
 describe('RFC 9700 defences that need no real provider to fail', () => {
   it('refuses an implicit-grant response (a token in the redirect) and never calls the token endpoint', async () => {
     let tokenCalls = 0;
-    const base = await scriptedServer((_request, response) => {
-      tokenCalls++;
-      response.writeHead(500).end();
+    const base = await scriptedServer((request, response) => {
+      if (request.url === '/token') tokenCalls++;
+      response.writeHead(request.url === '/token' ? 500 : 404).end();
     });
     const config = new OAuthConfig({
       clientId: 'c',

@@ -30,6 +30,7 @@ describe('token file format', () => {
         issuer: 'https://idp.example',
         revocationEndpoint: 'https://idp.example/revoke',
         apiBaseUrl: 'https://gw.example',
+        tokenEndpointAuthMethod: 'client_secret_post',
       },
     });
     const again = parseTokenFile(serializeTokenFile(token), PATH);
@@ -69,6 +70,13 @@ describe('token file format', () => {
       JSON.stringify({ ...valid, provider: { tokenEndpoint: 'x' } }),
     ],
     ['a string account', JSON.stringify({ ...valid, account: 'me' })],
+    [
+      'an unknown client authentication method',
+      JSON.stringify({
+        ...valid,
+        provider: { ...valid.provider, tokenEndpointAuthMethod: 'private_key_jwt' },
+      }),
+    ],
   ])('refuses a file that is %s as STORAGE_CORRUPT naming the file', (_name, text) => {
     const error = parseError(text);
     expect(isAuthenticationError(error, AuthErrorCode.STORAGE_CORRUPT)).toBe(true);
