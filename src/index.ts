@@ -116,6 +116,7 @@ export {
   type TokenManagerOptions,
 } from './refresh/token-manager.js';
 export type { FileLockOptions, HeldLock } from './storage/file-lock.js';
+export { type FileEnvironment, type FileSystem, nodeFileSystem } from './storage/file-system.js';
 export {
   DEFAULT_PROFILE,
   ENV_PROFILE,
@@ -126,6 +127,20 @@ export {
   resolveProfile,
 } from './storage/profile-paths.js';
 export { TokenStorage } from './storage/token-storage.js';
+export type {
+  CredentialStore,
+  CredentialTransaction,
+  StoreBackend,
+  StoreDescription,
+  StoredCredential,
+  TransactionOptions,
+  WriteOutcome,
+} from './store/credential-store.js';
+export {
+  FileCredentialStore,
+  type FileCredentialStoreOptions,
+} from './store/file-credential-store.js';
+export { ENV_STORE, type OpenStoreOptions, openStore } from './store/open-store.js';
 export {
   type AccountInfo,
   AuthToken,

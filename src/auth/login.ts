@@ -11,6 +11,7 @@ import { OAuthFlow, type OAuthFlowOptions, type OAuthLoginOptions } from '../oau
 import { revokeProviderTokens, type TokenRevocation } from '../oauth/provider-tokens.js';
 import type { ProfileOptions } from '../storage/profile-paths.js';
 import { TokenStorage } from '../storage/token-storage.js';
+import { replaceCredential } from '../store/replace-credential.js';
 import type { AuthToken } from '../token/auth-token.js';
 
 /** How the official Claude Code CLI is run for a subscription login. */
@@ -128,6 +129,7 @@ export async function login(options: LoginOptions = {}): Promise<AuthToken> {
         ? await flow.loginWithDevice(loginOptions)
         : await flow.login(loginOptions);
   }
+  // One transaction: an old account's refresh in flight elsewhere lands first, then is replaced.
   await storageFor(options).saveToken(token);
   return token;
 }
@@ -144,14 +146,13 @@ export async function login(options: LoginOptions = {}): Promise<AuthToken> {
 export async function logout(
   options: ProfileOptions & { storage?: TokenStorage; flow?: Pick<OAuthFlowOptions, 'fetch'> } = {},
 ): Promise<LogoutResult> {
-  const storage = storageFor(options);
-  let token: AuthToken | null = null;
-  try {
-    token = await storage.loadToken();
-  } catch {
-    // An unreadable or insecure file is still removed: logging out must always work.
-  }
-  const removed = await storage.deleteToken();
+  // One transaction: a refresh in flight elsewhere finishes first or finds nothing to write,
+  // and the token revoked below is the one stored last (never one already rotated away).
+  const { existed: removed, previous: token } = await replaceCredential(
+    storageFor(options).store,
+    null,
+  );
+  // Revocation is a network call: made after the lease is released, never holding it.
   if (token?.kind === 'claude-subscription')
     return { removed, revoked: false, revokeAt: SUBSCRIPTION_REVOKE_URL };
   if (token?.kind !== 'oauth' || token.provider?.revocationEndpoint === undefined)

@@ -54,8 +54,10 @@ export type RefreshState = 'fresh' | 'advisory' | 'mandatory' | 'expired';
 export function lifetimeMs(credential: ExpiringCredential, now: number): number {
   if (credential.expiresAt === null) return Number.POSITIVE_INFINITY;
   const expiry = credential.expiresAt.getTime();
+  // A token file written before `obtainedAt` was recorded reads as the epoch: unknown.
   const obtained = credential.obtainedAt?.getTime();
-  const lifetime = obtained !== undefined && obtained < expiry ? expiry - obtained : expiry - now;
+  const known = obtained !== undefined && obtained > 0 && obtained < expiry;
+  const lifetime = known ? expiry - obtained : expiry - now;
   return Math.max(0, lifetime);
 }
 

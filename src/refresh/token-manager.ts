@@ -1,9 +1,15 @@
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
-import type { FileLockOptions, HeldLock } from '../storage/file-lock.js';
+import type { FileLockOptions } from '../storage/file-lock.js';
 import { loginCommand } from '../storage/fix-commands.js';
-import type { TokenStorage } from '../storage/token-storage.js';
+import { TokenStorage } from '../storage/token-storage.js';
+import type {
+  CredentialStore,
+  CredentialTransaction,
+  StoredCredential,
+  TransactionOptions,
+} from '../store/credential-store.js';
 import type { AuthToken } from '../token/auth-token.js';
-import { ADVISORY_REFRESH_WINDOW_MS, MANDATORY_REFRESH_WINDOW_MS } from './refresh-policy.js';
+import { refreshState } from './refresh-policy.js';
 
 /**
  * Exchanges a token's refresh token for a new token (RFC 6749 §6). It throws an
@@ -15,19 +21,30 @@ export type RefreshFunction = (
   context: { signal?: AbortSignal },
 ) => Promise<AuthToken>;
 
-/** Options for {@link TokenManager}. */
+/** Options for {@link TokenManager}: the credential (`store`, or the guide's `storage`) and how to refresh it. */
 export interface TokenManagerOptions {
-  /** The file the credential lives in. */
-  storage: TokenStorage;
+  /** The credential's store. Either this or `storage`. */
+  store?: CredentialStore;
+  /** The credential, through the guide's facade (its store is used). Either this or `store`. */
+  storage?: TokenStorage;
   /** How to refresh; see {@link RefreshFunction}. */
   refresh: RefreshFunction;
   /** The clock, in epoch milliseconds (default `Date.now`). */
   now?: () => number;
-  /** Default {@link ADVISORY_REFRESH_WINDOW_MS}. */
+  /**
+   * Ignored: when a credential is due is decided by `refresh-policy` alone
+   * (windows scaled to the token's lifetime). Accepted so existing callers compile.
+   *
+   * @deprecated No effect.
+   */
   advisoryWindowMs?: number;
-  /** Default {@link MANDATORY_REFRESH_WINDOW_MS}. */
+  /**
+   * Ignored, as {@link TokenManagerOptions.advisoryWindowMs}.
+   *
+   * @deprecated No effect.
+   */
   mandatoryWindowMs?: number;
-  /** Bounds for the cross-process lock. */
+  /** Bounds of the transaction around a refresh (wait; the file store's lease and takeover hook). */
   lock?: FileLockOptions;
   /** Told of a background (advisory) refresh that failed; the current token stays in use. */
   onBackgroundRefreshError?: (error: unknown) => void;
@@ -35,15 +52,16 @@ export interface TokenManagerOptions {
 
 /** Options for one {@link TokenManager.getValidToken} call. */
 export interface GetTokenOptions {
-  /** The token must stay valid at least this long (default: the mandatory window). */
+  /** The token must stay valid at least this long (default: until the policy's mandatory window). */
   minTtlMs?: number;
   /** Cancels waiting for a refresh. */
   signal?: AbortSignal;
 }
 
 /**
- * One refresh in flight per token file in this process, shared by every
- * manager and caller of that file, so a herd of callers costs one request.
+ * One refresh in flight per stored credential in this process, keyed by the
+ * store's identity (the file store's resolved path: a symlinked profile and
+ * its target share one), so a herd of callers costs one request.
  */
 const refreshesInFlight = new Map<string, Promise<AuthToken>>();
 
@@ -51,26 +69,33 @@ function isInvalidGrant(error: unknown): boolean {
   return error instanceof AuthenticationError && error.oauthError?.error === 'invalid_grant';
 }
 
+/** Due for a refresh callers must wait for (the policy's mandatory window, or past expiry). */
+function mustWait(token: AuthToken, now: number): boolean {
+  const state = refreshState(token, now);
+  return state === 'mandatory' || state === 'expired';
+}
+
 /**
  * Hands out valid access tokens for one stored credential, refreshing it when
- * due, safely across threads of control and processes:
+ * the refresh policy says it is due, safely across callers and processes:
  *
  * - inside the advisory window a refresh starts in the background and callers
  *   keep the current token; inside the mandatory window they wait for it;
- * - one refresh per file per process; across processes a file lock, a re-read
- *   under the lock (another process may have refreshed already), and a
- *   compare-and-swap write;
- * - the new refresh token is on disk before the new access token is returned
+ * - one refresh per credential per process; across processes one transaction
+ *   of the credential's store: lease, re-read (another process may have
+ *   refreshed already), compare-and-swap write against the revision read;
+ * - the new refresh token is stored before the new access token is returned
  *   (a rotated refresh token held only in memory dies with the process);
- * - `invalid_grant` marks the profile "re-login required", keeping its account.
+ * - `invalid_grant` marks the profile "re-login required", keeping its account;
+ * - a write refused by the compare-and-swap (a logout, a new login, or a
+ *   holder that took the lease over) is never forced: what is stored wins.
  */
 export class TokenManager {
+  readonly #store: CredentialStore;
   readonly #storage: TokenStorage;
   readonly #refresh: RefreshFunction;
   readonly #now: () => number;
-  readonly #advisoryMs: number;
-  readonly #mandatoryMs: number;
-  readonly #lock: FileLockOptions;
+  readonly #transaction: TransactionOptions;
   readonly #onBackgroundError: (error: unknown) => void;
   #cached: AuthToken | undefined;
   #loading: Promise<AuthToken> | undefined;
@@ -80,20 +105,38 @@ export class TokenManager {
    * Creates a manager for one stored credential.
    *
    * @param options - See {@link TokenManagerOptions}.
+   * @throws {@link AuthenticationError} `CONFIG_INVALID` when neither `store` nor `storage` is given.
    */
   constructor(options: TokenManagerOptions) {
-    this.#storage = options.storage;
+    const store = options.store ?? options.storage?.store;
+    if (store === undefined) {
+      throw new AuthenticationError(
+        AuthErrorCode.CONFIG_INVALID,
+        'A TokenManager needs the credential it manages.',
+        { fix: 'pass `store` (a CredentialStore) or `storage` (a TokenStorage)' },
+      );
+    }
+    this.#store = store;
+    this.#storage = options.storage ?? TokenStorage.fromStore(store);
     this.#refresh = options.refresh;
     this.#now = options.now ?? Date.now;
-    this.#advisoryMs = options.advisoryWindowMs ?? ADVISORY_REFRESH_WINDOW_MS;
-    this.#mandatoryMs = options.mandatoryWindowMs ?? MANDATORY_REFRESH_WINDOW_MS;
-    this.#lock = options.lock ?? {};
+    const lock = options.lock ?? {};
+    this.#transaction = {
+      ...(lock.waitMs !== undefined && { waitMs: lock.waitMs }),
+      ...(lock.staleMs !== undefined && { leaseMs: lock.staleMs }),
+      ...(lock.onTakeover !== undefined && { onTakeover: lock.onTakeover }),
+    };
     this.#onBackgroundError = options.onBackgroundRefreshError ?? (() => undefined);
   }
 
-  /** The storage this manager serves. */
+  /** The guide-facing storage of the credential (over {@link TokenManager.store}). */
   get storage(): TokenStorage {
     return this.#storage;
+  }
+
+  /** The store of the credential this manager serves. */
+  get store(): CredentialStore {
+    return this.#store;
   }
 
   /**
@@ -105,12 +148,13 @@ export class TokenManager {
    */
   async getValidToken(options: GetTokenOptions = {}): Promise<AuthToken> {
     const token = this.#cached ?? (await this.#loadOnce());
-    const remaining = token.remainingMs(this.#now());
+    const now = this.#now();
     const mustRefresh =
       this.#invalidatedAccessToken === token.accessToken ||
-      remaining <= Math.max(this.#mandatoryMs, options.minTtlMs ?? 0);
+      mustWait(token, now) ||
+      token.remainingMs(now) <= (options.minTtlMs ?? 0);
     if (!mustRefresh) {
-      if (remaining <= this.#advisoryMs && token.refreshToken !== undefined) {
+      if (refreshState(token, now) === 'advisory' && token.refreshToken !== undefined) {
         this.#sharedRefresh(token).catch(this.#onBackgroundError);
       }
       return token;
@@ -139,50 +183,53 @@ export class TokenManager {
     this.#invalidatedAccessToken = (token ?? this.#cached)?.accessToken;
   }
 
-  /** The first read of the file, shared by every caller that arrives before it completes. */
+  /** The first read of the store, shared by every caller that arrives before it completes. */
   #loadOnce(): Promise<AuthToken> {
-    this.#loading ??= this.#loadStored().finally(() => {
-      this.#loading = undefined;
-    });
+    this.#loading ??= this.#store
+      .read()
+      .then((stored) => this.#usable(stored))
+      .finally(() => {
+        this.#loading = undefined;
+      });
     return this.#loading;
   }
 
-  async #loadStored(): Promise<AuthToken> {
-    const token = await this.#storage.loadToken();
-    if (token === null) {
+  /** The stored token, or why it cannot be used; remembered for the next caller. */
+  #usable(stored: StoredCredential | null): AuthToken {
+    if (stored === null) {
+      this.#cached = undefined;
       throw new AuthenticationError(
         AuthErrorCode.NOT_LOGGED_IN,
-        `Not logged in${this.#profileSuffix()}: there is no credential in ${this.#storage.path}.`,
-        { fix: loginCommand(this.#storage.profile) },
+        `Not logged in${this.#profileSuffix()}: there is no credential in ${this.#store.describe().location}.`,
+        { fix: loginCommand(this.#store.profile) },
       );
     }
-    this.#assertUsable(token);
-    this.#cached = token;
-    return token;
-  }
-
-  #assertUsable(token: AuthToken): void {
-    if (token.reauthRequired) throw this.#reauthRequired('the provider refused its refresh token');
+    if (stored.token.reauthRequired) {
+      this.#cached = undefined;
+      throw this.#reauthRequired('the provider refused its refresh token');
+    }
+    this.#cached = stored.token;
+    return stored.token;
   }
 
   #profileSuffix(): string {
-    return this.#storage.profile === undefined ? '' : ` (profile "${this.#storage.profile}")`;
+    return this.#store.profile === undefined ? '' : ` (profile "${this.#store.profile}")`;
   }
 
   #reauthRequired(reason: string, cause?: unknown): AuthenticationError {
     return new AuthenticationError(
       AuthErrorCode.REAUTH_REQUIRED,
       `The stored credential${this.#profileSuffix()} can no longer be used: ${reason}.`,
-      { fix: loginCommand(this.#storage.profile), cause },
+      { fix: loginCommand(this.#store.profile), cause },
     );
   }
 
-  #sharedRefresh(held: AuthToken, signal?: AbortSignal): Promise<AuthToken> {
-    const key = this.#storage.path;
+  async #sharedRefresh(held: AuthToken, signal?: AbortSignal): Promise<AuthToken> {
+    const key = await this.#store.identity();
     let refresh = refreshesInFlight.get(key);
     if (refresh === undefined) {
-      refresh = this.#storage
-        .withLock((lock) => this.#refreshUnderLock(held, lock), this.#lock)
+      refresh = this.#store
+        .transact((tx) => this.#refreshInTransaction(held, tx), this.#transaction)
         .finally(() => refreshesInFlight.delete(key));
       refreshesInFlight.set(key, refresh);
     }
@@ -197,59 +244,70 @@ export class TokenManager {
     return token;
   }
 
-  async #refreshUnderLock(held: AuthToken, lock: HeldLock): Promise<AuthToken> {
-    const stored = await this.#loadStored();
-    // Another process refreshed while we waited for the lock: its token serves us too.
-    if (
-      stored.accessToken !== held.accessToken &&
-      stored.remainingMs(this.#now()) > this.#mandatoryMs
-    ) {
-      return stored;
-    }
-    if (stored.refreshToken === undefined) {
+  async #refreshInTransaction(held: AuthToken, tx: CredentialTransaction): Promise<AuthToken> {
+    const stored = await tx.read();
+    const current = this.#usable(stored);
+    const revision = (stored as StoredCredential).revision;
+    // Another process refreshed while we waited for the lease: its token serves us too.
+    if (current.accessToken !== held.accessToken && !mustWait(current, this.#now())) return current;
+    if (current.refreshToken === undefined) {
       throw this.#reauthRequired(
-        stored.isExpired(0, this.#now())
+        current.isExpired(0, this.#now())
           ? 'it has expired and cannot be refreshed'
           : 'it cannot be refreshed',
       );
     }
+    // Spend the refresh token only while the lease is ours: its result must be storable.
+    if (tx.leaseRemainingMs() <= 0) throw this.#leaseLost('before the refresh could start');
     let next: AuthToken;
     try {
-      next = await this.#refresh(stored, {});
+      next = await this.#refresh(current, {});
     } catch (error) {
       if (!isInvalidGrant(error)) throw error;
-      return this.#afterInvalidGrant(stored, lock, error);
+      return this.#afterInvalidGrant(current, revision, tx, error);
     }
     next = next.with({
       // RFC 6749 §6: a server that issues no new refresh token keeps the old one valid.
-      ...(next.refreshToken === undefined && { refreshToken: stored.refreshToken }),
+      ...(next.refreshToken === undefined && { refreshToken: current.refreshToken }),
       ...(next.account === undefined &&
-        stored.account !== undefined && { account: stored.account }),
+        current.account !== undefined && { account: current.account }),
       ...(next.provider === undefined &&
-        stored.provider !== undefined && { provider: stored.provider }),
-      unknownFields: stored.unknownFields,
+        current.provider !== undefined && { provider: current.provider }),
+      unknownFields: current.unknownFields,
     });
-    return this.#compareAndSwap(stored, next, lock);
+    // The fence: lands only if the store still holds the revision whose refresh token we spent.
+    const outcome = await tx.write(next, revision);
+    return outcome.written ? next : this.#afterRefusedWrite(current, tx);
   }
 
   /**
-   * Writes `next` only if the file still holds the refresh token we spent.
-   * Under a held lock it always does; the check guards a lock another process
-   * took over while we stalled.
+   * Our write was refused: a holder that took the lease over while we stalled
+   * wrote first (what it stored wins), or holds it still (our rotated token
+   * cannot be stored; the caller must retry).
    */
-  async #compareAndSwap(spent: AuthToken, next: AuthToken, lock: HeldLock): Promise<AuthToken> {
-    if (!lock.isHeld()) {
-      const now = await this.#storage.loadToken();
-      if (now !== null && now.refreshToken !== spent.refreshToken) return now;
-    }
-    await this.#storage.saveToken(next);
-    return next;
+  async #afterRefusedWrite(spent: AuthToken, tx: CredentialTransaction): Promise<AuthToken> {
+    const now = this.#usable(await tx.read());
+    if (now.accessToken === spent.accessToken) throw this.#leaseLost('during the refresh');
+    return now;
   }
 
-  async #afterInvalidGrant(spent: AuthToken, lock: HeldLock, error: unknown): Promise<AuthToken> {
-    const now = await this.#storage.loadToken();
-    if (now !== null && !now.reauthRequired && now.refreshToken !== spent.refreshToken) return now;
-    if (lock.isHeld()) await this.#storage.saveToken(spent.with({ reauthRequired: true }));
+  #leaseLost(when: string): AuthenticationError {
+    return new AuthenticationError(
+      AuthErrorCode.STORAGE_LOCK_TIMEOUT,
+      `This process lost the lock on ${this.#store.describe().location} ${when} (it was suspended past the lease).`,
+      { fix: 'retry; if it keeps failing, check that the machine is not suspending this process' },
+    );
+  }
+
+  async #afterInvalidGrant(
+    spent: AuthToken,
+    revision: string,
+    tx: CredentialTransaction,
+    error: unknown,
+  ): Promise<AuthToken> {
+    const outcome = await tx.write(spent.with({ reauthRequired: true }), revision);
+    // Refused: another writer stored something since; that record decides.
+    if (!outcome.written) return this.#usable(await tx.read());
     this.#cached = undefined;
     throw this.#reauthRequired('the provider refused its refresh token (invalid_grant)', error);
   }

@@ -1,19 +1,17 @@
-import { unlink } from 'node:fs/promises';
-import {
-  AuthErrorCode,
-  AuthenticationError,
-  isAuthenticationError,
-} from '../errors/authentication-error.js';
+import type { CredentialStore } from '../store/credential-store.js';
+import { FileCredentialStore } from '../store/file-credential-store.js';
+import { type OpenStoreOptions, openStore } from '../store/open-store.js';
+import { replaceCredential } from '../store/replace-credential.js';
 import type { AuthToken } from '../token/auth-token.js';
-import { parseTokenFile, serializeTokenFile } from '../token/token-file-format.js';
-import { type FileLockOptions, type HeldLock, withFileLock } from './file-lock.js';
-import { type ProfileOptions, resolveProfile } from './profile-paths.js';
-import { copyPrivateFile, readPrivateFile, writePrivateFileAtomic } from './secure-file.js';
+import { resolveProfile } from './profile-paths.js';
 
 /**
- * Persists one credential in one file (the guide's `TokenStorage`). The file
- * is private (0600 in a 0700 directory), written atomically, and refused when
- * others can read it. One file is one account: use one storage per profile.
+ * The guide's `TokenStorage`: one credential, loaded and saved by name. A
+ * facade over a {@link CredentialStore} (a private file by default, see
+ * `FileCredentialStore`): every save and delete is a transaction of that
+ * store — its lease, a re-read and a compare-and-swap write — so a refresh in
+ * flight in another process can never undo it. One storage is one account:
+ * use one per profile.
  *
  * @example
  * ```ts
@@ -22,10 +20,11 @@ import { copyPrivateFile, readPrivateFile, writePrivateFileAtomic } from './secu
  * ```
  */
 export class TokenStorage {
-  /** The token file. */
+  /** The token file, or for another backend the store's location (as `status` shows it). */
   readonly path: string;
   /** The profile name, when the storage was made from one. */
   readonly profile: string | undefined;
+  #store: CredentialStore;
 
   /**
    * Creates a storage for one file; nothing is read or written yet.
@@ -43,95 +42,67 @@ export class TokenStorage {
       this.path = path;
       this.profile = profile;
     }
+    this.#store = new FileCredentialStore({ path: this.path, profile: this.profile });
   }
 
   /**
-   * The storage of a named profile (`default` is `tokens.json`, `NAME` is `NAME.json`).
+   * The storage of a named profile (`default` is `tokens.json`, `NAME` is
+   * `NAME.json`), in the backend `options.store` or `CLAUDE_AUTH_STORE` names.
    *
-   * @param options - Profile, directory and environment; see {@link ProfileOptions}.
-   * @throws {@link AuthenticationError} `CONFIG_INVALID` for an invalid profile name.
+   * @param options - Profile, directory, environment and backend; see {@link OpenStoreOptions}.
+   * @throws {@link AuthenticationError} `CONFIG_INVALID` for an invalid profile name or backend.
    */
-  static forProfile(options: ProfileOptions = {}): TokenStorage {
-    const location = resolveProfile(options);
-    return new TokenStorage(location.path, location.profile);
+  static forProfile(options: OpenStoreOptions = {}): TokenStorage {
+    return TokenStorage.fromStore(openStore(options));
+  }
+
+  /**
+   * The storage over any {@link CredentialStore}.
+   *
+   * @param store - The credential's store.
+   */
+  static fromStore(store: CredentialStore): TokenStorage {
+    const storage = new TokenStorage(store.describe().location, store.profile);
+    storage.#store = store;
+    return storage;
+  }
+
+  /** The store every read and write goes through. */
+  get store(): CredentialStore {
+    return this.#store;
   }
 
   /**
    * Reads the stored credential.
    *
    * @returns The token, or `null` when this profile is not logged in.
-   * @throws {@link AuthenticationError} `STORAGE_CORRUPT`, `STORAGE_VERSION_UNSUPPORTED`,
-   *   `STORAGE_INSECURE` or `STORAGE_IO`; the file is never changed by a failed load.
+   * @throws {@link AuthenticationError} `STORAGE_CORRUPT` (also for a file over
+   *   1 MiB), `STORAGE_VERSION_UNSUPPORTED`, `STORAGE_INSECURE` or `STORAGE_IO`;
+   *   the file is never changed by a failed load.
    */
   async loadToken(): Promise<AuthToken | null> {
-    const text = await readPrivateFile(this.path);
-    return text === null ? null : parseTokenFile(text, this.path);
+    return (await this.#store.read())?.token ?? null;
   }
 
   /**
-   * Stores a credential, replacing the previous one atomically. A previous file
-   * that cannot be parsed is first copied to `<path>.corrupt-<time>`, so a new
-   * login never destroys what was there.
+   * Stores a credential, replacing the previous one in one transaction. A
+   * previous record that cannot be parsed is first kept aside (the file
+   * store's `<path>.corrupt-<time>`), so a new login never destroys what was there.
    *
    * @param token - The credential to store.
-   * @throws {@link AuthenticationError} `STORAGE_INSECURE` or `STORAGE_IO`.
+   * @throws {@link AuthenticationError} `STORAGE_INSECURE`, `STORAGE_IO` or `STORAGE_LOCK_TIMEOUT`.
    */
   async saveToken(token: AuthToken): Promise<void> {
-    await this.keepUnreadableCopy();
-    await writePrivateFileAtomic(this.path, serializeTokenFile(token));
+    await replaceCredential(this.#store, token);
   }
 
   /**
-   * Deletes the stored credential (a local logout).
+   * Deletes the stored credential (a local logout), in one transaction.
    *
    * @returns Whether there was one to delete.
+   * @throws {@link AuthenticationError} `STORAGE_IO` or `STORAGE_LOCK_TIMEOUT`.
    */
   async deleteToken(): Promise<boolean> {
-    try {
-      await unlink(this.path);
-      return true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      throw new AuthenticationError(AuthErrorCode.STORAGE_IO, `Could not delete ${this.path}.`, {
-        cause: error,
-        fix: `rm ${this.path}`,
-      });
-    }
-  }
-
-  /**
-   * Runs `section` under this file's cross-process lock (a refresh's
-   * read-decide-write must not interleave with another process's).
-   *
-   * @param section - The work to do while holding the lock.
-   * @param options - Wait and staleness bounds; see {@link FileLockOptions}.
-   * @throws {@link AuthenticationError} `STORAGE_LOCK_TIMEOUT`.
-   */
-  withLock<T>(section: (lock: HeldLock) => Promise<T>, options?: FileLockOptions): Promise<T> {
-    return withFileLock(this.path, section, options);
-  }
-
-  private async keepUnreadableCopy(): Promise<void> {
-    try {
-      await this.loadToken();
-    } catch (error) {
-      if (
-        isAuthenticationError(error, AuthErrorCode.STORAGE_CORRUPT) ||
-        isAuthenticationError(error, AuthErrorCode.STORAGE_VERSION_UNSUPPORTED)
-      ) {
-        const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-        await copyPrivateFile(this.path, `${this.path}.corrupt-${stamp}`).catch((copyError) => {
-          throw new AuthenticationError(
-            AuthErrorCode.STORAGE_IO,
-            `Could not keep a copy of the unreadable ${this.path} before replacing it.`,
-            { cause: copyError, fix: `move ${this.path} aside yourself, then retry` },
-          );
-        });
-        return;
-      }
-      // An insecure file is replaced by a private one: the rename fixes its mode.
-      if (isAuthenticationError(error, AuthErrorCode.STORAGE_INSECURE)) return;
-      throw error;
-    }
+    return (await replaceCredential(this.#store, null)).existed;
   }
 }

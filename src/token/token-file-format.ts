@@ -23,6 +23,7 @@ const KNOWN_FIELDS = new Set([
   'account',
   'obtainedAt',
   'reauthRequired',
+  'revision',
 ]);
 
 const CREDENTIAL_KINDS: ReadonlySet<string> = new Set<CredentialKind>([
@@ -124,6 +125,32 @@ function corrupt(path: string, reason: string, cause?: unknown): AuthenticationE
   );
 }
 
+/** A token file's contents: the token and the revision id its writer gave it. */
+export interface TokenRecord {
+  readonly token: AuthToken;
+  /** The random id the writer stored (`undefined` in files written before revisions existed). */
+  readonly revisionId: string | undefined;
+}
+
+/**
+ * Parses the text of a token file with its revision id (the store's fencing token).
+ *
+ * @param text - The file's contents.
+ * @param path - The file's path, for error messages.
+ * @throws As {@link parseTokenFile}.
+ */
+export function parseTokenRecord(text: string, path: string): TokenRecord {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw corrupt(path, text.trim() === '' ? 'it is empty' : 'it is not valid JSON', error);
+  }
+  const token = parseTokenData(data, path);
+  const revision = (data as Json).revision;
+  return { token, revisionId: typeof revision === 'string' ? revision : undefined };
+}
+
 /**
  * Parses the text of a token file.
  *
@@ -134,12 +161,10 @@ function corrupt(path: string, reason: string, cause?: unknown): AuthenticationE
  *   valid token file; `STORAGE_VERSION_UNSUPPORTED` for a newer format.
  */
 export function parseTokenFile(text: string, path: string): AuthToken {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw corrupt(path, text.trim() === '' ? 'it is empty' : 'it is not valid JSON', error);
-  }
+  return parseTokenRecord(text, path).token;
+}
+
+function parseTokenData(data: unknown, path: string): AuthToken {
   if (!isObject(data)) throw corrupt(path, 'it is not a JSON object');
   const version = data.version;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
@@ -191,9 +216,10 @@ export function parseTokenFile(text: string, path: string): AuthToken {
  * token was read with, so a newer version's additions survive a rewrite.
  *
  * @param token - The token to store, secrets included.
+ * @param revisionId - The write's revision id (see {@link TokenRecord}), if any.
  * @returns Pretty-printed JSON ending in a newline.
  */
-export function serializeTokenFile(token: AuthToken): string {
+export function serializeTokenFile(token: AuthToken, revisionId?: string): string {
   const init = token.toInit();
   const known = compact({
     version: TOKEN_FILE_VERSION,
@@ -208,6 +234,7 @@ export function serializeTokenFile(token: AuthToken): string {
     account: init.account,
     obtainedAt: init.obtainedAt?.toISOString(),
     reauthRequired: init.reauthRequired === true ? true : undefined,
+    revision: revisionId,
   });
   return `${JSON.stringify({ ...token.unknownFields, ...known }, null, 2)}\n`;
 }

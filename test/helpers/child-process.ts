@@ -48,3 +48,51 @@ export async function kill(child: ChildProcess): Promise<void> {
   child.kill('SIGKILL');
   await exited;
 }
+
+/**
+ * Reads a child's stdout once, for several waits on it (one readline per
+ * stream: a second one would miss what the first consumed).
+ *
+ * @returns `until(match)`: the first line so far or to come that satisfies
+ *   `match`, rejecting if the child's output ends without one; `seen()`: every line so far.
+ */
+export function stdoutLines(child: ChildProcess): {
+  until: (match: (line: string) => boolean) => Promise<string>;
+  seen: () => readonly string[];
+} {
+  const seen: string[] = [];
+  const waiters = new Set<{
+    match: (line: string) => boolean;
+    resolve: (line: string) => void;
+    reject: (error: Error) => void;
+  }>();
+  let stderr = '';
+  let closed: Error | undefined;
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+    seen.push(line);
+    for (const waiter of waiters) {
+      if (waiter.match(line)) {
+        waiters.delete(waiter);
+        waiter.resolve(line);
+      }
+    }
+  });
+  // 'close' comes after every line of stdout was read.
+  child.once('close', (code) => {
+    closed = new Error(`child exited (${code}) before the expected line; stderr: ${stderr}`);
+    for (const waiter of waiters) waiter.reject(closed);
+    waiters.clear();
+  });
+  return {
+    seen: () => seen,
+    until: (match) => {
+      const found = seen.find(match);
+      if (found !== undefined) return Promise.resolve(found);
+      if (closed !== undefined) return Promise.reject(closed);
+      return new Promise((resolve, reject) => waiters.add({ match, resolve, reject }));
+    },
+  };
+}

@@ -13,6 +13,9 @@ export class RotatingTokenEndpoint {
   invalidGrants = 0;
   currentRefreshToken: string;
   lastAccessToken = '';
+  /** Every token presented for revocation (RFC 7009), in order. */
+  readonly revoked: string[] = [];
+  #held: { arrived: () => void; released: Promise<void> } | undefined;
   readonly #server: Server;
 
   private constructor(initialRefreshToken: string, server: Server) {
@@ -30,6 +33,17 @@ export class RotatingTokenEndpoint {
     server.on('request', async (request, response) => {
       let body = '';
       for await (const chunk of request) body += chunk;
+      if (request.url === '/revoke') {
+        endpoint.revoked.push(new URLSearchParams(body).get('token') ?? '');
+        response.writeHead(200).end();
+        return;
+      }
+      const held = endpoint.#held;
+      if (held !== undefined) {
+        endpoint.#held = undefined;
+        held.arrived();
+        await held.released;
+      }
       const presented = new URLSearchParams(body).get('refresh_token');
       response.setHeader('content-type', 'application/json');
       if (presented !== endpoint.currentRefreshToken) {
@@ -52,6 +66,28 @@ export class RotatingTokenEndpoint {
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     return endpoint;
+  }
+
+  /**
+   * Holds the next refresh request until `release()`: a refresh in flight, for
+   * as long as a test needs. `arrived` resolves when the request is in.
+   */
+  holdNext(): { arrived: Promise<void>; release: () => void } {
+    let arrived: () => void = () => undefined;
+    let release: () => void = () => undefined;
+    const arrival = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    this.#held = { arrived, released };
+    return { arrived: arrival, release };
+  }
+
+  /** The revocation endpoint's URL (RFC 7009); it accepts any token and records it. */
+  get revocationUrl(): string {
+    return this.url.replace(/\/token$/, '/revoke');
   }
 
   /** The endpoint's URL. */

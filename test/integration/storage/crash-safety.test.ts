@@ -1,7 +1,8 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { ORPHANED_TEMPORARY_AGE_MS } from '../../../src/storage/secure-file.js';
 import { TokenStorage } from '../../../src/storage/token-storage.js';
 import { childScript, kill, startNode, waitForLine } from '../../helpers/child-process.js';
 import { tempDir } from '../../helpers/temp-dir.js';
@@ -19,6 +20,8 @@ describe('token file crash safety', () => {
       // The delay picks the kill moment; it synchronises nothing.
       await delay(Math.random() * 12);
       await kill(child);
+      // A killed holder's lease outlives it (10 s): clear it, as a takeover would after that long.
+      await rm(`${storage.path}.lock`, { recursive: true, force: true });
       const token = await storage.loadToken();
       const access = /^access-(\d+)-(\d+)$/.exec(token?.accessToken ?? '');
       expect(access, await readFile(storage.path, 'utf8')).not.toBeNull();
@@ -28,7 +31,11 @@ describe('token file crash safety', () => {
     }
     // The kills landed at different points, not always after the first write.
     expect(seen.size).toBeGreaterThan(KILLS / 2);
-    // The next write clears the temporary files the killed writers left.
+    // Once old enough to be judged orphans, the next write clears the temporary files left.
+    const longAgo = new Date(Date.now() - ORPHANED_TEMPORARY_AGE_MS - 60_000);
+    for (const name of await readdir(dir)) {
+      if (name.endsWith('.tmp')) await utimes(join(dir, name), longAgo, longAgo);
+    }
     const survivor = await storage.loadToken();
     await storage.saveToken(survivor as NonNullable<typeof survivor>);
     expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);

@@ -1,3 +1,4 @@
+import { symlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AuthErrorCode, AuthenticationError } from '../../../src/errors/authentication-error.js';
@@ -6,6 +7,7 @@ import {
   MANDATORY_REFRESH_WINDOW_MS,
 } from '../../../src/refresh/refresh-policy.js';
 import { type RefreshFunction, TokenManager } from '../../../src/refresh/token-manager.js';
+import { resolvedFilePath } from '../../../src/storage/secure-file.js';
 import { TokenStorage } from '../../../src/storage/token-storage.js';
 import type { AuthToken } from '../../../src/token/auth-token.js';
 import { tempDir } from '../../helpers/temp-dir.js';
@@ -44,6 +46,12 @@ async function setup(initial: (now: number) => AuthToken | null = (now) => oauth
       behaviour = next;
     },
   };
+}
+
+/** Makes the lock of `path` look abandoned (a holder stalled past its lease). */
+async function staleLock(path: string): Promise<void> {
+  const longAgo = new Date(0);
+  await utimes(`${await resolvedFilePath(path)}.lock`, longAgo, longAgo);
 }
 
 const invalidGrant = () =>
@@ -181,16 +189,111 @@ describe('TokenManager', () => {
     ).rejects.toMatchObject({ code: AuthErrorCode.REAUTH_REQUIRED });
   });
 
-  it('on invalid_grant uses a token another process stored meanwhile', async () => {
+  it('on invalid_grant after its lease was taken over, uses the token the new holder stored', async () => {
     const { manager, advance, storage, onRefresh, now } = await setup();
     advance(HOUR);
     const winner = oauthToken(HOUR, now());
     onRefresh(async () => {
-      await storage.saveToken(winner);
+      // We stalled past the lease: another process takes the lock over and stores its token.
+      await staleLock(storage.path);
+      await new TokenStorage(storage.path).saveToken(winner);
       throw invalidGrant();
     });
     expect((await manager.getValidToken()).accessToken).toBe(winner.accessToken);
     expect((await storage.loadToken())?.reauthRequired).toBe(false);
+  });
+
+  it('a lock taken over mid-refresh leaves the newer stored token intact (the write is fenced)', async () => {
+    const { storage, advance, now } = await setup();
+    advance(HOUR);
+    const newer = oauthToken(HOUR, now());
+    const mine = oauthToken(HOUR, now());
+    const manager = new TokenManager({
+      storage,
+      now,
+      lock: { staleMs: 60_000 },
+      refresh: async () => {
+        await staleLock(storage.path);
+        await new TokenStorage(storage.path).saveToken(newer);
+        return mine;
+      },
+    });
+    expect((await manager.getValidToken()).accessToken).toBe(newer.accessToken);
+    expect((await storage.loadToken())?.accessToken).toBe(newer.accessToken);
+  });
+
+  it('reports a lease lost mid-refresh to a holder that has not written yet, storing nothing', async () => {
+    const { storage, advance, now, first } = await setup();
+    advance(HOUR);
+    let release: () => void = () => undefined;
+    let newHolder: Promise<void> | undefined;
+    const manager = new TokenManager({
+      storage,
+      now,
+      lock: { staleMs: 60_000 },
+      refresh: async () => {
+        await staleLock(storage.path);
+        await new Promise<void>((inside) => {
+          newHolder = storage.store.transact(
+            () =>
+              new Promise<void>((resolve) => {
+                release = resolve;
+                inside();
+              }),
+          );
+        });
+        return oauthToken(HOUR, now());
+      },
+    });
+    await expect(manager.getValidToken()).rejects.toMatchObject({
+      code: AuthErrorCode.STORAGE_LOCK_TIMEOUT,
+    });
+    release();
+    await newHolder;
+    expect((await storage.loadToken())?.accessToken).toBe(first?.accessToken);
+  });
+
+  it('shares one refresh between a symlinked profile and its target', async () => {
+    const { storage, advance, calls, manager, now } = await setup();
+    const link = join(await tempDir(), 'linked.json');
+    await symlink(storage.path, link);
+    const linked = new TokenManager({
+      storage: new TokenStorage(link),
+      now,
+      refresh: async (token) => {
+        calls.push(token);
+        return token.with({ accessToken: fakeSecret('access'), expiresAt: new Date(now() + HOUR) });
+      },
+    });
+    advance(HOUR);
+    const tokens = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? linked : manager).getValidToken()),
+    );
+    expect(calls).toHaveLength(1);
+    expect(new Set(tokens.map((t) => t.accessToken)).size).toBe(1);
+  });
+
+  it('does not refresh a short-lived token on arrival, and refreshes it about once per half-lifetime', async () => {
+    const lifetime = 10_000;
+    const { manager, calls, advance, onRefresh, now } = await setup((at) =>
+      oauthToken(lifetime, at),
+    );
+    onRefresh(async (token) =>
+      token.with({
+        accessToken: fakeSecret('access'),
+        obtainedAt: new Date(now()),
+        expiresAt: new Date(now() + lifetime),
+      }),
+    );
+    await manager.getValidToken();
+    expect(calls).toHaveLength(0);
+    // One simulated minute, a call every 100 ms: the policy allows about 60 s / 5 s refreshes.
+    for (let t = 0; t < 60_000; t += 100) {
+      advance(100);
+      await manager.getValidToken();
+    }
+    expect(calls.length).toBeGreaterThanOrEqual(6);
+    expect(calls.length).toBeLessThanOrEqual(13);
   });
 
   it('leaves the stored credential intact when the refresh fails for another reason', async () => {
@@ -239,10 +342,23 @@ describe('TokenManager', () => {
   it('stops waiting when the signal aborts', async () => {
     const { manager, advance, onRefresh } = await setup();
     advance(HOUR);
-    onRefresh(() => new Promise(() => undefined));
+    let release: () => void = () => undefined;
+    const started = new Promise<void>((resolveStarted) => {
+      onRefresh(
+        (token) =>
+          new Promise((resolve) => {
+            release = () => resolve(token);
+            resolveStarted();
+          }),
+      );
+    });
     const controller = new AbortController();
     const pending = manager.getValidToken({ signal: controller.signal });
+    await started;
     controller.abort(new Error('cancelled'));
     await expect(pending).rejects.toThrow('cancelled');
+    release();
+    // The refresh itself was not cancelled: it completes, and its transaction ends, for the next caller.
+    await expect(manager.getValidToken()).resolves.toBeDefined();
   });
 });

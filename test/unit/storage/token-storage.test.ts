@@ -7,11 +7,13 @@ import {
   readFile,
   stat,
   symlink,
+  utimes,
   writeFile,
 } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
+import { ORPHANED_TEMPORARY_AGE_MS } from '../../../src/storage/secure-file.js';
 import { TokenStorage } from '../../../src/storage/token-storage.js';
 import { serializeTokenFile } from '../../../src/token/token-file-format.js';
 import { tempDir } from '../../helpers/temp-dir.js';
@@ -43,17 +45,20 @@ describe('TokenStorage', () => {
     expect((await readdir(dir)).filter((name) => name.includes('.tmp'))).toEqual([]);
   });
 
-  it('removes temporary files a killed writer left, and only those', async () => {
+  it('removes temporary files a killed writer left, judged by age not pid, and only those', async () => {
     const { dir, storage } = await freshStorage();
     await storage.saveToken(oauthToken(60_000));
-    const orphan = join(dir, '.tokens.json.999999999.1.abc.tmp');
-    const live = join(dir, `.tokens.json.${process.ppid}.1.abc.tmp`);
+    // A pid alive here proves nothing: a writer in a container sharing this home has other pids.
+    const old = join(dir, `.tokens.json.${process.pid}.1.abc.tmp`);
+    const recent = join(dir, '.tokens.json.999999999.1.abc.tmp');
     const unrelated = join(dir, '.other.json.999999999.1.abc.tmp');
-    for (const path of [orphan, live, unrelated]) await writeFile(path, 'partial', { mode: 0o600 });
+    for (const path of [old, recent, unrelated]) await writeFile(path, 'partial', { mode: 0o600 });
+    const longAgo = new Date(Date.now() - ORPHANED_TEMPORARY_AGE_MS - 60_000);
+    for (const path of [old, unrelated]) await utimes(path, longAgo, longAgo);
     await storage.saveToken(oauthToken(120_000));
     const names = await readdir(dir);
-    expect(names).not.toContain('.tokens.json.999999999.1.abc.tmp');
-    expect(names).toContain(`.tokens.json.${process.ppid}.1.abc.tmp`);
+    expect(names).not.toContain(`.tokens.json.${process.pid}.1.abc.tmp`);
+    expect(names).toContain('.tokens.json.999999999.1.abc.tmp');
     expect(names).toContain('.other.json.999999999.1.abc.tmp');
   });
 
@@ -182,6 +187,17 @@ describe('TokenStorage', () => {
     await storage.saveToken(oauthToken(60_000));
     expect(await storage.deleteToken()).toBe(true);
     expect(await storage.loadToken()).toBeNull();
+    expect(await storage.deleteToken()).toBe(false);
+  });
+
+  it('deletes through a symlink the credential itself, then the link', async () => {
+    const { dir, storage } = await freshStorage();
+    const real = new TokenStorage(join(dir, 'real.json'));
+    await real.saveToken(oauthToken(60_000));
+    await symlink(real.path, storage.path);
+    expect(await storage.deleteToken()).toBe(true);
+    expect(await readdir(dir)).not.toContain('real.json');
+    expect(await readdir(dir)).not.toContain('tokens.json');
   });
 
   it('resolves named profiles beside the default file', () => {

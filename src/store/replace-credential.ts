@@ -1,0 +1,67 @@
+import {
+  AuthErrorCode,
+  AuthenticationError,
+  isAuthenticationError,
+} from '../errors/authentication-error.js';
+import type { AuthToken } from '../token/auth-token.js';
+import type { CredentialStore, TransactionOptions } from './credential-store.js';
+
+/** What {@link replaceCredential} replaced. */
+export interface Replaced {
+  /** Whether anything was stored before, readable or not. */
+  readonly existed: boolean;
+  /** The credential that was stored, when it could be read (a logout revokes it). */
+  readonly previous: AuthToken | null;
+}
+
+/** A compare-and-swap refused under our own lease means the lease was lost: this many tries. */
+const ATTEMPTS = 3;
+
+function isUnreadable(error: unknown): boolean {
+  return (
+    isAuthenticationError(error, AuthErrorCode.STORAGE_CORRUPT) ||
+    isAuthenticationError(error, AuthErrorCode.STORAGE_VERSION_UNSUPPORTED) ||
+    isAuthenticationError(error, AuthErrorCode.STORAGE_INSECURE)
+  );
+}
+
+/**
+ * Replaces whatever is stored with `next` (a login), or removes it (`null`, a
+ * logout), as one transaction: lease, read, compare-and-swap against what was
+ * read, release. A refresh in flight elsewhere either finishes first (and is
+ * replaced) or finds the new record and does not write. An unreadable record
+ * is replaced too (the store keeps it aside).
+ *
+ * @param store - The credential's store.
+ * @param next - The new credential, or `null` to remove it.
+ * @param options - Wait bounds.
+ * @throws {@link AuthenticationError} `STORAGE_LOCK_TIMEOUT` (also when the
+ *   lease kept being lost), or the store's own errors.
+ */
+export async function replaceCredential(
+  store: CredentialStore,
+  next: AuthToken | null,
+  options: TransactionOptions = {},
+): Promise<Replaced> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const done = await store.transact(async (tx) => {
+      let previous: AuthToken | null = null;
+      try {
+        previous = (await tx.read())?.token ?? null;
+      } catch (error) {
+        // Logging in or out must work over a record that cannot be read.
+        if (!isUnreadable(error)) throw error;
+      }
+      const revision = await tx.currentRevision();
+      const outcome = await tx.write(next, revision);
+      return outcome.written ? { existed: revision !== null, previous } : undefined;
+    }, options);
+    if (done !== undefined) return done;
+  }
+  const where = store.describe().location;
+  throw new AuthenticationError(
+    AuthErrorCode.STORAGE_LOCK_TIMEOUT,
+    `Could not keep the lock on ${where} long enough to write it (tried ${ATTEMPTS} times).`,
+    { fix: 'retry; if it keeps failing, check that the machine is not suspending this process' },
+  );
+}

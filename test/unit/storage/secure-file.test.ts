@@ -1,0 +1,166 @@
+import { constants } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
+import { type FileSystem, nodeFileSystem } from '../../../src/storage/file-system.js';
+import {
+  MAX_PRIVATE_FILE_BYTES,
+  readPrivateFile,
+  writePrivateFileAtomic,
+} from '../../../src/storage/secure-file.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+/** The real file system, recording each call (and each sync of an opened file) in order. */
+function recordingFileSystem(): { fs: FileSystem; calls: string[] } {
+  const calls: string[] = [];
+  const recorded: FileSystem = {
+    ...nodeFileSystem,
+    open: (async (path: string, flags?: number | string, mode?: number) => {
+      calls.push(`open ${path}`);
+      const handle = await fs.open(path, flags, mode);
+      const sync = handle.sync.bind(handle);
+      handle.sync = async () => {
+        calls.push(`sync ${path}`);
+        await sync();
+      };
+      return handle;
+    }) as FileSystem['open'],
+    rename: async (from, to) => {
+      calls.push(`rename ${from} ${to}`);
+      await fs.rename(from, to);
+    },
+  };
+  return { fs: recorded, calls };
+}
+
+/** The real file system, with `plant` run at the temporary name just before it is created. */
+function plantingFileSystem(plant: (temporary: string) => Promise<void>): FileSystem {
+  return {
+    ...nodeFileSystem,
+    open: (async (path: string, flags?: number, mode?: number) => {
+      if (typeof flags === 'number' && (flags & constants.O_CREAT) !== 0) await plant(path);
+      return fs.open(path, flags, mode);
+    }) as FileSystem['open'],
+  };
+}
+
+describe('writePrivateFileAtomic', () => {
+  it('fsyncs the temporary file before renaming it over the target, then fsyncs the directory', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'tokens.json');
+    const { fs: recorded, calls } = recordingFileSystem();
+    await writePrivateFileAtomic(path, 'contents', { fs: recorded });
+    const rename = calls.findIndex((call) => call.startsWith('rename '));
+    const temporary = (calls[rename] as string).split(' ')[1] as string;
+    expect(calls.indexOf(`sync ${temporary}`)).toBeGreaterThan(-1);
+    expect(calls.indexOf(`sync ${temporary}`)).toBeLessThan(rename);
+    expect(calls.indexOf(`sync ${dir}`)).toBeGreaterThan(rename);
+    expect(await fs.readFile(path, 'utf8')).toBe('contents');
+  });
+
+  it('refuses a file planted at the temporary name, writing neither it nor the target', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'tokens.json');
+    await writePrivateFileAtomic(path, 'old');
+    let planted = '';
+    const environment = {
+      fs: plantingFileSystem(async (temporary) => {
+        planted = temporary;
+        await fs.writeFile(temporary, 'attacker', { mode: 0o644 });
+      }),
+    };
+    await expect(writePrivateFileAtomic(path, 'secret', environment)).rejects.toMatchObject({
+      code: AuthErrorCode.STORAGE_IO,
+    });
+    expect(await fs.readFile(planted, 'utf8')).toBe('attacker');
+    expect(await fs.readFile(path, 'utf8')).toBe('old');
+  });
+
+  it('refuses a symlink planted at the temporary name, never writing through it', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'tokens.json');
+    const elsewhere = join(await tempDir(), 'exfiltrated');
+    await writePrivateFileAtomic(path, 'old');
+    const environment = {
+      fs: plantingFileSystem((temporary) => fs.symlink(elsewhere, temporary)),
+    };
+    await expect(writePrivateFileAtomic(path, 'secret', environment)).rejects.toMatchObject({
+      code: AuthErrorCode.STORAGE_IO,
+    });
+    await expect(fs.stat(elsewhere)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await fs.readFile(path, 'utf8')).toBe('old');
+  });
+
+  it('leaves the target untouched when the last check before the rename refuses', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'tokens.json');
+    await writePrivateFileAtomic(path, 'old');
+    await expect(
+      writePrivateFileAtomic(path, 'new', {}, async () => {
+        throw new Error('lease lost');
+      }),
+    ).rejects.toThrow();
+    expect(await fs.readFile(path, 'utf8')).toBe('old');
+    expect((await fs.readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('on Windows writes without POSIX mode checks and tolerates a directory that cannot be fsynced', async () => {
+    const dir = await tempDir();
+    await fs.chmod(dir, 0o777);
+    const path = join(dir, 'tokens.json');
+    const refusingDirectorySync: FileSystem = {
+      ...nodeFileSystem,
+      open: (async (target: string, flags?: number, mode?: number) => {
+        if (target === dir) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
+        return fs.open(target, flags, mode);
+      }) as FileSystem['open'],
+    };
+    await expect(
+      writePrivateFileAtomic(path, 'x', { fs: refusingDirectorySync, platform: 'linux' }),
+    ).rejects.toMatchObject({ code: AuthErrorCode.STORAGE_INSECURE });
+    await fs.chmod(dir, 0o700);
+    await expect(
+      writePrivateFileAtomic(path, 'x', { fs: refusingDirectorySync, platform: 'linux' }),
+    ).rejects.toMatchObject({ code: AuthErrorCode.STORAGE_IO });
+    await fs.chmod(dir, 0o777);
+    await writePrivateFileAtomic(path, 'windows', { fs: refusingDirectorySync, platform: 'win32' });
+    expect(await fs.readFile(path, 'utf8')).toBe('windows');
+  });
+});
+
+describe('readPrivateFile', () => {
+  it('refuses a 3 MiB file with a clear error, reading nothing and changing nothing', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'tokens.json');
+    const huge = `{"version":1,"kind":"oauth","accessToken":"a","padding":"${'x'.repeat(3 * 1024 * 1024)}"}`;
+    await fs.writeFile(path, huge, { mode: 0o600 });
+    const before = await fs.stat(path);
+    await expect(readPrivateFile(path)).rejects.toMatchObject({
+      code: AuthErrorCode.STORAGE_CORRUPT,
+      message: expect.stringContaining(`limit ${MAX_PRIVATE_FILE_BYTES} bytes`),
+    });
+    const after = await fs.stat(path);
+    expect([after.size, after.mtimeMs, after.ino]).toEqual([
+      before.size,
+      before.mtimeMs,
+      before.ino,
+    ]);
+  });
+
+  it('reads a file of exactly the limit', async () => {
+    const path = join(await tempDir(), 'tokens.json');
+    await fs.writeFile(path, 'x'.repeat(MAX_PRIVATE_FILE_BYTES), { mode: 0o600 });
+    expect((await readPrivateFile(path))?.length).toBe(MAX_PRIVATE_FILE_BYTES);
+  });
+
+  it('on Windows does not judge a file by POSIX modes (libuv reports 0666 there)', async () => {
+    const path = join(await tempDir(), 'tokens.json');
+    await fs.writeFile(path, 'shared', { mode: 0o666 });
+    await fs.chmod(path, 0o666);
+    await expect(readPrivateFile(path, { platform: 'linux' })).rejects.toMatchObject({
+      code: AuthErrorCode.STORAGE_INSECURE,
+    });
+    expect(await readPrivateFile(path, { platform: 'win32' })).toBe('shared');
+  });
+});

@@ -1,0 +1,47 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
+import { FileCredentialStore } from '../../../src/store/file-credential-store.js';
+import { openStore } from '../../../src/store/open-store.js';
+
+const dir = '/x/profiles';
+
+describe('openStore', () => {
+  it('opens the profile file by default, and says so', () => {
+    const store = openStore({ env: { CLAUDE_AUTH_DIR: dir }, profile: 'work' });
+    expect(store).toBeInstanceOf(FileCredentialStore);
+    expect(store.describe()).toEqual({
+      backend: 'file',
+      location: join(dir, 'work.json'),
+      reason: 'the default backend',
+    });
+    expect(store.profile).toBe('work');
+  });
+
+  it('names the variable or option that chose the file backend', () => {
+    const env = { CLAUDE_AUTH_DIR: dir, CLAUDE_AUTH_STORE: 'file' };
+    expect(openStore({ env }).describe().reason).toBe('chosen by CLAUDE_AUTH_STORE=file');
+    expect(openStore({ env, store: 'file' }).describe().reason).toBe(
+      'chosen by the store option=file',
+    );
+  });
+
+  it.each([
+    'redis://:hunter2@127.0.0.1:6379/0',
+    'rediss://cache.example:6380',
+    'keychain',
+    'auto',
+    'mongodb://user:hunter2@db',
+    'files',
+  ])('refuses %s with CONFIG_INVALID, never echoing the value', (value) => {
+    let error: unknown;
+    try {
+      openStore({ env: { CLAUDE_AUTH_DIR: dir, CLAUDE_AUTH_STORE: value } });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toMatchObject({ code: AuthErrorCode.CONFIG_INVALID });
+    expect(String((error as Error).message)).not.toContain('hunter2');
+    expect(JSON.stringify(error)).not.toContain('hunter2');
+  });
+});
