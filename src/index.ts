@@ -12,6 +12,12 @@ export {
   type ResolutionStep,
 } from './auth/claude-auth.js';
 export {
+  BASE_URL_VARIABLE,
+  credentialDestination,
+  type DestinationContext,
+  SUBSCRIPTION_BASE_URL_VARIABLE,
+} from './auth/credential-destination.js';
+export {
   type ClaudeCliOptions,
   type LoginOptions,
   type LogoutResult,
@@ -36,7 +42,6 @@ export {
 export { runSetupToken, type SetupTokenOptions } from './claude-code/setup-token.js';
 export {
   parseSubscriptionToken,
-  SUBSCRIPTION_RENEWAL_WINDOW_MS,
   SUBSCRIPTION_REVOKE_URL,
   SUBSCRIPTION_TOKEN_LIFETIME_MS,
   subscriptionAuthToken,
@@ -77,6 +82,7 @@ export {
   revokeProviderTokens,
   type TokenRevocation,
 } from './oauth/provider-tokens.js';
+export type { RenewalSource } from './query/auth-recovery.js';
 export {
   AuthenticatedQuery,
   type AuthenticatedQueryParams,
@@ -100,6 +106,7 @@ export {
   queryWithApiKey,
   queryWithOAuth,
 } from './query/queries.js';
+export type { RotationSource } from './query/rotation-scheduler.js';
 export {
   findSettingsConflicts,
   type SettingSource,
@@ -108,6 +115,7 @@ export {
 export {
   ADVISORY_REFRESH_WINDOW_MS,
   MANDATORY_REFRESH_WINDOW_MS,
+  RENEWAL_WARNING_WINDOW_MS,
 } from './refresh/refresh-policy.js';
 export {
   type GetTokenOptions,

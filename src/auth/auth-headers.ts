@@ -1,16 +1,44 @@
 import { ClaudeAuth, type ClaudeAuthOptions } from './claude-auth.js';
 
-/** One handler per profile file, so repeated calls share its token cache and refreshes. */
+/** One handler per set of options, so repeated calls share its token cache and refreshes. */
 const handlers = new Map<string, ClaudeAuth>();
+
+/**
+ * The options a shared handler may be keyed by: plain values that serialise
+ * exactly. A call with any other option (a key, a storage, a provider
+ * configuration, a fetch, a clock, login parts) gets a handler of its own, so
+ * no call is ever answered by a handler made for different options.
+ */
+const KEYABLE_OPTIONS: ReadonlySet<string> = new Set([
+  'profile',
+  'directory',
+  'env',
+  'useOAuth',
+  'apiKeyFallback',
+  'useClaudeCodeLogin',
+  'interactiveLogin',
+]);
+
+/** The cache key of a call's options, or `undefined` when they cannot be shared. */
+function handlerKey(options: ClaudeAuthOptions): string | undefined {
+  const given = Object.entries(options).filter(([, value]) => value !== undefined);
+  if (!given.every(([name]) => KEYABLE_OPTIONS.has(name))) return undefined;
+  return JSON.stringify(given.sort(([a], [b]) => a.localeCompare(b)));
+}
 
 /**
  * The authentication headers for a direct HTTP call to the Messages API, by
  * the resolution chain of {@link ClaudeAuth} (the guide's `get_auth_headers`):
  * API key → `x-api-key`; Claude subscription → Bearer +
  * `anthropic-beta: oauth-2025-04-20`; gateway token → Bearer. Calls with the
- * same options (and no explicit key, storage or fetch) share one handler and
- * its token cache; the profile a call without `profile` means is fixed when
- * that handler is first made.
+ * same plain options (profile, directory, env, and the chain's switches) share
+ * one handler and its token cache; a call with an object option (`apiKey`,
+ * `oauthConfig`, `tokenStorage`, `fetch`, …) gets its own. The profile a call
+ * without `profile` means is fixed when that handler is first made.
+ *
+ * The returned object also carries the resolved credential, not enumerable,
+ * so that `AuthenticationMiddleware` sends it where it belongs (a gateway
+ * token to its API base URL; Claude Code's own login by injecting nothing).
  *
  * @param options - Resolution options, and `forceRefresh` after a 401.
  * @throws {@link AuthenticationError} `NO_CREDENTIALS`, `REAUTH_REQUIRED`, …
@@ -19,20 +47,10 @@ export async function getAuthHeaders(
   options: ClaudeAuthOptions & { forceRefresh?: boolean } = {},
 ): Promise<Record<string, string>> {
   const { forceRefresh, ...authOptions } = options;
-  const shareable =
-    authOptions.apiKey === undefined &&
-    authOptions.tokenStorage === undefined &&
-    authOptions.fetch === undefined;
+  // Keyed by what the caller passed, so a call costs no file-system look-up.
+  const key = handlerKey(authOptions);
   let auth: ClaudeAuth;
-  if (shareable) {
-    // Keyed by what the caller passed, so a call costs no file-system look-up.
-    const key = JSON.stringify([
-      authOptions.profile ?? null,
-      authOptions.directory ?? null,
-      authOptions.useOAuth ?? true,
-      authOptions.apiKeyFallback ?? true,
-      authOptions.env ?? null,
-    ]);
+  if (key !== undefined) {
     auth = handlers.get(key) ?? new ClaudeAuth(authOptions);
     handlers.set(key, auth);
   } else {

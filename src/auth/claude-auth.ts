@@ -1,5 +1,4 @@
 import { readClaudeCodeLogin } from '../claude-code/claude-code-login.js';
-import { SUBSCRIPTION_RENEWAL_WINDOW_MS } from '../claude-code/subscription-token.js';
 import {
   AuthErrorCode,
   AuthenticationError,
@@ -8,10 +7,7 @@ import {
 import type { OAuthFetch } from '../oauth/http-client.js';
 import type { OAuthConfig } from '../oauth/oauth-config.js';
 import type { OAuthFlowOptions } from '../oauth/oauth-flow.js';
-import {
-  ADVISORY_REFRESH_WINDOW_MS,
-  MANDATORY_REFRESH_WINDOW_MS,
-} from '../refresh/refresh-policy.js';
+import { advisoryDueAt, refreshState, refreshWindows } from '../refresh/refresh-policy.js';
 import { TokenManager } from '../refresh/token-manager.js';
 import { loginCommand } from '../storage/fix-commands.js';
 import type { ProfileOptions } from '../storage/profile-paths.js';
@@ -45,10 +41,6 @@ export interface ClaudeAuthOptions extends ProfileOptions {
   fetch?: OAuthFetch;
   /** The clock, in epoch milliseconds. */
   now?: () => number;
-  /** Default `ADVISORY_REFRESH_WINDOW_MS`. */
-  advisoryWindowMs?: number;
-  /** Default `MANDATORY_REFRESH_WINDOW_MS`. */
-  mandatoryWindowMs?: number;
 }
 
 /** One link of the resolution chain, as `claude-auth status` shows it. */
@@ -69,10 +61,13 @@ export interface ResolutionStep {
 export const EXPIRY_WARNING_CODE = 'CLAUDE_AUTH_SUBSCRIPTION_EXPIRING';
 const warnedAboutExpiry = new Set<string>();
 
-const SOFT_FAILURES: ReadonlySet<string> = new Set([
-  AuthErrorCode.NOT_LOGGED_IN,
-  AuthErrorCode.REAUTH_REQUIRED,
-]);
+/**
+ * Failures after which the chain moves on to the next link. A stored login that
+ * needs renewing (`REAUTH_REQUIRED`, e.g. after the API refused a subscription
+ * token) is not one of them: moving on would switch the process to another
+ * account or to metered API-key billing without anyone deciding so.
+ */
+const SOFT_FAILURES: ReadonlySet<string> = new Set([AuthErrorCode.NOT_LOGGED_IN]);
 
 /**
  * The authentication handler (the guide's `ClaudeAuth`): resolves which
@@ -82,8 +77,11 @@ const SOFT_FAILURES: ReadonlySet<string> = new Set([
  * 1. with `useOAuth` (default): the profile's stored credential (refreshed
  *    when needed) → `CLAUDE_CODE_OAUTH_TOKEN` → Claude Code's own login;
  * 2. the `apiKey` option → `ANTHROPIC_API_KEY` (with `useOAuth`, only as a fallback);
- * 3. nothing: `NO_CREDENTIALS`, naming the command that fixes it. A stored
- *    credential that needs a new login is reported as `REAUTH_REQUIRED` instead.
+ * 3. nothing: `NO_CREDENTIALS`, naming the command that fixes it.
+ *
+ * A stored credential that needs a new login (expired, refused by its provider,
+ * or rejected by the API) stops the chain with `REAUTH_REQUIRED`: the billing
+ * source never changes silently (say, from a subscription to an API key).
  *
  * @example
  * ```ts
@@ -98,7 +96,7 @@ export class ClaudeAuth {
   readonly #options: ClaudeAuthOptions;
   readonly #env: NodeJS.ProcessEnv;
   readonly #manager: TokenManager;
-  readonly #advisoryMs: number;
+  readonly #now: () => number;
 
   /**
    * Creates a handler; nothing is read until a credential is asked for.
@@ -109,7 +107,7 @@ export class ClaudeAuth {
     this.#options = options;
     this.#env = options.env ?? process.env;
     this.tokenStorage = options.tokenStorage ?? TokenStorage.forProfile(options);
-    this.#advisoryMs = options.advisoryWindowMs ?? ADVISORY_REFRESH_WINDOW_MS;
+    this.#now = options.now ?? Date.now;
     const fetch = options.fetch;
     this.#manager = new TokenManager({
       storage: this.tokenStorage,
@@ -121,8 +119,6 @@ export class ClaudeAuth {
           ...(options.now !== undefined && { now: options.now }),
         });
       },
-      advisoryWindowMs: this.#advisoryMs,
-      mandatoryWindowMs: options.mandatoryWindowMs ?? MANDATORY_REFRESH_WINDOW_MS,
       ...(options.now !== undefined && { now: options.now }),
     });
   }
@@ -187,23 +183,37 @@ export class ClaudeAuth {
 
   /**
    * When a stored credential should be handed to a running session anew: the
-   * start of its advisory refresh window. `undefined` for credentials that do
-   * not expire or are not ours to renew.
+   * start of its advisory refresh window, as the refresh policy scales it to
+   * the credential's lifetime. `undefined` for credentials that do not expire
+   * or are not ours to renew.
    */
   rotationDue(credential: ResolvedCredential): number | undefined {
-    if (credential.source !== 'profile' || credential.expiresAt === null) return undefined;
-    return credential.expiresAt.getTime() - this.#advisoryMs;
+    if (credential.source !== 'profile') return undefined;
+    return advisoryDueAt(credential, this.#now());
   }
 
   /**
-   * The stored credential, renewed for a running session: refreshed (or re-read
-   * from storage) so that it stays valid beyond the advisory window.
+   * The stored credential, renewed for a running session: a token another
+   * process stored, or, when the refresh policy says the current one is due, a
+   * refreshed one (a subscription token is only re-read: a new login renews it).
    *
    * @returns The new credential, or `undefined` if it did not change or cannot be renewed.
    */
   async rotate(current: ResolvedCredential): Promise<ResolvedCredential | undefined> {
     try {
-      const token = await this.#manager.getValidToken({ minTtlMs: this.#advisoryMs + 1 });
+      if (current.kind === 'claude-subscription') {
+        // No refresh token: only a new login (in any process) renews it.
+        const stored = await this.tokenStorage.loadToken();
+        const renewed =
+          stored !== null &&
+          stored.accessToken !== current.secret &&
+          !stored.reauthRequired &&
+          !stored.isExpired(0, this.#now());
+        return renewed ? this.#fromToken(stored) : undefined;
+      }
+      let token = await this.#manager.getValidToken();
+      if (token.accessToken === current.secret && refreshState(token, this.#now()) !== 'fresh')
+        token = await this.#manager.refreshNow();
       return token.accessToken === current.secret ? undefined : this.#fromToken(token);
     } catch {
       return undefined;
@@ -236,8 +246,12 @@ export class ClaudeAuth {
       credential.expiresAt === null
     )
       return;
-    const left = credential.expiresAt.getTime() - (this.#options.now?.() ?? Date.now());
-    if (left > SUBSCRIPTION_RENEWAL_WINDOW_MS || warnedAboutExpiry.has(this.tokenStorage.path))
+    const now = this.#now();
+    const left = credential.expiresAt.getTime() - now;
+    if (
+      left > refreshWindows(credential, now).renewalMs ||
+      warnedAboutExpiry.has(this.tokenStorage.path)
+    )
       return;
     warnedAboutExpiry.add(this.tokenStorage.path);
     const days = Math.max(0, Math.floor(left / 86_400_000));
@@ -253,6 +267,18 @@ export class ClaudeAuth {
     );
   }
 
+  /** A stored login that needs renewing: say that nothing else was used instead, and both ways out. */
+  #noSilentSwitch(error: AuthenticationError): AuthenticationError {
+    if (error.code !== AuthErrorCode.REAUTH_REQUIRED) return error;
+    const login = loginCommand(this.tokenStorage.profile);
+    const logout = login.replace('claude-auth login', 'claude-auth logout');
+    return new AuthenticationError(
+      AuthErrorCode.REAUTH_REQUIRED,
+      `${error.summary} claude-auth does not fall back to another credential (such as an API key) on its own.`,
+      { fix: `${login}   # or, to use the API key instead: ${logout}`, cause: error },
+    );
+  }
+
   #fromToken(token: AuthToken): ResolvedCredential {
     const profile = this.tokenStorage.profile;
     return new ResolvedCredential({
@@ -260,6 +286,7 @@ export class ClaudeAuth {
       source: 'profile',
       secret: token.accessToken,
       expiresAt: token.expiresAt,
+      obtainedAt: token.obtainedAt,
       ...(token.provider?.apiBaseUrl !== undefined && { apiBaseUrl: token.provider.apiBaseUrl }),
       ...(profile !== undefined && { profile }),
     });
@@ -273,7 +300,7 @@ export class ClaudeAuth {
         // Judged as a refresh would judge it, without refreshing.
         if (
           token.reauthRequired ||
-          (token.isExpired(0, this.#options.now?.()) && token.refreshToken === undefined)
+          (token.isExpired(0, this.#now()) && token.refreshToken === undefined)
         ) {
           throw new AuthenticationError(
             AuthErrorCode.REAUTH_REQUIRED,
@@ -314,6 +341,8 @@ export class ClaudeAuth {
     const useOAuth = this.#options.useOAuth ?? true;
     const fallback = !useOAuth || (this.#options.apiKeyFallback ?? true);
     let chosen: ResolvedCredential | undefined;
+    // A link that failed hard ends the chain: what follows is shown, never used.
+    let blocked = false;
     const link = async (
       name: ResolutionStep['link'],
       enabled: boolean,
@@ -329,15 +358,15 @@ export class ClaudeAuth {
           steps.push({ link: name, outcome: 'empty' });
           return;
         }
-        steps.push({
-          link: name,
-          outcome: chosen === undefined ? 'used' : 'skipped',
-          detail: found.kind,
-        });
-        chosen ??= found;
+        const used = chosen === undefined && !blocked;
+        steps.push({ link: name, outcome: used ? 'used' : 'skipped', detail: found.kind });
+        if (used) chosen = found;
       } catch (error) {
         if (!(error instanceof AuthenticationError)) throw error;
-        if (refresh && !SOFT_FAILURES.has(error.code)) throw error;
+        if (!SOFT_FAILURES.has(error.code)) {
+          if (refresh) throw this.#noSilentSwitch(error);
+          blocked = true;
+        }
         steps.push({
           link: name,
           outcome: error.code === AuthErrorCode.NOT_LOGGED_IN ? 'empty' : 'failed',

@@ -31,6 +31,12 @@ export interface LoginOptions extends ProfileOptions, OAuthLoginOptions {
    * `CLAUDE_OAUTH_*` is set, else a Claude subscription login.
    */
   oauthConfig?: OAuthConfig;
+  /**
+   * `'claude-subscription'`: a Claude subscription login even when
+   * `CLAUDE_OAUTH_*` is set (renewing a subscription profile must not turn it
+   * into a gateway one).
+   */
+  kind?: 'claude-subscription';
   /** Use the device authorization grant (RFC 8628) with the OAuth provider. */
   device?: boolean;
   /** Store this Claude subscription token instead of logging in (`--with-token`). */
@@ -112,7 +118,10 @@ async function subscriptionLogin(
  */
 export async function login(options: LoginOptions = {}): Promise<AuthToken> {
   const env = options.env ?? process.env;
-  const subscriptionOnly = options.withToken !== undefined || options.importFromEnv === true;
+  const subscriptionOnly =
+    options.kind === 'claude-subscription' ||
+    options.withToken !== undefined ||
+    options.importFromEnv === true;
   const config = subscriptionOnly ? undefined : (options.oauthConfig ?? OAuthConfig.fromEnv(env));
   let token: AuthToken;
   if (config === undefined) {

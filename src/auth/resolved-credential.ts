@@ -32,6 +32,8 @@ export interface ResolvedCredentialInit {
   /** The secret; absent only for Claude Code's own login read without its token. */
   secret?: string;
   expiresAt?: Date | null;
+  /** When it was obtained (the refresh policy scales its windows to the lifetime). */
+  obtainedAt?: Date;
   /** For gateway tokens: the API base URL (`ANTHROPIC_BASE_URL`) they are for. */
   apiBaseUrl?: string;
   /** The profile it came from, for messages. */
@@ -46,13 +48,17 @@ export interface ResolvedCredentialInit {
  * |---|---|---|
  * | `api-key` | `ANTHROPIC_API_KEY` | `x-api-key` |
  * | `claude-subscription` | `CLAUDE_CODE_OAUTH_TOKEN` | Bearer + `anthropic-beta: oauth-2025-04-20` |
- * | `oauth` (gateway) | `ANTHROPIC_AUTH_TOKEN` (+ `ANTHROPIC_BASE_URL`) | Bearer |
+ * | `oauth` (gateway) | `ANTHROPIC_AUTH_TOKEN` | Bearer |
  * | `claude-code-login` | nothing (Claude Code uses its own login) | Bearer + beta |
+ *
+ * Where it may be sent (`ANTHROPIC_BASE_URL`) is decided by
+ * `credentialDestination` alone.
  */
 export class ResolvedCredential {
   readonly kind: ResolvedCredentialKind;
   readonly source: CredentialSource;
   readonly expiresAt: Date | null;
+  readonly obtainedAt: Date | undefined;
   readonly apiBaseUrl: string | undefined;
   readonly profile: string | undefined;
   readonly #secret: string | undefined;
@@ -66,6 +72,7 @@ export class ResolvedCredential {
     this.kind = init.kind;
     this.source = init.source;
     this.expiresAt = init.expiresAt ?? null;
+    this.obtainedAt = init.obtainedAt;
     this.apiBaseUrl = init.apiBaseUrl;
     this.profile = init.profile;
     this.#secret = init.secret;
@@ -90,10 +97,7 @@ export class ResolvedCredential {
       case 'claude-subscription':
         return { CLAUDE_CODE_OAUTH_TOKEN: secret };
       case 'oauth':
-        return {
-          ANTHROPIC_AUTH_TOKEN: secret,
-          ...(this.apiBaseUrl !== undefined && { ANTHROPIC_BASE_URL: this.apiBaseUrl }),
-        };
+        return { ANTHROPIC_AUTH_TOKEN: secret };
       case 'claude-code-login':
         return {};
       default:
@@ -101,20 +105,30 @@ export class ResolvedCredential {
     }
   }
 
-  /** The HTTP headers a direct caller of the Messages API needs. */
+  /**
+   * The HTTP headers a direct caller of the Messages API needs. The object also
+   * carries this credential, not enumerable, so that the query middleware can
+   * hand on what the headers cannot say (a gateway's API base URL, Claude
+   * Code's own login); see {@link credentialFromHeaders}.
+   */
   toHeaders(): Record<string, string> {
     const secret = this.#secret ?? '';
+    let headers: Record<string, string>;
     switch (this.kind) {
       case 'api-key':
-        return { 'x-api-key': secret };
+        headers = { 'x-api-key': secret };
+        break;
       case 'claude-subscription':
       case 'claude-code-login':
-        return { authorization: `Bearer ${secret}`, 'anthropic-beta': OAUTH_BETA };
+        headers = { authorization: `Bearer ${secret}`, 'anthropic-beta': OAUTH_BETA };
+        break;
       case 'oauth':
-        return { authorization: `Bearer ${secret}` };
+        headers = { authorization: `Bearer ${secret}` };
+        break;
       default:
         return assertNever(this.kind);
     }
+    return attachCredential(headers, this);
   }
 
   /** A description without the secret. */
@@ -142,10 +156,59 @@ function assertNever(value: never): never {
   throw new Error(`unexpected credential kind ${String(value)}`);
 }
 
+/** Where headers made by {@link ResolvedCredential.toHeaders} keep their credential. */
+const CARRIED_CREDENTIAL = Symbol('claude-auth.credential');
+
+/**
+ * Attaches a credential to a headers object, not enumerable (it never prints,
+ * serialises or spreads), for {@link credentialFromHeaders} to find.
+ *
+ * @param headers - The headers; changed in place.
+ * @param credential - The credential they were made from, if any.
+ * @returns `headers`.
+ */
+export function attachCredential(
+  headers: Record<string, string>,
+  credential: ResolvedCredential | undefined,
+): Record<string, string> {
+  if (credential !== undefined)
+    Object.defineProperty(headers, CARRIED_CREDENTIAL, { value: credential, enumerable: false });
+  return headers;
+}
+
+/**
+ * The credential attached to headers by {@link attachCredential}, if the
+ * headers still carry its secret (a middleware that replaced the token gets
+ * its own headers read instead).
+ *
+ * @param headers - Headers, possibly from `getAuthHeaders`.
+ */
+export function attachedCredential(
+  headers: Readonly<Record<string, string>>,
+): ResolvedCredential | undefined {
+  const carried = (headers as { [CARRIED_CREDENTIAL]?: unknown })[CARRIED_CREDENTIAL];
+  if (!(carried instanceof ResolvedCredential)) return undefined;
+  const lower = lowerCased(headers);
+  const secret = lower['x-api-key'] ?? bearerOf(lower.authorization);
+  return secret === carried.secret ? carried : undefined;
+}
+
+function lowerCased(headers: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]),
+  );
+}
+
+function bearerOf(authorization: string | undefined): string | undefined {
+  return /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1]?.trim();
+}
+
 /**
  * The credential carried by a set of HTTP headers (the middleware's final
- * step): `x-api-key` → API key; Bearer with the OAuth beta → subscription
- * token; other Bearer → gateway token.
+ * step): the credential `getAuthHeaders` attached, with its kind, profile and
+ * gateway API base URL; otherwise read from the headers themselves:
+ * `x-api-key` → API key; Bearer with the OAuth beta → subscription token;
+ * other Bearer → a bearer token for the caller's `ANTHROPIC_BASE_URL`.
  *
  * @param headers - Header names in any case.
  * @returns The credential, or `undefined` when the headers carry none.
@@ -153,12 +216,12 @@ function assertNever(value: never): never {
 export function credentialFromHeaders(
   headers: Readonly<Record<string, string>>,
 ): ResolvedCredential | undefined {
-  const lower = Object.fromEntries(
-    Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]),
-  );
+  const attached = attachedCredential(headers);
+  if (attached !== undefined) return attached;
+  const lower = lowerCased(headers);
   const apiKey = lower['x-api-key'];
   if (apiKey) return new ResolvedCredential({ kind: 'api-key', source: 'option', secret: apiKey });
-  const bearer = /^Bearer\s+(.+)$/i.exec(lower.authorization ?? '')?.[1]?.trim();
+  const bearer = bearerOf(lower.authorization);
   if (!bearer) return undefined;
   const subscription = (lower['anthropic-beta'] ?? '')
     .split(',')

@@ -6,8 +6,6 @@ export const SUBSCRIPTION_TOKEN_PATTERN = /sk-ant-oat01-[A-Za-z0-9_-]{40,}/;
 const WHOLE_TOKEN = new RegExp(`^${SUBSCRIPTION_TOKEN_PATTERN.source}$`);
 /** `claude setup-token` tokens are valid one year. */
 export const SUBSCRIPTION_TOKEN_LIFETIME_MS = 365 * 86_400_000;
-/** Within this long of expiry, status warns and `refresh` renews the token. */
-export const SUBSCRIPTION_RENEWAL_WINDOW_MS = 30 * 86_400_000;
 /** Where a subscription token is revoked: only Anthropic can, from the account's settings. */
 export const SUBSCRIPTION_REVOKE_URL = 'https://claude.ai/settings/claude-code';
 

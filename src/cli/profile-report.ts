@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
-import { SUBSCRIPTION_RENEWAL_WINDOW_MS } from '../claude-code/subscription-token.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
+import { refreshWindows } from '../refresh/refresh-policy.js';
 import { loginCommand } from '../storage/fix-commands.js';
 import { resolveProfile } from '../storage/profile-paths.js';
 import { TokenStorage } from '../storage/token-storage.js';
@@ -127,7 +127,7 @@ export async function reportProfile(
       token.refreshToken !== undefined
         ? `claude-auth refresh${refreshFlag}`
         : loginCommand(profile);
-  } else if (token.kind === 'claude-subscription' && left <= SUBSCRIPTION_RENEWAL_WINDOW_MS) {
+  } else if (token.kind === 'claude-subscription' && left <= refreshWindows(token, now).renewalMs) {
     report.state = 'expiring';
     report.warnings.push(`The subscription token expires ${relativeTime(left)}.`);
     report.fix = `claude-auth refresh${refreshFlag}`;

@@ -1,12 +1,9 @@
 import type { Options, Query, SDKMessage, SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
 import type { ResolvedCredential } from '../auth/resolved-credential.js';
-import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
-import { childEnvironment } from './child-environment.js';
-import {
-  findSettingsConflicts,
-  type SettingSource,
-  settingsConflictError,
-} from './settings-conflicts.js';
+import type { AuthenticationError } from '../errors/authentication-error.js';
+import { AuthRecovery, type RenewalSource } from './auth-recovery.js';
+import { launchEnvironment } from './launch-environment.js';
+import { RotationScheduler, type RotationSource } from './rotation-scheduler.js';
 
 /** A prompt, as the agent SDK takes it: text, or a stream of user messages (multi-turn). */
 export type Prompt = string | AsyncIterable<SDKUserMessage>;
@@ -16,11 +13,11 @@ export type Prompt = string | AsyncIterable<SDKUserMessage>;
  * `credential` is required; without `renew` a rejected credential ends the
  * query at once, without `rotate` it is never replaced proactively.
  */
-export interface CredentialSession {
+export interface CredentialSession extends RenewalSource, RotationSource {
   readonly credential: ResolvedCredential;
   /** A different valid credential after the API answered 401, if one can be had. */
   renew?(rejected: ResolvedCredential): Promise<ResolvedCredential | undefined>;
-  /** When (epoch ms) to hand the running session a renewed credential. */
+  /** When (epoch ms) to hand the running session a renewed credential (the refresh policy decides). */
   rotationDue?(current: ResolvedCredential): number | undefined;
   /** The renewed credential, or `undefined` if there is none. */
   rotate?(current: ResolvedCredential): Promise<ResolvedCredential | undefined>;
@@ -36,84 +33,20 @@ export interface AuthenticatedQueryParams {
   env?: NodeJS.ProcessEnv;
 }
 
-const AUTH_STATUSES = new Set([401, 403]);
-/** The shortest wait before looking again for a renewed credential. */
-const MIN_ROTATION_RETRY_MS = 500;
-
-function fixFor(credential: ResolvedCredential | undefined): string {
-  if (credential === undefined) return 'claude-auth status   # shows which credential is used';
-  const profileFlag =
-    credential.profile && credential.profile !== 'default'
-      ? ` --profile ${credential.profile}`
-      : '';
-  switch (credential.source) {
-    case 'profile':
-      return `claude-auth login${profileFlag}`;
-    case 'claude-code-login':
-      return 'claude auth login';
-    case 'env:CLAUDE_CODE_OAUTH_TOKEN':
-      return 'replace CLAUDE_CODE_OAUTH_TOKEN, or unset it and run `claude-auth login`';
-    default:
-      return 'check the API key in the Anthropic Console (and that it has no extra spaces)';
-  }
-}
-
-function apiAuthFailed(
-  status: number | undefined,
-  credential: ResolvedCredential | undefined,
-  detail?: string,
-): AuthenticationError {
-  const what =
-    credential === undefined
-      ? 'the credential'
-      : `the ${credential.kind} credential from ${credential.source}`;
-  const code = status === undefined ? '' : ` (HTTP ${status})`;
-  return new AuthenticationError(
-    AuthErrorCode.API_AUTH_FAILED,
-    `The Claude API rejected ${what}${code}${detail ? `: ${detail}` : ''}.`,
-    {
-      fix: fixFor(credential),
-      ...(status !== undefined && { status }),
-      secrets: [credential?.secret],
-    },
-  );
-}
-
-/** The authentication failure a message reports, if any. */
-function authFailureOf(message: SDKMessage): { status?: number; detail?: string } | undefined {
-  const fields = message as { api_error_status?: number | null; error_status?: number | null };
-  const status = fields.api_error_status ?? fields.error_status ?? undefined;
-  if (message.type === 'assistant' && message.error === 'authentication_failed') {
-    return status === undefined ? {} : { status };
-  }
-  if (message.type === 'result' && message.is_error) {
-    const text = 'result' in message && typeof message.result === 'string' ? message.result : '';
-    if (
-      (status !== undefined && AUTH_STATUSES.has(status)) ||
-      /not logged in|invalid api key|authentication/i.test(text)
-    ) {
-      return {
-        ...(status !== undefined && { status }),
-        ...(text && { detail: text.slice(0, 200) }),
-      };
-    }
-  }
-  return undefined;
-}
-
 /**
  * A query through the official agent SDK with a credential injected into the
  * Claude Code process, and kept valid while it runs:
  *
- * - the credential is resolved and conflicting user settings are checked
- *   before anything is spawned;
+ * - the credential is resolved, and where it may go and conflicting user
+ *   settings are checked, before anything is spawned (`launchEnvironment`);
  * - the environment is `process.env` + `options.env` + the credential, with
  *   competing credential variables removed; secrets never go on argv;
  * - a 401 the CLI would retry for minutes is seen on its first `api_retry`: the
  *   credential is renewed and handed over with `applyFlagSettings({ env })` (the
  *   CLI's next retry uses it), or, when nothing better exists, the query ends
- *   at once with `API_AUTH_FAILED`;
- * - stored credentials are renewed before they expire and handed over the same way;
+ *   at once with `API_AUTH_FAILED`; a 403 is never renewed (`AuthRecovery`);
+ * - stored credentials are renewed when the refresh policy says they are due
+ *   and handed over the same way (`RotationScheduler`);
  * - the official iterator's plain `Error` after an authentication failure
  *   becomes an `AuthenticationError`; other errors pass through unchanged.
  *
@@ -185,78 +118,40 @@ export class AuthenticatedQuery implements AsyncGenerator<SDKMessage, void> {
   async *#run(params: AuthenticatedQueryParams): AsyncGenerator<SDKMessage, void> {
     const session = await params.session();
     const options = params.options ?? {};
-    const env = childEnvironment(params.env ?? process.env, options.env, session?.credential);
-    if (session !== undefined) {
-      const sources = options.settingSources as SettingSource[] | undefined;
-      const conflicts = await findSettingsConflicts(env, options.cwd ?? process.cwd(), sources);
-      if (conflicts.length > 0) throw settingsConflictError(conflicts);
-    }
+    const env = await launchEnvironment(params.env ?? process.env, options, session?.credential);
     if (this.#closed) return;
     const { query } = await import('@anthropic-ai/claude-agent-sdk');
     const running = query({ prompt: params.prompt, options: { ...options, env } });
     this.#query = running;
+    this.#credential = session?.credential;
 
-    let current = session?.credential;
-    this.#credential = current;
-    let fatal: AuthenticationError | undefined;
-    let reported: { status?: number; detail?: string } | undefined;
-    let timer: NodeJS.Timeout | undefined;
+    const rotation: RotationScheduler = new RotationScheduler({
+      source: session,
+      handOver: (next) => handOver(next),
+    });
     const handOver = async (next: ResolvedCredential) => {
-      current = next;
       this.#credential = next;
       await running.applyFlagSettings({ env: next.toEnv() });
-      schedule();
+      rotation.start(next);
     };
-    // A renewal that found nothing new (say, a subscription token no one has
-    // replaced yet) is tried again while the current credential lasts.
-    const schedule = (retryInMs?: number) => {
-      clearTimeout(timer);
-      const due = current && session?.rotationDue?.(current);
-      if (due === undefined || current === undefined || session?.rotate === undefined) return;
-      const rotating = current;
-      timer = setTimeout(
-        async () => {
-          const next = await session.rotate?.(rotating);
-          if (this.#closed) return;
-          if (next !== undefined) {
-            await handOver(next).catch(() => undefined);
-            return;
-          }
-          const left = (rotating.expiresAt?.getTime() ?? 0) - Date.now();
-          if (left > 0) schedule(Math.max(MIN_ROTATION_RETRY_MS, left / 4));
-        },
-        retryInMs ?? Math.max(0, due - Date.now()),
-      );
-      timer.unref();
-    };
-    schedule();
-
+    const recovery = new AuthRecovery(session);
+    let fatal: AuthenticationError | undefined;
+    rotation.start(this.#credential);
     try {
       for await (const message of running) {
-        if (
-          message.type === 'system' &&
-          message.subtype === 'api_retry' &&
-          message.error_status !== null &&
-          AUTH_STATUSES.has(message.error_status)
-        ) {
-          const next = current !== undefined ? await session?.renew?.(current) : undefined;
-          if (next === undefined) {
-            fatal = apiAuthFailed(message.error_status, current);
-            running.close();
-            break;
-          }
-          await handOver(next);
+        const step = await recovery.inspect(message, this.#credential);
+        if (step.action === 'fail') {
+          fatal = step.error;
+          running.close();
+          break;
         }
-        const failure = authFailureOf(message);
-        if (failure !== undefined) reported = { ...reported, ...failure };
+        if (step.action === 'hand-over') await handOver(step.credential);
         yield message;
       }
     } catch (error) {
-      if (fatal !== undefined) throw fatal;
-      if (reported !== undefined) throw apiAuthFailed(reported.status, current, reported.detail);
-      throw error;
+      throw fatal ?? recovery.translate(error, this.#credential);
     } finally {
-      clearTimeout(timer);
+      rotation.stop();
     }
     if (fatal !== undefined) throw fatal;
   }

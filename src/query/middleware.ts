@@ -1,7 +1,14 @@
 import type { Options, SDKMessage } from '@anthropic-ai/claude-agent-sdk';
-import { credentialFromHeaders } from '../auth/resolved-credential.js';
+import {
+  attachCredential,
+  attachedCredential,
+  credentialFromHeaders,
+} from '../auth/resolved-credential.js';
 import { AuthErrorCode, isAuthenticationError } from '../errors/authentication-error.js';
 import { AuthenticatedQuery, type Prompt } from './authenticated-query.js';
+
+/** A permission answer (RFC 9110 §15.5.4): the same credential, refreshed, would get it too. */
+const FORBIDDEN = 403;
 
 /** A query on its way to Claude Code: middleware may change any part. */
 export interface QueryRequest {
@@ -20,7 +27,10 @@ export interface QueryMiddleware {
   handle(request: QueryRequest, next: QueryHandler): AsyncGenerator<SDKMessage, void>;
 }
 
-/** The final step: headers → credential in Claude Code's environment (see `ResolvedCredential`). */
+/**
+ * The final step: headers → credential in Claude Code's environment (see
+ * `credentialFromHeaders`); where it may go is decided as for every query.
+ */
 const runRequest: QueryHandler = (request) => {
   const credential = credentialFromHeaders(request.headers);
   return new AuthenticatedQuery({
@@ -76,12 +86,21 @@ export class AuthenticationMiddleware implements QueryMiddleware {
     this.#provider = options.authHeadersProvider;
   }
 
-  /** Adds the provider's headers; on an early authentication failure, refreshes them and retries once. */
+  /**
+   * Adds the provider's headers; on an early 401, refreshes them and retries
+   * once. A 403 is a permission answer, not an expired credential: it is not
+   * retried.
+   */
   async *handle(request: QueryRequest, next: QueryHandler): AsyncGenerator<SDKMessage, void> {
-    const attempt = async (forceRefresh: boolean) => ({
-      ...request,
-      headers: { ...request.headers, ...(await this.#provider({ forceRefresh })) },
-    });
+    const attempt = async (forceRefresh: boolean) => {
+      const provided = await this.#provider({ forceRefresh });
+      // Spreading drops what getAuthHeaders attached; the credential is handed on explicitly.
+      const headers = attachCredential(
+        { ...request.headers, ...provided },
+        attachedCredential(provided) ?? attachedCredential(request.headers),
+      );
+      return { ...request, headers };
+    };
     let answered = false;
     try {
       for await (const message of next(await attempt(false))) {
@@ -93,7 +112,8 @@ export class AuthenticationMiddleware implements QueryMiddleware {
       const retriable =
         !answered &&
         typeof request.prompt === 'string' &&
-        isAuthenticationError(error, AuthErrorCode.API_AUTH_FAILED);
+        isAuthenticationError(error, AuthErrorCode.API_AUTH_FAILED) &&
+        error.status !== FORBIDDEN;
       if (!retriable) throw error;
     }
     yield* next(await attempt(true));

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CREDENTIAL_ENV_VARS } from '../auth/resolved-credential.js';
+import { BASE_URL_VARIABLE, destinationAllows } from '../auth/credential-destination.js';
+import { CREDENTIAL_ENV_VARS, type ResolvedCredential } from '../auth/resolved-credential.js';
 import { claudeConfigDir } from '../claude-code/claude-code-login.js';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 
@@ -15,7 +16,7 @@ export interface SettingsConflict {
   readonly key: string;
 }
 
-const OVERRIDING_ENV = new Set<string>([...CREDENTIAL_ENV_VARS, 'ANTHROPIC_BASE_URL']);
+const OVERRIDING_ENV = new Set<string>(CREDENTIAL_ENV_VARS);
 
 async function readSettings(file: string): Promise<Record<string, unknown> | undefined> {
   try {
@@ -30,18 +31,23 @@ async function readSettings(file: string): Promise<Record<string, unknown> | und
 
 /**
  * Finds Claude Code settings that beat what claude-auth puts in the child's
- * environment: an `apiKeyHelper`, or an `env` block setting a credential
- * variable or the base URL. Claude Code applies those over `options.env`, so
- * the query would silently use another credential.
+ * environment: an `apiKeyHelper`, an `env` block setting a credential
+ * variable, or one setting a base URL the credential may not go to (judged by
+ * `destinationAllows`, as an inherited value: without `credential`, any base
+ * URL). Claude Code applies those over `options.env`, so the query would
+ * silently use another credential, or send it elsewhere.
  *
- * @param env - The child's environment (locates the user settings).
+ * @param env - The child's environment (locates the user settings; its
+ *   `ANTHROPIC_BASE_URL` is where the credential is meant to go).
  * @param cwd - The query's working directory (locates project and local settings).
  * @param sources - The setting sources the query loads (the SDK loads all by default).
+ * @param credential - The credential being injected.
  */
 export async function findSettingsConflicts(
   env: NodeJS.ProcessEnv,
   cwd: string,
   sources: readonly SettingSource[] = ['user', 'project', 'local'],
+  credential?: ResolvedCredential,
 ): Promise<SettingsConflict[]> {
   const files: Record<SettingSource, string> = {
     user: join(claudeConfigDir(env), 'settings.json'),
@@ -57,8 +63,15 @@ export async function findSettingsConflicts(
       conflicts.push({ file, source, key: 'apiKeyHelper' });
     const block = settings.env;
     if (typeof block === 'object' && block !== null) {
-      for (const name of Object.keys(block))
-        if (OVERRIDING_ENV.has(name)) conflicts.push({ file, source, key: `env.${name}` });
+      for (const [name, value] of Object.entries(block)) {
+        const overrides =
+          OVERRIDING_ENV.has(name) ||
+          (name === BASE_URL_VARIABLE &&
+            (credential === undefined ||
+              typeof value !== 'string' ||
+              !destinationAllows(credential, env[BASE_URL_VARIABLE], value)));
+        if (overrides) conflicts.push({ file, source, key: `env.${name}` });
+      }
     }
   }
   return conflicts;

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
+import { SUBSCRIPTION_TOKEN_LIFETIME_MS } from '../../src/claude-code/subscription-token.js';
 import { TokenStorage } from '../../src/storage/token-storage.js';
 import { AuthToken } from '../../src/token/auth-token.js';
 import type { MessagesApi } from './messages-api.js';
@@ -36,12 +37,21 @@ export async function claudeSandbox(api: MessagesApi): Promise<ClaudeSandbox> {
   };
 }
 
-/** A stored Claude subscription token (the shape `claude setup-token` prints). */
-export function subscriptionToken(expiresInMs = 365 * 86_400_000, suffix = 'a'): AuthToken {
+/**
+ * A stored Claude subscription token (the shape `claude setup-token` prints),
+ * obtained `lifetimeMs` (default one year, as the CLI issues them) before it expires.
+ */
+export function subscriptionToken(
+  expiresInMs = SUBSCRIPTION_TOKEN_LIFETIME_MS,
+  suffix = 'a',
+  lifetimeMs = SUBSCRIPTION_TOKEN_LIFETIME_MS,
+): AuthToken {
+  const expiresAt = Date.now() + expiresInMs;
   return new AuthToken({
     kind: 'claude-subscription',
     accessToken: `sk-ant-oat01-test-${suffix.repeat(8)}-${fakeSecret('subscription')}`,
-    expiresAt: new Date(Date.now() + expiresInMs),
+    expiresAt: new Date(expiresAt),
+    obtainedAt: new Date(expiresAt - lifetimeMs),
     scopes: ['user:inference'],
   });
 }

@@ -1,7 +1,7 @@
 import { login } from '../../auth/login.js';
-import { SUBSCRIPTION_RENEWAL_WINDOW_MS } from '../../claude-code/subscription-token.js';
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
 import { refreshProviderToken } from '../../oauth/provider-tokens.js';
+import { refreshWindows } from '../../refresh/refresh-policy.js';
 import { TokenManager } from '../../refresh/token-manager.js';
 import { loginCommand } from '../../storage/fix-commands.js';
 import { TokenStorage } from '../../storage/token-storage.js';
@@ -36,7 +36,8 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
   let refreshed = true;
   if (current.kind === 'claude-subscription') {
     // One-year tokens have no refresh token: renewing one is a new official login.
-    const due = current.remainingMs() <= SUBSCRIPTION_RENEWAL_WINDOW_MS;
+    const now = Date.now();
+    const due = current.remainingMs(now) <= refreshWindows(current, now).renewalMs;
     if (!due && flags.force !== true) {
       io.stderr.write(
         `The subscription token of profile "${storage.profile}" is ${validity(current)}; nothing to do (use --force to renew it now).\n`,
@@ -44,7 +45,9 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
       token = current;
       refreshed = false;
     } else {
+      // The stored kind decides, not whether CLAUDE_OAUTH_* happens to be set.
       token = await login({
+        kind: 'claude-subscription',
         storage,
         env: io.env,
         claudeCli: { input: io.stdin, output: io.stderr },
@@ -74,8 +77,9 @@ export const refreshCommand: Command = {
   flags: { force: { type: 'boolean', short: 'f' }, json: { type: 'boolean' } },
   help: `Refresh a profile's credential now. An OAuth token is refreshed at its
 provider (the rotated refresh token is stored first). A Claude subscription
-token lasts one year and has no refresh token: within 30 days of expiry (or
-with --force) the official login runs again; otherwise nothing needs doing.
+token lasts one year and has no refresh token: within its renewal window (30
+days before expiry) or with --force, the official login runs again — also when
+CLAUDE_OAUTH_* is set; otherwise nothing needs doing.
 
 Usage:
   claude-auth refresh [--profile NAME] [--force] [--json]

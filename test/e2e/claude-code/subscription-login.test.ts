@@ -143,6 +143,24 @@ describe('Claude subscription login through the real `claude setup-token`', () =
     expect(forced.stdout + forced.stderr).not.toContain(emulator.issuedTokens.at(-1));
   }, 60_000);
 
+  it('`refresh --force` on a subscription profile renews through the official login even when CLAUDE_OAUTH_* is set', async () => {
+    const env = {
+      ...cliEnv({ BROWSER: childScript('redirect-following-browser.mjs') }),
+      CLAUDE_AUTH_DIR: join(home, '.claude_code'),
+      // A gateway configured for other profiles: the stored kind decides, not this.
+      CLAUDE_OAUTH_CLIENT_ID: 'gateway-client',
+      CLAUDE_OAUTH_AUTHORIZE_URL: 'http://127.0.0.1:9/authorize',
+      CLAUDE_OAUTH_TOKEN_URL: 'http://127.0.0.1:9/token',
+    };
+    await login({ withToken: `sk-ant-oat01-${'P'.repeat(90)}AA`, storage });
+    const forced = await runCliProcess(['refresh', '--force', '--json'], env);
+    expect(forced.code).toBe(0);
+    const stored = await storage.loadToken();
+    expect(stored).toMatchObject({ kind: 'claude-subscription' });
+    expect(stored?.provider).toBeUndefined();
+    expect(stored?.accessToken).toBe(emulator.issuedTokens.at(-1));
+  }, 60_000);
+
   it('says how to install Claude Code when the binary is missing', async () => {
     await expect(
       login({ env: cliEnv({ CLAUDE_AUTH_CLAUDE_PATH: join(home, 'no-such-claude') }), storage }),

@@ -15,7 +15,6 @@ import { OidcServer } from '../../helpers/oidc-server.js';
 import { StreamingPrompt } from '../../helpers/streaming-prompt.js';
 
 const TOKEN_TTL_S = 8;
-const WINDOWS = { advisoryWindowMs: 6_000, mandatoryWindowMs: 1_000 };
 
 let api: MessagesApi;
 let oidc: OidcServer;
@@ -76,7 +75,7 @@ describe('long sessions never send an expired token', () => {
     api.respond = async ({ credential }) =>
       (await oidc.introspect(credential ?? '')).active ? 200 : 401;
     const prompt = new StreamingPrompt();
-    const running = queryWithOAuth({ prompt, options: { env: sandbox.env }, auth: WINDOWS });
+    const running = queryWithOAuth({ prompt, options: { env: sandbox.env } });
     const messages = await twoTurns(running, prompt, async () => undefined);
 
     expect(messages.filter((m) => m.type === 'result')).toHaveLength(2);
@@ -88,7 +87,8 @@ describe('long sessions never send an expired token', () => {
   }, 60_000);
 
   it('hands a subscription token stored by a new login to the running CLI', async () => {
-    const expiring = subscriptionToken(8_000, 'x');
+    // Past the renewal point already, yet longer than any refresh window at the start.
+    const expiring = subscriptionToken(40_000, 'x');
     const renewed = subscriptionToken(365 * 86_400_000, 'y');
     const expiry = new Map([
       [expiring.accessToken, expiring.expiresAt?.getTime() ?? 0],
@@ -98,7 +98,7 @@ describe('long sessions never send an expired token', () => {
     api.respond = ({ credential }) =>
       (expiry.get(credential ?? '') ?? 0) > Date.now() ? 200 : 401;
     const prompt = new StreamingPrompt();
-    const running = queryWithOAuth({ prompt, options: { env: sandbox.env }, auth: WINDOWS });
+    const running = queryWithOAuth({ prompt, options: { env: sandbox.env } });
     await twoTurns(running, prompt, () => sandbox.storage.saveToken(renewed));
 
     const requests = api.messageRequests;

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ClaudeAuth, EXPIRY_WARNING_CODE } from '../../../src/auth/claude-auth.js';
+import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { TokenStorage } from '../../../src/storage/token-storage.js';
 import { subscriptionToken } from '../../helpers/claude-code-env.js';
 import { tempDir } from '../../helpers/temp-dir.js';
@@ -40,5 +41,53 @@ describe('ClaudeAuth', () => {
     expect(warnings.filter((w) => (w as { code?: string }).code === EXPIRY_WARNING_CODE)).toEqual(
       [],
     );
+  });
+});
+
+describe('ClaudeAuth never changes the billing source silently', () => {
+  it('after the API rejected a still-valid subscription token, it keeps failing with REAUTH_REQUIRED instead of using the API key', async () => {
+    const storage = new TokenStorage(join(await tempDir(), 'tokens.json'));
+    await storage.saveToken(subscriptionToken());
+    const auth = new ClaudeAuth({
+      tokenStorage: storage,
+      env: { ANTHROPIC_API_KEY: 'sk-ant-api03-test-fallback-key-0000' },
+    });
+    expect(await auth.getAuthHeaders()).toHaveProperty('authorization');
+    for (const forceRefresh of [true, false, false]) {
+      const failure = await auth.getAuthHeaders({ forceRefresh }).catch((error: unknown) => error);
+      expect(failure).toMatchObject({
+        code: AuthErrorCode.REAUTH_REQUIRED,
+        fix: expect.stringMatching(/claude-auth login.*claude-auth logout/),
+      });
+    }
+    // A new login (from any process) ends it.
+    const renewed = subscriptionToken(365 * 86_400_000, 'r');
+    await storage.saveToken(renewed);
+    expect(await auth.getAuthHeaders()).toMatchObject({
+      authorization: `Bearer ${renewed.accessToken}`,
+    });
+  });
+});
+
+describe('ClaudeAuth.explain agrees with resolution', () => {
+  it('after a stored login that needs renewing, later links are shown as skipped, never as used', async () => {
+    const dir = await tempDir();
+    const storage = new TokenStorage(join(dir, 'tokens.json'));
+    await storage.saveToken(subscriptionToken(-60_000));
+    const auth = new ClaudeAuth({
+      tokenStorage: storage,
+      env: { CLAUDE_CONFIG_DIR: dir, ANTHROPIC_API_KEY: 'sk-ant-api03-test-fallback-key-0000' },
+    });
+    const steps = await auth.explain();
+    expect(steps.map((step) => [step.link, step.outcome])).toEqual([
+      ['profile', 'failed'],
+      ['env:CLAUDE_CODE_OAUTH_TOKEN', 'empty'],
+      ['claude-code-login', 'empty'],
+      ['option', 'skipped'],
+      ['env:ANTHROPIC_API_KEY', 'skipped'],
+    ]);
+    await expect(auth.resolveCredential()).rejects.toMatchObject({
+      code: AuthErrorCode.REAUTH_REQUIRED,
+    });
   });
 });

@@ -1,0 +1,176 @@
+import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
+import type { ResolvedCredential } from '../auth/resolved-credential.js';
+import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
+
+/** What renews a credential the API rejected (see `CredentialSession.renew`). */
+export interface RenewalSource {
+  /** A different valid credential after the API answered 401, if one can be had. */
+  renew?(rejected: ResolvedCredential): Promise<ResolvedCredential | undefined>;
+}
+
+/** What to do after one message from Claude Code. */
+export type RecoveryStep =
+  | { readonly action: 'continue' }
+  | { readonly action: 'hand-over'; readonly credential: ResolvedCredential }
+  | { readonly action: 'fail'; readonly error: AuthenticationError };
+
+/** 401: the credential is not (or no longer) valid; worth renewing. */
+const UNAUTHORIZED = 401;
+/** 403: the credential is valid but not allowed this; renewing it changes nothing (RFC 9110 §15.5.4). */
+const FORBIDDEN = 403;
+
+/**
+ * The command that fixes a rejected credential, by where it came from.
+ *
+ * @param credential - The rejected credential.
+ */
+export function fixFor(credential: ResolvedCredential | undefined): string {
+  if (credential === undefined) return 'claude-auth status   # shows which credential is used';
+  const profileFlag =
+    credential.profile && credential.profile !== 'default'
+      ? ` --profile ${credential.profile}`
+      : '';
+  switch (credential.source) {
+    case 'profile':
+      return `claude-auth login${profileFlag}`;
+    case 'claude-code-login':
+      return 'claude auth login';
+    case 'env:CLAUDE_CODE_OAUTH_TOKEN':
+      return 'replace CLAUDE_CODE_OAUTH_TOKEN, or unset it and run `claude-auth login`';
+    default:
+      return 'check the API key in the Anthropic Console (and that it has no extra spaces)';
+  }
+}
+
+/**
+ * The error for a credential the Claude API refused.
+ *
+ * @param status - The HTTP status (401, 403), when known.
+ * @param credential - The refused credential (described, never shown).
+ * @param detail - What Claude Code reported.
+ */
+export function apiAuthFailed(
+  status: number | undefined,
+  credential: ResolvedCredential | undefined,
+  detail?: string,
+): AuthenticationError {
+  const what =
+    credential === undefined
+      ? 'the credential'
+      : `the ${credential.kind} credential from ${credential.source}`;
+  const code = status === undefined ? '' : ` (HTTP ${status})`;
+  const permission =
+    status === FORBIDDEN ? ' It is valid but not allowed to do this (a permission answer).' : '';
+  return new AuthenticationError(
+    AuthErrorCode.API_AUTH_FAILED,
+    `The Claude API rejected ${what}${code}${detail ? `: ${detail}` : ''}.${permission}`,
+    {
+      fix:
+        status === FORBIDDEN
+          ? 'check what the account or key may use (model, organisation, workspace) in its console'
+          : fixFor(credential),
+      ...(status !== undefined && { status }),
+      secrets: [credential?.secret],
+    },
+  );
+}
+
+/**
+ * The authentication failure a message reports, if any.
+ *
+ * @param message - A message from Claude Code.
+ */
+export function authFailureOf(
+  message: SDKMessage,
+): { status?: number; detail?: string } | undefined {
+  const fields = message as { api_error_status?: number | null; error_status?: number | null };
+  const status = fields.api_error_status ?? fields.error_status ?? undefined;
+  if (message.type === 'assistant' && message.error === 'authentication_failed') {
+    return status === undefined ? {} : { status };
+  }
+  if (message.type === 'result' && message.is_error) {
+    const text = 'result' in message && typeof message.result === 'string' ? message.result : '';
+    if (
+      status === UNAUTHORIZED ||
+      status === FORBIDDEN ||
+      /not logged in|invalid api key|authentication/i.test(text)
+    ) {
+      return {
+        ...(status !== undefined && { status }),
+        ...(text && { detail: text.slice(0, 200) }),
+      };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Watches a running query's messages for authentication failures:
+ *
+ * - a 401 the CLI is about to retry (for minutes) is seen on its first
+ *   `api_retry`: the credential is renewed (`hand-over`), or, when nothing
+ *   better exists, the query ends at once (`fail`, `API_AUTH_FAILED`). The
+ *   401 right after a hand-over is let through once: that retry may still have
+ *   carried the old credential;
+ * - a 403 is a permission answer, not an expired credential: never renewed;
+ * - a failure Claude Code reports in its messages turns the official
+ *   iterator's plain `Error` into an `AuthenticationError` ({@link AuthRecovery.translate}).
+ */
+export class AuthRecovery {
+  readonly #source: RenewalSource | undefined;
+  #reported: { status?: number; detail?: string } | undefined;
+  #justHandedOver = false;
+
+  /**
+   * @param source - What renews a rejected credential; without it a 401 is final.
+   */
+  constructor(source: RenewalSource | undefined) {
+    this.#source = source;
+  }
+
+  /**
+   * Looks at one message.
+   *
+   * @param message - The message Claude Code sent.
+   * @param current - The credential the running session uses.
+   */
+  async inspect(
+    message: SDKMessage,
+    current: ResolvedCredential | undefined,
+  ): Promise<RecoveryStep> {
+    if (message.type === 'system' && message.subtype === 'api_retry') {
+      const status = message.error_status;
+      if (status === FORBIDDEN) return { action: 'fail', error: apiAuthFailed(status, current) };
+      if (status === UNAUTHORIZED) {
+        // The retry after a hand-over may have left with the credential just
+        // replaced; renewing the new one for it would spend a refresh (and, with
+        // a gateway that honours only the newest token, reject the new one).
+        if (this.#justHandedOver) {
+          this.#justHandedOver = false;
+          return { action: 'continue' };
+        }
+        const next = current === undefined ? undefined : await this.#source?.renew?.(current);
+        if (next === undefined) return { action: 'fail', error: apiAuthFailed(status, current) };
+        this.#justHandedOver = true;
+        return { action: 'hand-over', credential: next };
+      }
+    }
+    this.#justHandedOver = false;
+    const failure = authFailureOf(message);
+    if (failure !== undefined) this.#reported = { ...this.#reported, ...failure };
+    return { action: 'continue' };
+  }
+
+  /**
+   * What the official iterator's error becomes: `API_AUTH_FAILED` when the
+   * messages reported an authentication failure, else the error unchanged.
+   *
+   * @param error - What the SDK's iterator threw.
+   * @param current - The credential the session used.
+   */
+  translate(error: unknown, current: ResolvedCredential | undefined): unknown {
+    return this.#reported === undefined
+      ? error
+      : apiAuthFailed(this.#reported.status, current, this.#reported.detail);
+  }
+}

@@ -1,0 +1,71 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { getAuthHeaders } from '../../../src/auth/auth-headers.js';
+import { TokenStorage } from '../../../src/storage/token-storage.js';
+import { subscriptionToken } from '../../helpers/claude-code-env.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+const API_KEY = 'sk-ant-api03-test-key-for-headers-0000';
+
+async function environment(): Promise<NodeJS.ProcessEnv> {
+  const home = await tempDir('headers-home-');
+  const configDir = join(home, '.claude');
+  await mkdir(configDir);
+  await writeFile(
+    join(configDir, '.credentials.json'),
+    JSON.stringify({
+      claudeAiOauth: {
+        accessToken: 'sk-ant-oat01-claude-code-own-login',
+        refreshToken: 'sk-ant-ort01-refresh',
+        expiresAt: Date.now() + 3_600_000,
+        scopes: ['user:inference'],
+      },
+    }),
+    { mode: 0o600 },
+  );
+  return {
+    HOME: home,
+    CLAUDE_CONFIG_DIR: configDir,
+    CLAUDE_AUTH_DIR: join(home, '.claude_code'),
+    ANTHROPIC_API_KEY: API_KEY,
+  };
+}
+
+describe('getAuthHeaders: each call is answered for its own options', () => {
+  it('useClaudeCodeLogin decides per call, whatever an earlier call chose', async () => {
+    const env = await environment();
+    expect(await getAuthHeaders({ env })).toMatchObject({
+      authorization: 'Bearer sk-ant-oat01-claude-code-own-login',
+    });
+    expect(await getAuthHeaders({ env, useClaudeCodeLogin: false })).toEqual({
+      'x-api-key': API_KEY,
+    });
+    expect(await getAuthHeaders({ env, useOAuth: false })).toEqual({ 'x-api-key': API_KEY });
+    expect(await getAuthHeaders({ env })).toMatchObject({
+      authorization: 'Bearer sk-ant-oat01-claude-code-own-login',
+    });
+  });
+
+  it('a clock, a storage or a key given to one call is never reused for another', async () => {
+    const env = await environment();
+    const stored = subscriptionToken(86_400_000, 'h');
+    await TokenStorage.forProfile({ env }).saveToken(stored);
+    const later = Date.now() + 2 * 86_400_000;
+    expect(await getAuthHeaders({ env })).toMatchObject({
+      authorization: `Bearer ${stored.accessToken}`,
+    });
+    await expect(getAuthHeaders({ env, now: () => later })).rejects.toMatchObject({
+      code: 'REAUTH_REQUIRED',
+    });
+    const other = new TokenStorage(join(env.HOME as string, 'other.json'));
+    expect(await getAuthHeaders({ env, tokenStorage: other })).toMatchObject({
+      authorization: 'Bearer sk-ant-oat01-claude-code-own-login',
+    });
+    expect(
+      await getAuthHeaders({ env, useOAuth: false, apiKey: 'sk-ant-api03-other-key' }),
+    ).toEqual({
+      'x-api-key': 'sk-ant-api03-other-key',
+    });
+  });
+});
