@@ -8,7 +8,7 @@ import { defenceRanges } from './mutation/defence-ranges.mjs';
  * defence (SECURITY.md). Messages, display and device-flow pacing are left out
  * to keep the run within its budget; `*` is the whole file.
  */
-const DEFENCES = {
+export const DEFENCES = {
   // OAuth flow and loopback listener (RFC 7636, RFC 6749 §10.12, RFC 9207, RFC 8252)
   'src/oauth/oauth-flow.ts': [
     'OAuthFlow.login',
@@ -33,8 +33,29 @@ const DEFENCES = {
   // Redaction
   'src/errors/redact.ts': ['*'],
   'src/errors/redact-cause.ts': ['*'],
-  // Refresh policy (DESIGN §6b)
+  // Storage, secure files and the one-writer store (DESIGN §6, §6a)
+  'src/storage/secure-file.ts': [
+    'MAX_PRIVATE_FILE_BYTES',
+    'assertPrivateFile',
+    'resolveOwnedTarget',
+    'readPrivateFile',
+    'ensurePrivateDirectory',
+    'writePrivateFileAtomic',
+  ],
+  'src/store/file-credential-store.ts': [
+    'FileCredentialStore.read',
+    'FileCredentialStore.transact',
+    'FileCredentialStore.#current',
+    'FileCredentialStore.#write',
+  ],
+  'src/storage/file-lock.ts': ['Lease.confirm'],
+  // Refresh policy (DESIGN §6b) and the refresh's compare-and-swap (§7)
   'src/refresh/refresh-policy.ts': ['*'],
+  'src/refresh/token-manager.ts': [
+    'TokenManager.#refreshInTransaction',
+    'TokenManager.#afterRefusedWrite',
+    'TokenManager.#afterInvalidGrant',
+  ],
   // Credential injection
   'src/query/child-environment.ts': ['*'],
   'src/auth/resolved-credential.ts': [
@@ -44,6 +65,14 @@ const DEFENCES = {
     'ResolvedCredential.toJSON',
     'ResolvedCredential.toString',
     'credentialFromHeaders',
+  ],
+  'src/auth/credential-destination.ts': [
+    'assertSecureDestination',
+    'nonEmpty',
+    'inheritedBaseUrlAllowed',
+    'credentialDestination',
+    'destinationAllows',
+    'sameOrigin',
   ],
 };
 
@@ -56,6 +85,8 @@ export default {
   tsconfigFile: 'tsconfig.build.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   mutate: Object.entries(DEFENCES).flatMap(([file, names]) => defenceRanges(file, names)),
+  // Module-level constants are mutated by the second, narrow pass (mutation/stryker.static.config.mjs).
+  ignoreStatic: true,
   concurrency: 2,
   incremental: true,
   incrementalFile: 'mutation/stryker-incremental.json',

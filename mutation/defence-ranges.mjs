@@ -18,6 +18,36 @@ import ts from 'typescript';
  */
 export function defenceRanges(file, names) {
   if (names.includes('*')) return [file];
+  const found = declarations(file);
+  return names.map((name) => {
+    const range = found.get(name);
+    if (range === undefined) throw new Error(`stryker.config.mjs: ${file} has no ${name}`);
+    return `${file}:${range.lines}`;
+  });
+}
+
+/**
+ * The module-level constants among the named declarations (all of them for
+ * `*`): their mutants are "static", evaluated once when the module loads, so
+ * Stryker cannot tell which tests cover them and would run every test that
+ * imports the module for each. They get a pass of their own with a narrow set
+ * of tests (mutation/stryker.static.config.mjs).
+ *
+ * @param {string} file - The source file, from the project root.
+ * @param {readonly string[]} names - As for {@link defenceRanges}.
+ * @returns {string[]}
+ */
+export function staticRanges(file, names) {
+  return [...declarations(file)]
+    .filter(([name, range]) => range.constant && (names.includes('*') || names.includes(name)))
+    .map(([, range]) => `${file}:${range.lines}`);
+}
+
+/**
+ * @param {string} file
+ * @returns {Map<string, { lines: string, constant: boolean }>}
+ */
+function declarations(file) {
   const text = readFileSync(file, 'utf8');
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   /** @type {Map<string, ts.Node>} */
@@ -44,11 +74,15 @@ export function defenceRanges(file, names) {
       }
     }
   }
-  return names.map((name) => {
-    const node = found.get(name);
-    if (node === undefined) throw new Error(`stryker.config.mjs: ${file} has no ${name}`);
-    const line = (/** @type {number} */ position) =>
-      source.getLineAndCharacterOfPosition(position).line + 1;
-    return `${file}:${line(node.getStart(source))}-${line(node.getEnd())}`;
-  });
+  const line = (/** @type {number} */ position) =>
+    source.getLineAndCharacterOfPosition(position).line + 1;
+  return new Map(
+    [...found].map(([name, node]) => [
+      name,
+      {
+        lines: `${line(node.getStart(source))}-${line(node.getEnd())}`,
+        constant: ts.isVariableStatement(node),
+      },
+    ]),
+  );
 }

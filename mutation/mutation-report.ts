@@ -10,7 +10,57 @@ export interface StrykerResult {
   readonly framework?: { readonly version?: string };
 }
 
-interface Mutant {
+const sameMutant = (a: Mutant, b: Mutant) =>
+  a.mutatorName === b.mutatorName &&
+  a.replacement === b.replacement &&
+  a.location.start.line === b.location.start.line &&
+  a.location.start.column === b.location.start.column &&
+  a.location.end.line === b.location.end.line &&
+  a.location.end.column === b.location.end.column;
+
+/**
+ * Puts the static pass's results in place of the mutants the main pass
+ * ignored as static. Test ids of the static pass get an `s` prefix, so the
+ * killers of both passes can be named.
+ *
+ * @param main - The main pass (`ignoreStatic: true`).
+ * @param staticPass - The pass over the module-level constants.
+ */
+export function mergeStaticPass(main: StrykerResult, staticPass: StrykerResult): StrykerResult {
+  const files: Record<string, StrykerResult['files'][string]> = {};
+  for (const [file, { source, mutants }] of Object.entries(main.files)) {
+    const tested = staticPass.files[file]?.mutants ?? [];
+    files[file] = {
+      source,
+      mutants: mutants.map((mutant) => {
+        const replaced =
+          mutant.status === 'Ignored'
+            ? tested.find((other) => sameMutant(mutant, other))
+            : undefined;
+        return replaced === undefined
+          ? mutant
+          : {
+              ...replaced,
+              id: `s${replaced.id}`,
+              ...(replaced.killedBy && { killedBy: replaced.killedBy.map((id) => `s${id}`) }),
+            };
+      }),
+    };
+  }
+  const testFiles: NonNullable<StrykerResult['testFiles']> = { ...main.testFiles };
+  for (const [file, { tests }] of Object.entries(staticPass.testFiles ?? {})) {
+    testFiles[file] = {
+      tests: [
+        ...(testFiles[file]?.tests ?? []),
+        ...tests.map((test) => ({ ...test, id: `s${test.id}` })),
+      ],
+    };
+  }
+  return { ...main, files, testFiles };
+}
+
+/** One mutant of Stryker's JSON report. */
+export interface Mutant {
   readonly id: string;
   readonly mutatorName: string;
   readonly replacement?: string;
@@ -144,7 +194,7 @@ export function renderMutationReport(
     '',
     `Last run: ${run.finishedAt.toISOString()}, ${Math.round(run.seconds)} s (${run.incremental ? 'incremental: unchanged mutants reused from `mutation/stryker-incremental.json`' : 'full'}).`,
     '',
-    `**Mutation score: ${score(totals.detected, totals.alive)}** — ${totals.detected} mutants killed, ${totals.alive} alive, ${totals.invalid} rejected by the type checker, ${totals.ignored} outside the mutated ranges.`,
+    `**Mutation score: ${score(totals.detected, totals.alive)}** — ${totals.detected} mutants killed, ${totals.alive} alive, ${totals.invalid} rejected by the type checker, ${totals.ignored} ignored (not run).`,
     '',
     '## Score per module',
     '',
@@ -152,7 +202,7 @@ export function renderMutationReport(
     "the module's content when it was mutated: `test/unit/docs/mutation-report.test.ts`",
     'fails when a module changed after this report was written.',
     '',
-    '| module | score | killed | alive | type-invalid | ignored | sha-256 |',
+    '| module | score | killed | alive | type-invalid | not run | sha-256 |',
     '|---|---|---|---|---|---|---|',
     ...rows,
     '',

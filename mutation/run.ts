@@ -1,10 +1,12 @@
-// `npm run test:mutation`: runs Stryker (incrementally, unless given --force),
-// then writes docs/mutation-report.md from its JSON report and the notes on survivors.
+// `npm run test:mutation`: runs Stryker's two passes (incrementally, unless
+// given --force): the defence-bearing code with per-test coverage, then the
+// module-level constants against their modules' own tests; then writes
+// docs/mutation-report.md from both JSON reports and the notes on survivors.
 import { spawn } from 'node:child_process';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { MUTANT_NOTES } from './mutant-notes.js';
 import { moduleHashes } from './mutated-modules.js';
-import { renderMutationReport, type StrykerResult } from './mutation-report.js';
+import { mergeStaticPass, renderMutationReport, type StrykerResult } from './mutation-report.js';
 
 const root = new URL('../../', import.meta.url);
 const incrementalFile = new URL('mutation/stryker-incremental.json', root);
@@ -16,25 +18,39 @@ const incremental =
     () => false,
   ));
 
-const started = performance.now();
-const code = await new Promise<number | null>((resolve, reject) => {
-  const stryker = spawn(
-    process.execPath,
-    [new URL('node_modules/@stryker-mutator/core/bin/stryker.js', root).pathname, 'run', ...args],
-    { cwd: root, stdio: 'inherit' },
-  );
-  stryker.on('error', reject);
-  stryker.on('close', resolve);
-});
-if (code !== 0) {
-  console.error(`stryker exited with ${code}; the report was not rewritten.`);
-  process.exit(1);
+function stryker(...configFile: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        new URL('node_modules/@stryker-mutator/core/bin/stryker.js', root).pathname,
+        'run',
+        ...configFile,
+        ...args,
+      ],
+      { cwd: root, stdio: 'inherit' },
+    );
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`stryker exited with ${code}; the report was not rewritten.`)),
+    );
+  });
 }
+
+const readResult = async (name: string) =>
+  JSON.parse(await readFile(new URL(`reports/mutation/${name}`, root), 'utf8')) as StrykerResult;
+
+const started = performance.now();
+await stryker();
+await stryker('mutation/stryker.static.config.mjs');
 const seconds = (performance.now() - started) / 1000;
 
-const result = JSON.parse(
-  await readFile(new URL('reports/mutation/mutation.json', root), 'utf8'),
-) as StrykerResult;
+const result = mergeStaticPass(
+  await readResult('mutation.json'),
+  await readResult('mutation.static.json'),
+);
 const { markdown, unexplained } = renderMutationReport(
   result,
   MUTANT_NOTES,
