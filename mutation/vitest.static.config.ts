@@ -11,7 +11,7 @@ export default defineConfig({
       'test/unit/errors/redact*.test.ts',
       'test/unit/oauth/{loopback-listener*,pasted-response*,provider-endpoints,oauth-config}.test.ts',
       'test/unit/storage/secure-file.test.ts',
-      'test/unit/refresh/refresh-policy.test.ts',
+      'test/unit/refresh/refresh-policy*.test.ts',
       'test/unit/query/launch-environment.test.ts',
       'test/unit/auth/credential-destination.test.ts',
     ],

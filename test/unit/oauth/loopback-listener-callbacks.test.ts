@@ -61,6 +61,8 @@ describe('the loopback listener accepts only this loginâ€™s callback (RFC 6749 Â
     expect((await get(new URL('/?code=c1', server.redirectUri))).status).toBe(404);
     const page = await get(new URL('/', server.redirectUri));
     expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
     expect(page.headers.get('x-frame-options')).toBe('DENY');
     expect(page.headers.get('referrer-policy')).toBe('no-referrer');
   });
