@@ -76,6 +76,8 @@ export interface Mutant {
 export interface RunFacts {
   readonly seconds: number;
   readonly incremental: boolean;
+  /** Rendered from the previous runs' JSON without running Stryker. */
+  readonly reportOnly?: boolean;
   readonly finishedAt: Date;
 }
 
@@ -192,7 +194,9 @@ export function renderMutationReport(
     '`mutation/mutant-notes.ts`, the mutated files and tests in `stryker.config.mjs` and',
     '`mutation/vitest.config.ts`.',
     '',
-    `Last run: ${run.finishedAt.toISOString()}, ${Math.round(run.seconds)} s (${run.incremental ? 'incremental: unchanged mutants reused from `mutation/stryker-incremental.json`' : 'full'}).`,
+    run.reportOnly
+      ? `Rendered ${run.finishedAt.toISOString()} from the last runs' results.`
+      : `Last run: ${run.finishedAt.toISOString()}, ${Math.round(run.seconds)} s (${run.incremental ? 'incremental: unchanged mutants reused from `mutation/stryker-incremental.json`' : 'full'}).`,
     '',
     `**Mutation score: ${score(totals.detected, totals.alive)}** — ${totals.detected} mutants killed, ${totals.alive} alive, ${totals.invalid} rejected by the type checker, ${totals.ignored} ignored (not run).`,
     '',

@@ -42,9 +42,13 @@ function stryker(...configFile: string[]): Promise<void> {
 const readResult = async (name: string) =>
   JSON.parse(await readFile(new URL(`reports/mutation/${name}`, root), 'utf8')) as StrykerResult;
 
+// --report-only: re-render the report from the last runs' JSON (after editing the notes).
+const reportOnly = args.includes('--report-only');
 const started = performance.now();
-await stryker();
-await stryker('mutation/stryker.static.config.mjs');
+if (!reportOnly) {
+  await stryker();
+  await stryker('mutation/stryker.static.config.mjs');
+}
 const seconds = (performance.now() - started) / 1000;
 
 const result = mergeStaticPass(
@@ -55,7 +59,7 @@ const { markdown, unexplained } = renderMutationReport(
   result,
   MUTANT_NOTES,
   await moduleHashes(root),
-  { seconds, incremental, finishedAt: new Date() },
+  { seconds, incremental, reportOnly, finishedAt: new Date() },
 );
 await writeFile(new URL('docs/mutation-report.md', root), markdown);
 console.log(`Wrote docs/mutation-report.md (${Math.round(seconds)} s).`);
