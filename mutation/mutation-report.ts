@@ -19,8 +19,8 @@ const sameMutant = (a: Mutant, b: Mutant) =>
   a.location.end.column === b.location.end.column;
 
 /**
- * Puts the static pass's results in place of the mutants the main pass
- * ignored as static. Test ids of the static pass get an `s` prefix, so the
+ * Puts the static pass's results in place of the main pass's for the
+ * mutants both made (the main pass ignores static ones). Test ids of the static pass get an `s` prefix, so the
  * killers of both passes can be named.
  *
  * @param main - The main pass (`ignoreStatic: true`).
@@ -33,10 +33,7 @@ export function mergeStaticPass(main: StrykerResult, staticPass: StrykerResult):
     files[file] = {
       source,
       mutants: mutants.map((mutant) => {
-        const replaced =
-          mutant.status === 'Ignored'
-            ? tested.find((other) => sameMutant(mutant, other))
-            : undefined;
+        const replaced = tested.find((other) => sameMutant(mutant, other));
         return replaced === undefined
           ? mutant
           : {
@@ -185,6 +182,10 @@ export function renderMutationReport(
       }
     }
   }
+
+  const notRun = [...hashes.keys()].filter((file) => result.files[file] === undefined).sort();
+  for (const file of notRun)
+    rows.push(`| \`${file}\` | not run yet | – | – | – | – | \`${hashes.get(file)}\` |`);
 
   const markdown = [
     '# Mutation testing of the security-critical modules',
