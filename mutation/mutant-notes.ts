@@ -100,6 +100,18 @@ export const MUTANT_NOTES: readonly MutantNote[] = [
     ['ConditionalExpression', 'rest.length > 0', 'false'],
     ['ConditionalExpression', 'state !== undefined && state !== expectedState', 'false'],
   ]),
+  ...killedBy('src/refresh/refresh-policy.ts', 'test/unit/refresh/refresh-policy-bounds.test.ts', [
+    ['ArithmeticOperator', '30 * 86_400_000', '30 / 86_400_000'],
+    ['ArithmeticOperator', '2 ** 31 - 1', '2 ** 31 + 1'],
+  ]),
+  ...killedBy(
+    'src/oauth/loopback-listener.ts',
+    'test/unit/oauth/loopback-listener-callbacks.test.ts',
+    [
+      ['StringLiteral', "'text/html; charset=utf-8'", '""'],
+      ['StringLiteral', "'nosniff'", '""'],
+    ],
+  ),
   {
     file: 'src/oauth/pasted-response.ts',
     mutator: 'ConditionalExpression',
