@@ -1,0 +1,22 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The tests of mutation/stryker.static.config.mjs: for each module-level
+ * constant that carries a defence, the unit tests of its own module. Every one
+ * of them runs for each static mutant, so the set stays small.
+ */
+export default defineConfig({
+  test: {
+    include: [
+      'test/unit/errors/redact*.test.ts',
+      'test/unit/oauth/{loopback-listener*,pasted-response*,provider-endpoints,oauth-config}.test.ts',
+      'test/unit/storage/secure-file.test.ts',
+      'test/unit/refresh/refresh-policy*.test.ts',
+      'test/unit/query/launch-environment.test.ts',
+      'test/unit/auth/credential-destination.test.ts',
+    ],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    setupFiles: ['mutation/thread-umask.ts', 'test/helpers/property-seed.ts'],
+  },
+});
