@@ -62,7 +62,7 @@ export interface OAuthConfigInit {
    * How the client authenticates (RFC 6749 §2.3.1). Default: `none` without a
    * secret; with one, `client_secret_basic` when the provider's metadata lists it
    * in `token_endpoint_auth_methods_supported` (or lists nothing) unless its
-   * form-encoding would alter the id or secret and `client_secret_post` is
+   * form-encoding would alter the client id and `client_secret_post` is
    * listed too, else `client_secret_post`.
    */
   tokenEndpointAuthMethod?: TokenEndpointAuthMethod;

@@ -80,18 +80,21 @@ function assertSecureEndpoints(
 
 /**
  * Whether RFC 6749 §2.3.1's form-encoding of Basic credentials changes the
- * value (oauth4webapi encodes `-_.!~*'()` and spaces too). Servers disagree on
- * decoding such ids: glewlwyd reads `cli%2Dconf` literally and refuses it.
+ * client id (oauth4webapi encodes `-_.!~*'()` and spaces too). Servers disagree
+ * on decoding such ids: glewlwyd reads `cli%2Dconf` literally and refuses it.
+ * Only the id is judged: base64url secrets nearly always hold `-` or `_`, and
+ * switching every such client to `client_secret_post` would break servers that
+ * enforce the method a client was registered with.
  */
-function alteredByBasicEncoding(...values: string[]): boolean {
-  return values.some((value) => /[-_.!~*'() ]/.test(value) || encodeURIComponent(value) !== value);
+function idAlteredByBasicEncoding(clientId: string): boolean {
+  return /[-_.!~*'() ]/.test(clientId) || encodeURIComponent(clientId) !== clientId;
 }
 
 /**
  * The client authentication to use (RFC 6749 §2.3.1): the configured method;
  * else, for a confidential client, `client_secret_basic` when the metadata
  * lists it (or lists nothing: RFC 8414 §2's default) — unless Basic's
- * encoding would alter the id or secret and the metadata also lists
+ * encoding would alter the client id and the metadata also lists
  * `client_secret_post` — else `client_secret_post`.
  */
 function chooseAuthMethod(
@@ -103,7 +106,7 @@ function chooseAuthMethod(
   if (clientSecret === undefined) return 'none';
   if (configured !== undefined) return configured;
   const post = supported?.includes('client_secret_post') === true;
-  if (post && alteredByBasicEncoding(clientId, clientSecret)) return 'client_secret_post';
+  if (post && idAlteredByBasicEncoding(clientId)) return 'client_secret_post';
   if (supported === undefined || supported.includes('client_secret_basic'))
     return 'client_secret_basic';
   return post ? 'client_secret_post' : 'client_secret_basic';

@@ -274,6 +274,15 @@ describe('client authentication (RFC 6749 §2.3.1)', () => {
     },
   );
 
+  it('keeps Basic for a base64url secret (its `-`/`_` would be encoded): only the client id decides', async () => {
+    const base = await metadataWith(['client_secret_post', 'client_secret_basic']);
+    const endpoints = await resolveProviderEndpoints(
+      new OAuthConfig({ clientId: 'c', clientSecret: 'a-secret_with-dashes', issuer: base }),
+      createOAuthFetch(),
+    );
+    expect(endpoints.metadata.tokenEndpointAuthMethod).toBe('client_secret_basic');
+  });
+
   it('refreshes with the stored method: client_secret_post puts the id and secret in the body, no Basic header', async () => {
     const seen: { authorization?: string; body: string }[] = [];
     const base = await scriptedServer((request, response) => {
