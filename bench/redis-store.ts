@@ -12,7 +12,7 @@ import type { CredentialStore } from '../src/store/credential-store.js';
 import { FileCredentialStore } from '../src/store/file-credential-store.js';
 import { RedisCredentialStore } from '../src/store/redis-credential-store.js';
 import { AuthToken } from '../src/token/auth-token.js';
-import { fmt, interleave, type Summary, summarize, table } from './lib/stats.js';
+import { fmt, interleave, row, summarize, table } from './lib/stats.js';
 
 const CALLS = 2_000;
 const CACHED_CALLS = 200_000;
@@ -98,14 +98,6 @@ async function herd(redis: RedisServer, processes: number, callers: number) {
   store.close();
   return { one: summarize(one), herd: summarize(many), refreshes };
 }
-
-const row = (label: string, s: Summary, ratio: string, scale = 1, unit = '') => [
-  label,
-  fmt(s.median / scale, unit),
-  fmt(s.min / scale, unit),
-  fmt(s.max / scale, unit),
-  ratio,
-];
 
 /** Runs the Redis store benches against a local redis-server (AOF, appendfsync always) and returns Markdown. */
 export async function run(): Promise<string> {

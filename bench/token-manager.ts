@@ -9,7 +9,7 @@ import { getAuthHeaders } from '../src/auth/auth-headers.js';
 import { type RefreshFunction, TokenManager } from '../src/refresh/token-manager.js';
 import { TokenStorage } from '../src/storage/token-storage.js';
 import { AuthToken } from '../src/token/auth-token.js';
-import { fmt, interleave, type Summary, summarize, table } from './lib/stats.js';
+import { fmt, interleave, row, type Summary, summarize, table } from './lib/stats.js';
 
 const HOT_CALLS = 200_000;
 const REFRESH_LATENCY_MS = 50;
@@ -128,14 +128,6 @@ async function herdAcrossProcesses(dir: string, processes: number, callers: numb
   }
   return { one: summarize(one), herd: summarize(herd), refreshes };
 }
-
-const row = (label: string, s: Summary, ratio: string, scale = 1, unit = '') => [
-  label,
-  fmt(s.median / scale, unit),
-  fmt(s.min / scale, unit),
-  fmt(s.max / scale, unit),
-  ratio,
-];
 
 /** Runs the TokenManager benches and returns Markdown. */
 export async function run(): Promise<string> {

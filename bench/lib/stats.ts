@@ -47,3 +47,14 @@ export function table(header: readonly string[], rows: readonly (readonly string
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
+
+/** A table row: the label, median, min and max of `s` (divided by `scale`), and the ratio text. */
+export function row(label: string, s: Summary, ratio: string, scale = 1, unit = ''): string[] {
+  return [
+    label,
+    fmt(s.median / scale, unit),
+    fmt(s.min / scale, unit),
+    fmt(s.max / scale, unit),
+    ratio,
+  ];
+}

@@ -5,6 +5,7 @@ import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { type RefreshFunction, TokenManager } from '../../../src/refresh/token-manager.js';
 import type { CredentialStore } from '../../../src/store/credential-store.js';
 import { RedisCredentialStore } from '../../../src/store/redis-credential-store.js';
+import { wrapTransactions } from '../../helpers/store-wrappers.js';
 import { oauthToken } from '../../helpers/tokens.js';
 
 let redis: RedisServer;
@@ -42,27 +43,14 @@ function countingRefresh(): { refresh: RefreshFunction; calls: () => number } {
 
 /** The store, with every read inside a transaction stalled until less than `leftMs` of the lease remains. */
 function stallingInside(store: CredentialStore, leftMs: number): CredentialStore {
-  return {
-    profile: store.profile,
-    describe: () => store.describe(),
-    identity: () => store.identity(),
-    read: () => store.read(),
-    transact: (section, options) =>
-      store.transact(
-        (tx) =>
-          section({
-            ...tx,
-            read: async () => {
-              // A process descheduled (or swapped out) right after taking the lease.
-              await new Promise((resolve) =>
-                setTimeout(resolve, tx.leaseRemainingMs() - leftMs + 50),
-              );
-              return tx.read();
-            },
-          }),
-        options,
-      ),
-  };
+  return wrapTransactions(store, (tx) => ({
+    ...tx,
+    read: async () => {
+      // A process descheduled (or swapped out) right after taking the lease.
+      await new Promise((resolve) => setTimeout(resolve, tx.leaseRemainingMs() - leftMs + 50));
+      return tx.read();
+    },
+  }));
 }
 
 describe('TokenManager over the Redis store', () => {

@@ -3,15 +3,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisServer } from '../../../fixtures/redis-server.js';
 import { copyCredential } from '../../../src/store/copy-credential.js';
-import type {
-  CredentialStore,
-  CredentialTransaction,
-} from '../../../src/store/credential-store.js';
+import type { CredentialStore } from '../../../src/store/credential-store.js';
 import { FileCredentialStore } from '../../../src/store/file-credential-store.js';
 import { RedisCredentialStore } from '../../../src/store/redis-credential-store.js';
 import type { AuthToken } from '../../../src/token/auth-token.js';
 import { kill, startNode } from '../../helpers/child-process.js';
 import { CLI } from '../../helpers/cli-process.js';
+import { wrapTransactions } from '../../helpers/store-wrappers.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { oauthToken } from '../../helpers/tokens.js';
 
@@ -39,31 +37,20 @@ type Step = 'write' | 'read-back' | 'delete';
 /** The process "dies" at `step`: the store's operation throws there, as a kill would end it. */
 function dyingAt(store: CredentialStore, step: Step): CredentialStore {
   let reads = 0;
-  return {
-    profile: store.profile,
-    describe: () => store.describe(),
-    identity: () => store.identity(),
-    read: () => store.read(),
-    transact: (section, options) =>
-      store.transact(
-        (tx) =>
-          section({
-            ...tx,
-            read: async () => {
-              reads++;
-              // The destination's second read is the read-back after its write.
-              if (step === 'read-back' && reads === 2) throw new Error('killed');
-              return tx.read();
-            },
-            write: async (next: AuthToken | null, expected: string | null) => {
-              if ((step === 'write' && next !== null) || (step === 'delete' && next === null))
-                throw new Error('killed');
-              return tx.write(next, expected);
-            },
-          } satisfies CredentialTransaction),
-        options,
-      ),
-  };
+  return wrapTransactions(store, (tx) => ({
+    ...tx,
+    read: async () => {
+      reads++;
+      // The destination's second read is the read-back after its write.
+      if (step === 'read-back' && reads === 2) throw new Error('killed');
+      return tx.read();
+    },
+    write: async (next: AuthToken | null, expected: string | null) => {
+      if ((step === 'write' && next !== null) || (step === 'delete' && next === null))
+        throw new Error('killed');
+      return tx.write(next, expected);
+    },
+  }));
 }
 
 async function completeCopies(token: AuthToken, ...places: CredentialStore[]): Promise<number> {
