@@ -65,7 +65,7 @@ await writeFile(new URL('docs/mutation-report.md', root), markdown);
 console.log(`Wrote docs/mutation-report.md (${Math.round(seconds)} s).`);
 if (unexplained.length > 0) {
   console.log(
-    `${unexplained.length} surviving mutants have no note; add to mutation/mutant-notes.ts:`,
+    `${unexplained.length} surviving mutants have no note; add to mutation/notes/<module>.ts:`,
   );
   for (const note of unexplained) console.log(`  ${JSON.stringify(note)},`);
 }
