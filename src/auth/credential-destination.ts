@@ -149,7 +149,7 @@ export function destinationAllows(
   destination: string | undefined,
   baseUrl: string,
 ): boolean {
-  if (destination !== undefined && sameOrigin(destination, baseUrl)) return true;
+  if (destination !== undefined && sameBaseUrl(destination, baseUrl)) return true;
   if (!inheritedBaseUrlAllowed(credential)) return false;
   try {
     assertSecureDestination(credential, baseUrl);
@@ -159,7 +159,12 @@ export function destinationAllows(
   }
 }
 
-function sameOrigin(a: string, b: string): boolean {
+/**
+ * Whether two base URLs name the same API: the same origin and the same path
+ * (a trailing slash aside). The path counts because one gateway host may serve
+ * several APIs under different prefixes, and a token is for the one stored.
+ */
+function sameBaseUrl(a: string, b: string): boolean {
   try {
     const left = new URL(a);
     const right = new URL(b);
