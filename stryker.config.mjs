@@ -48,7 +48,7 @@ export const DEFENCES = {
   'src/auth/credential-destination.ts': [
     'assertSecureDestination',
     'destinationAllows',
-    'sameOrigin',
+    'sameBaseUrl',
   ],
 };
 
