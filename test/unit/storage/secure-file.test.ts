@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { type FileSystem, nodeFileSystem } from '../../../src/storage/file-system.js';
 import {
@@ -138,6 +138,27 @@ describe('writePrivateFileAtomic', () => {
       }),
     ).rejects.toThrow();
     expect(await fs.readFile(path, 'utf8')).toBe('old');
+    expect((await fs.readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('gives concurrent writes of one file distinct temporary names, even within one millisecond', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'tokens.json');
+    const temporaries: string[] = [];
+    const environment = {
+      fs: plantingFileSystem(async (temporary) => {
+        temporaries.push(temporary);
+      }),
+    };
+    // One clock reading for every write: only the per-write counter can tell their names apart.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    const contents = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    await Promise.all(contents.map((text) => writePrivateFileAtomic(path, text, environment)));
+    expect(new Set(temporaries).size).toBe(contents.length);
+    expect(contents).toContain(await fs.readFile(path, 'utf8'));
     expect((await fs.readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
