@@ -32,6 +32,6 @@ export const secureFileNotes: readonly MutantNote[] = [
     replacement: 'temporaryCounter -= 1',
     verdict: 'equivalent',
     reason:
-      'A counter counting down from 0 gives each write of the process a distinct value just as one counting up does, so temporary names stay unique (O_EXCL still refuses any collision); the orphan sweep matches them by prefix and `.tmp` suffix, which a minus sign does not change.',
+      'A counter counting down from 0 gives each write of the process a distinct value just as one counting up does, so temporary names stay unique (O_EXCL still refuses any collision); the orphan sweep matches them by prefix and `.tmp` suffix, which a minus sign does not change. The test of concurrent writes within one millisecond checks that uniqueness and passes under both.',
   },
 ];

@@ -34,6 +34,15 @@ function recordingFileSystem(): { fs: FileSystem; calls: string[] } {
   return { fs: recorded, calls };
 }
 
+/** A promise and its resolver. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open: () => void = () => undefined;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
+}
+
 /** The real file system, with `before` run on the path of each open for reading, just before it. */
 function interposedReadFileSystem(before: (path: string) => Promise<void>): FileSystem {
   return {
@@ -155,11 +164,35 @@ describe('writePrivateFileAtomic', () => {
     onTestFinished(() => {
       vi.useRealTimers();
     });
-    const contents = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
-    await Promise.all(contents.map((text) => writePrivateFileAtomic(path, text, environment)));
-    expect(new Set(temporaries).size).toBe(contents.length);
-    expect(contents).toContain(await fs.readFile(path, 'utf8'));
-    expect((await fs.readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    // Every write holds its temporary file until all have created theirs (or failed), then
+    // stops short of the rename: concurrent renames onto one file are not what is checked here.
+    const writes = 8;
+    let pending = writes;
+    const allHeld = gate();
+    const settle = () => {
+      pending -= 1;
+      if (pending === 0) allHeld.open();
+    };
+    const stop = new Error('stopped before the rename');
+    const write = async (text: string): Promise<unknown> => {
+      let held = false;
+      try {
+        await writePrivateFileAtomic(path, text, environment, async () => {
+          held = true;
+          settle();
+          await allHeld.opened;
+          throw stop;
+        });
+        return 'renamed';
+      } catch (error) {
+        if (!held) settle();
+        return error;
+      }
+    };
+    const outcomes = await Promise.all(Array.from({ length: writes }, (_, i) => write(`${i}`)));
+    expect(outcomes).toEqual(Array.from({ length: writes }, () => stop));
+    expect(new Set(temporaries).size).toBe(writes);
+    expect(await fs.readdir(dir)).toEqual([]);
   });
 
   it('once renamed, the temporary name is no longer its own: a failed directory fsync removes nothing there', async () => {
@@ -236,24 +269,28 @@ describe('readPrivateFile', () => {
     expect(await readPrivateFile(path, environment)).toBeNull();
   });
 
-  it('refuses a file swapped for a symbolic link between its inspection and its opening', async () => {
-    const dir = await tempDir();
-    const path = join(dir, 'tokens.json');
-    const lure = join(dir, 'lure.json');
-    await fs.writeFile(path, 'genuine', { mode: 0o600 });
-    await fs.writeFile(lure, 'swapped in', { mode: 0o600 });
-    const environment = {
-      fs: interposedReadFileSystem(async (target) => {
-        await fs.rm(target);
-        await fs.symlink(lure, target);
-      }),
-    };
-    await expect(readPrivateFile(path, environment)).rejects.toMatchObject({
-      code: AuthErrorCode.STORAGE_INSECURE,
-      message: expect.stringContaining('it changed into a symbolic link while being read'),
-      fix: `remove ${path}`,
-    });
-  });
+  // Node defines no O_NOFOLLOW on Windows: there the open itself cannot refuse a link.
+  it.skipIf(process.platform === 'win32')(
+    'refuses a file swapped for a symbolic link between its inspection and its opening',
+    async () => {
+      const dir = await tempDir();
+      const path = join(dir, 'tokens.json');
+      const lure = join(dir, 'lure.json');
+      await fs.writeFile(path, 'genuine', { mode: 0o600 });
+      await fs.writeFile(lure, 'swapped in', { mode: 0o600 });
+      const environment = {
+        fs: interposedReadFileSystem(async (target) => {
+          await fs.rm(target);
+          await fs.symlink(lure, target);
+        }),
+      };
+      await expect(readPrivateFile(path, environment)).rejects.toMatchObject({
+        code: AuthErrorCode.STORAGE_INSECURE,
+        message: expect.stringContaining('it changed into a symbolic link while being read'),
+        fix: `remove ${path}`,
+      });
+    },
+  );
 
   it('reports any other failure to open the file as a storage I/O error naming the path', async () => {
     const path = join(await tempDir(), 'tokens.json');
