@@ -1,4 +1,11 @@
-import type { MutantNote } from '../mutant-note.js';
+import { killedBy, type MutantNote } from '../mutant-note.js';
 
 /** Notes on the surviving mutants of `src/storage/file-lock.ts`. */
-export const fileLockNotes: readonly MutantNote[] = [];
+export const fileLockNotes: readonly MutantNote[] = [
+  ...killedBy('src/storage/file-lock.ts', 'test/unit/storage/file-lock.test.ts', [
+    // Lease.confirm: a lease whose record names another holder, or once lost, never confirms
+    // (both `return false` there mutate to the same key).
+    ['BooleanLiteral', 'false', 'true'],
+    ['ConditionalExpression', 'this.#lost', 'false'],
+  ]),
+];

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { type FileSystem, nodeFileSystem } from '../../../src/storage/file-system.js';
 import {
@@ -32,6 +32,50 @@ function recordingFileSystem(): { fs: FileSystem; calls: string[] } {
     },
   };
   return { fs: recorded, calls };
+}
+
+/** A promise and its resolver. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open: () => void = () => undefined;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
+}
+
+/** The real file system, with `before` run on the path of each open for reading, just before it. */
+function interposedReadFileSystem(before: (path: string) => Promise<void>): FileSystem {
+  return {
+    ...nodeFileSystem,
+    open: (async (path: string, flags?: number, mode?: number) => {
+      if (typeof flags === 'number' && (flags & constants.O_CREAT) === 0) await before(path);
+      return fs.open(path, flags, mode);
+    }) as FileSystem['open'],
+  };
+}
+
+/** The real file system, recording whether each file handle it opened was closed again. */
+function handleCountingFileSystem(readFails = false): { fs: FileSystem; open: () => number } {
+  let open = 0;
+  const counted: FileSystem = {
+    ...nodeFileSystem,
+    open: (async (path: string, flags?: number, mode?: number) => {
+      const handle = await fs.open(path, flags, mode);
+      open += 1;
+      const close = handle.close.bind(handle);
+      handle.close = async () => {
+        open -= 1;
+        await close();
+      };
+      if (readFails) {
+        handle.readFile = (async () => {
+          throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+        }) as typeof handle.readFile;
+      }
+      return handle;
+    }) as FileSystem['open'],
+  };
+  return { fs: counted, open: () => open };
 }
 
 /** The real file system, with `plant` run at the temporary name just before it is created. */
@@ -72,6 +116,7 @@ describe('writePrivateFileAtomic', () => {
     };
     await expect(writePrivateFileAtomic(path, 'secret', environment)).rejects.toMatchObject({
       code: AuthErrorCode.STORAGE_IO,
+      message: expect.stringContaining(`Could not write ${path} (EEXIST)`),
     });
     expect(await fs.readFile(planted, 'utf8')).toBe('attacker');
     expect(await fs.readFile(path, 'utf8')).toBe('old');
@@ -103,6 +148,75 @@ describe('writePrivateFileAtomic', () => {
     ).rejects.toThrow();
     expect(await fs.readFile(path, 'utf8')).toBe('old');
     expect((await fs.readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('gives concurrent writes of one file distinct temporary names, even within one millisecond', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'tokens.json');
+    const temporaries: string[] = [];
+    const environment = {
+      fs: plantingFileSystem(async (temporary) => {
+        temporaries.push(temporary);
+      }),
+    };
+    // One clock reading for every write: only the per-write counter can tell their names apart.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    // Every write holds its temporary file until all have created theirs (or failed), then
+    // stops short of the rename: concurrent renames onto one file are not what is checked here.
+    const writes = 8;
+    let pending = writes;
+    const allHeld = gate();
+    const settle = () => {
+      pending -= 1;
+      if (pending === 0) allHeld.open();
+    };
+    const stop = new Error('stopped before the rename');
+    const write = async (text: string): Promise<unknown> => {
+      let held = false;
+      try {
+        await writePrivateFileAtomic(path, text, environment, async () => {
+          held = true;
+          settle();
+          await allHeld.opened;
+          throw stop;
+        });
+        return 'renamed';
+      } catch (error) {
+        if (!held) settle();
+        return error;
+      }
+    };
+    const outcomes = await Promise.all(Array.from({ length: writes }, (_, i) => write(`${i}`)));
+    expect(outcomes).toEqual(Array.from({ length: writes }, () => stop));
+    expect(new Set(temporaries).size).toBe(writes);
+    expect(await fs.readdir(dir)).toEqual([]);
+  });
+
+  it('once renamed, the temporary name is no longer its own: a failed directory fsync removes nothing there', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'tokens.json');
+    let reused = '';
+    const failingAfterRename: FileSystem = {
+      ...nodeFileSystem,
+      rename: async (from, to) => {
+        await fs.rename(from, to);
+        // Someone else's file now holds the name the rename freed.
+        reused = String(from);
+        await fs.writeFile(reused, 'not ours', { mode: 0o600 });
+      },
+      open: (async (target: string, flags?: number, mode?: number) => {
+        if (target === dir) throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
+        return fs.open(target, flags, mode);
+      }) as FileSystem['open'],
+    };
+    await expect(
+      writePrivateFileAtomic(path, 'new', { fs: failingAfterRename }),
+    ).rejects.toMatchObject({ code: AuthErrorCode.STORAGE_IO });
+    expect(await fs.readFile(path, 'utf8')).toBe('new');
+    expect(await fs.readFile(reused, 'utf8')).toBe('not ours');
   });
 
   it('on Windows writes without POSIX mode checks and tolerates a directory that cannot be fsynced', async () => {
@@ -146,6 +260,72 @@ describe('readPrivateFile', () => {
       before.mtimeMs,
       before.ino,
     ]);
+  });
+
+  it('reports a file removed between its inspection and its opening as absent', async () => {
+    const path = join(await tempDir(), 'tokens.json');
+    await fs.writeFile(path, 'removed meanwhile', { mode: 0o600 });
+    const environment = { fs: interposedReadFileSystem((target) => fs.rm(target)) };
+    expect(await readPrivateFile(path, environment)).toBeNull();
+  });
+
+  // Node defines no O_NOFOLLOW on Windows: there the open itself cannot refuse a link.
+  it.skipIf(process.platform === 'win32')(
+    'refuses a file swapped for a symbolic link between its inspection and its opening',
+    async () => {
+      const dir = await tempDir();
+      const path = join(dir, 'tokens.json');
+      const lure = join(dir, 'lure.json');
+      await fs.writeFile(path, 'genuine', { mode: 0o600 });
+      await fs.writeFile(lure, 'swapped in', { mode: 0o600 });
+      const environment = {
+        fs: interposedReadFileSystem(async (target) => {
+          await fs.rm(target);
+          await fs.symlink(lure, target);
+        }),
+      };
+      await expect(readPrivateFile(path, environment)).rejects.toMatchObject({
+        code: AuthErrorCode.STORAGE_INSECURE,
+        message: expect.stringContaining('it changed into a symbolic link while being read'),
+        fix: `remove ${path}`,
+      });
+    },
+  );
+
+  it('reports any other failure to open the file as a storage I/O error naming the path', async () => {
+    const path = join(await tempDir(), 'tokens.json');
+    await fs.writeFile(path, 'unopenable', { mode: 0o600 });
+    const environment = {
+      fs: interposedReadFileSystem(async () => {
+        throw Object.assign(new Error('EMFILE: too many open files'), { code: 'EMFILE' });
+      }),
+    };
+    await expect(readPrivateFile(path, environment)).rejects.toMatchObject({
+      code: AuthErrorCode.STORAGE_IO,
+      message: expect.stringContaining(`Could not open ${path} (EMFILE)`),
+    });
+  });
+
+  it('reports a failed read as a storage I/O error and closes the file', async () => {
+    const path = join(await tempDir(), 'tokens.json');
+    await fs.writeFile(path, 'unreadable', { mode: 0o600 });
+    const counted = handleCountingFileSystem(true);
+    await expect(readPrivateFile(path, { fs: counted.fs })).rejects.toMatchObject({
+      code: AuthErrorCode.STORAGE_IO,
+      message: expect.stringContaining(`Could not read ${path} (EIO)`),
+    });
+    expect(counted.open()).toBe(0);
+  });
+
+  it('closes the file it refuses, keeping the refusal as it is', async () => {
+    const path = join(await tempDir(), 'tokens.json');
+    await fs.writeFile(path, 'shared', { mode: 0o644 });
+    await fs.chmod(path, 0o644);
+    const counted = handleCountingFileSystem();
+    await expect(
+      readPrivateFile(path, { fs: counted.fs, platform: 'linux' }),
+    ).rejects.toMatchObject({ code: AuthErrorCode.STORAGE_INSECURE });
+    expect(counted.open()).toBe(0);
   });
 
   it('reads a file of exactly the limit', async () => {

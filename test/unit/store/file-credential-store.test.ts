@@ -114,6 +114,61 @@ describe('FileCredentialStore', () => {
     expect((await other.read())?.token.accessToken).toBe(newer.accessToken);
   });
 
+  it('fences the rename against a record changed behind the lock: a file rewritten without the lock meanwhile is kept', async () => {
+    const path = join(await tempDir(), 'tokens.json');
+    const newer = oauthToken(60_000);
+    let rewritten = false;
+    const fs: FileSystem = {
+      ...nodeFileSystem,
+      open: (async (target: string, flags?: number, mode?: number) => {
+        if (!rewritten && target.endsWith('.tmp')) {
+          // A writer that takes no lock (an older release) replaces the file; our lease stays ours.
+          rewritten = true;
+          await writeFile(path, serializeTokenFile(newer), { mode: 0o600 });
+        }
+        return nodeFileSystem.open(target, flags, mode);
+      }) as FileSystem['open'],
+    };
+    await new FileCredentialStore({ path }).transact((tx) => tx.write(oauthToken(60_000), null));
+    const store = new FileCredentialStore({ path, fs });
+    const outcome = await store.transact(async (tx) => ({
+      write: await tx.write(oauthToken(60_000), await tx.currentRevision()),
+      leaseLeft: tx.leaseRemainingMs() > 0,
+    }));
+    expect(rewritten).toBe(true);
+    expect(outcome).toEqual({ write: { written: false }, leaseLeft: true });
+    expect((await store.read())?.token.accessToken).toBe(newer.accessToken);
+  });
+
+  it('fences the rename against a lease lost while the new file is written, even when the record did not change', async () => {
+    const path = join(await tempDir(), 'tokens.json');
+    const other = new FileCredentialStore({ path });
+    let stalled: FileCredentialStore | undefined;
+    let takenOver = false;
+    const fs: FileSystem = {
+      ...nodeFileSystem,
+      open: (async (target: string, flags?: number, mode?: number) => {
+        if (!takenOver && target.endsWith('.tmp')) {
+          // We stall right after deciding to write; another process takes the lock and writes nothing.
+          takenOver = true;
+          await staleLock(stalled as FileCredentialStore);
+          await other.transact(async () => undefined);
+        }
+        return nodeFileSystem.open(target, flags, mode);
+      }) as FileSystem['open'],
+    };
+    stalled = new FileCredentialStore({ path, fs, lock: { staleMs: 60_000 } });
+    const first = oauthToken(60_000);
+    await other.transact((tx) => tx.write(first, null));
+    const before = await other.read();
+    const outcome = await stalled.transact(async (tx) =>
+      tx.write(oauthToken(60_000), await tx.currentRevision()),
+    );
+    expect(takenOver).toBe(true);
+    expect(outcome).toEqual({ written: false });
+    expect(await other.read()).toEqual(before);
+  });
+
   it('never takes over a live lease: a waiter times out while the holder renews it', async () => {
     const path = join(await tempDir(), 'tokens.json');
     const holder = new FileCredentialStore({ path, lock: { staleMs: 2_000 } });
