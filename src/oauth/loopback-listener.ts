@@ -145,7 +145,8 @@ export async function listenForCallback(
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     let url: URL;
     try {
-      url = new URL(request.url ?? '/', 'http://loopback.invalid');
+      // A server's request always has its target in `url`; only a client's response lacks one.
+      url = new URL(request.url as string, 'http://loopback.invalid');
     } catch {
       // A request target no URL parser accepts (found by the hostile-input tests): not ours.
       response.writeHead(400, PAGE_HEADERS).end(STRAY_PAGE);
@@ -192,11 +193,11 @@ export async function listenForCallback(
   let unavailable: unknown;
   try {
     for (const address of listenAddresses(redirectUri.hostname)) {
+      // Node checks these timeouts only every 30 s by default; checking as often keeps the cut-off near the timeout.
       const server = createServer(
         {
           requestTimeout: requestTimeoutMs,
           headersTimeout: requestTimeoutMs,
-          // Node checks these timeouts every 30 s by default; this keeps the cut-off near the timeout.
           connectionsCheckingInterval: requestTimeoutMs,
         },
         handle,
