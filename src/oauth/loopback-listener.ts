@@ -56,7 +56,20 @@ export interface CallbackListener {
   close(): Promise<void>;
 }
 
-async function bind(server: Server, address: string, port: number): Promise<AddressInfo> {
+/**
+ * Binds `server` to one address and port, waiting for `listening` or the bind error.
+ *
+ * @param server - A server not yet listening.
+ * @param address - One IP address (an IPv6 one is bound IPv6-only).
+ * @param port - The port; 0 picks a free one.
+ * @returns The address and port actually bound.
+ * @throws The `listen` error (an `ErrnoException` such as `EADDRINUSE`).
+ */
+export async function bindServer(
+  server: Server,
+  address: string,
+  port: number,
+): Promise<AddressInfo> {
   server.listen({ host: address, port, ipv6Only: address.includes(':') });
   const [error] = await Promise.race([
     once(server, 'listening').then(() => [undefined]),
@@ -66,13 +79,35 @@ async function bind(server: Server, address: string, port: number): Promise<Addr
   return server.address() as AddressInfo;
 }
 
+/** What a test may change in {@link listenForCallback}; the login passes none of it. */
+export interface ListenOptions {
+  /**
+   * How long a connection may take to send a whole request, headers included,
+   * before it is answered 408 and closed (a slowloris client); default 10 s.
+   */
+  readonly requestTimeoutMs?: number;
+  /** Binds one server to one address; default {@link bindServer}. A test fails it as a machine without IPv6 would. */
+  readonly bind?: typeof bindServer;
+}
+
 function portInUse(port: number, cause: unknown): AuthenticationError {
   return new AuthenticationError(
     AuthErrorCode.PORT_IN_USE,
-    `Port ${port} of the OAuth redirect URI is in use by another program.`,
+    `Port ${port} of the OAuth redirect URI is in use by another program, or reserved for privileged users.`,
     {
       cause,
       fix: 'stop that program, or set CLAUDE_OAUTH_REDIRECT_URI to another port (port 0 picks a free one if your provider allows any loopback port)',
+    },
+  );
+}
+
+function addressUnavailable(redirectUri: URL, cause: unknown): AuthenticationError {
+  return new AuthenticationError(
+    AuthErrorCode.CONFIG_INVALID,
+    `The OAuth redirect URI's address ${redirectUri.hostname} is not available on this machine.`,
+    {
+      cause,
+      fix: 'set CLAUDE_OAUTH_REDIRECT_URI to a loopback address this machine has, such as http://127.0.0.1:<port>/callback',
     },
   );
 }
@@ -87,12 +122,16 @@ function portInUse(port: number, cause: unknown): AuthenticationError {
  *
  * @param redirectUri - A loopback http URL; port 0 picks a free port.
  * @param expectedState - The `state` sent in the authorization request.
- * @throws {@link AuthenticationError} `PORT_IN_USE`.
+ * @param options - Test seams; see {@link ListenOptions}.
+ * @throws {@link AuthenticationError} `PORT_IN_USE` (the port is taken, or
+ *   privileged); `CONFIG_INVALID` (no address of the redirect URI exists here).
  */
 export async function listenForCallback(
   redirectUri: URL,
   expectedState: string,
+  options: ListenOptions = {},
 ): Promise<CallbackListener> {
+  const { requestTimeoutMs = REQUEST_TIMEOUT_MS, bind = bindServer } = options;
   let resolveCallback: (params: URLSearchParams) => void = () => undefined;
   const callback = new Promise<URLSearchParams>((resolve) => {
     resolveCallback = resolve;
@@ -106,7 +145,8 @@ export async function listenForCallback(
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     let url: URL;
     try {
-      url = new URL(request.url ?? '/', 'http://loopback.invalid');
+      // A server's request always has its target in `url`; only a client's response lacks one.
+      url = new URL(request.url as string, 'http://loopback.invalid');
     } catch {
       // A request target no URL parser accepts (found by the hostile-input tests): not ours.
       response.writeHead(400, PAGE_HEADERS).end(STRAY_PAGE);
@@ -150,10 +190,16 @@ export async function listenForCallback(
   const servers: Server[] = [];
   const bound: AddressInfo[] = [];
   let port = Number(redirectUri.port || 80);
+  let unavailable: unknown;
   try {
     for (const address of listenAddresses(redirectUri.hostname)) {
+      // Node checks these timeouts only every 30 s by default; checking as often keeps the cut-off near the timeout.
       const server = createServer(
-        { requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: REQUEST_TIMEOUT_MS },
+        {
+          requestTimeout: requestTimeoutMs,
+          headersTimeout: requestTimeoutMs,
+          connectionsCheckingInterval: requestTimeoutMs,
+        },
         handle,
       );
       try {
@@ -163,12 +209,16 @@ export async function listenForCallback(
         port = bound[0]?.port ?? port;
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        // A machine without IPv6 loopback still has 127.0.0.1.
-        if (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT') continue;
+        // A machine without IPv6 loopback still has 127.0.0.1: `localhost` listens there only.
+        if (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT') {
+          unavailable = error;
+          continue;
+        }
         if (code === 'EADDRINUSE' || code === 'EACCES') throw portInUse(port, error);
         throw error;
       }
     }
+    if (servers.length === 0) throw addressUnavailable(redirectUri, unavailable);
   } catch (error) {
     for (const server of servers) server.close();
     throw error;

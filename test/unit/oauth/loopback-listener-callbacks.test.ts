@@ -67,6 +67,15 @@ describe('the loopback listener accepts only this loginâ€™s callback (RFC 6749 Â
     expect(page.headers.get('referrer-policy')).toBe('no-referrer');
   });
 
+  it('after the login, answers only / with the success page: another path without a query gets 404', async () => {
+    const server = await listener();
+    await get(`${server.redirectUri}?code=c1&state=${STATE}`);
+    await server.callback;
+    expect((await get(new URL('/favicon.ico', server.redirectUri))).status).toBe(404);
+    expect((await get(server.redirectUri)).status).toBe(400);
+    expect((await get(new URL('/', server.redirectUri))).status).toBe(200);
+  });
+
   it('hands an error response to the login (so a denial is reported) without a redirect', async () => {
     const server = await listener();
     const response = await get(`${server.redirectUri}?error=access_denied&state=${STATE}`);
@@ -86,6 +95,25 @@ describe('the loopback listener accepts only this loginâ€™s callback (RFC 6749 Â
       code: AuthErrorCode.PORT_IN_USE,
       message: expect.stringContaining('CLAUDE_OAUTH_REDIRECT_URI'),
     });
+  });
+
+  it('still serves the success page to the browser following the redirect when close comes first', async () => {
+    const server = await listener();
+    await get(`${server.redirectUri}?code=c1&state=${STATE}`);
+    await server.callback;
+    // The login closes the listener as soon as it has the code, before the browser follows the 303.
+    const closing = server.close();
+    const page = await get(new URL('/', server.redirectUri));
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Signed in');
+    await closing;
+  });
+
+  it('stops listening at once when closed before any callback (no success page to wait for)', async () => {
+    const server = await listener();
+    const closing = server.close();
+    await expect(get(new URL('/', server.redirectUri))).rejects.toThrow();
+    await closing;
   });
 
   it('stops listening on close', async () => {
