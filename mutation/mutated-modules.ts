@@ -25,11 +25,19 @@ export async function mutatedModules(root: URL): Promise<string[]> {
  */
 export async function moduleHashes(root: URL): Promise<Map<string, string>> {
   const hashes = new Map<string, string>();
-  for (const file of await mutatedModules(root)) {
-    const text = await readFile(new URL(file, root));
-    hashes.set(file, createHash('sha256').update(text).digest('hex').slice(0, 16));
-  }
+  for (const file of await mutatedModules(root))
+    hashes.set(file, contentHash(await readFile(new URL(file, root), 'utf8')));
   return hashes;
+}
+
+/**
+ * The report's short content hash: the first 16 hex digits of the SHA-256 of
+ * a module's text.
+ *
+ * @param text - The module's source.
+ */
+export function contentHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { MutantNote } from './mutant-note.js';
+import { contentHash } from './mutated-modules.js';
 
 /** The parts of Stryker's JSON report (mutation-testing-report-schema) the report reads. */
 export interface StrykerResult {
@@ -108,7 +109,9 @@ const noteKey = (file: string, mutator: string, original: string, replacement: s
  *
  * @param result - Stryker's JSON report.
  * @param notes - The notes on survivors.
- * @param hashes - Each mutated module's content hash, recorded for the staleness test.
+ * @param hashes - Each mutated module's current content hash; a module Stryker has not
+ *   run is listed with it. A module it ran is recorded with the hash of the source it
+ *   mutated, so a change made while it ran still makes the report stale.
  * @param run - How long the run took and whether it reused earlier results.
  * @returns The report, and the survivors that have no note (to write one).
  */
@@ -143,7 +146,7 @@ export function renderMutationReport(
     totals.invalid += invalid;
     totals.ignored += ignored;
     rows.push(
-      `| \`${file}\` | ${score(detected, alive)} | ${detected} | ${alive} | ${invalid} | ${ignored} | \`${hashes.get(file) ?? 'unknown'}\` |`,
+      `| \`${file}\` | ${score(detected, alive)} | ${detected} | ${alive} | ${invalid} | ${ignored} | \`${contentHash(source)}\` |`,
     );
 
     const sorted = [...mutants].sort(
