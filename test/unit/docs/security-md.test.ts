@@ -8,7 +8,10 @@ const security = () => readFile(join(PACKAGE_ROOT, 'SECURITY.md'), 'utf8');
 
 async function testFiles(): Promise<string[]> {
   const entries = await readdir(join(PACKAGE_ROOT, 'test'), { recursive: true });
-  return entries.filter((entry) => entry.endsWith('.test.ts')).map((entry) => `test/${entry}`);
+  // `readdir` gives Windows separators on Windows; SECURITY.md names paths with `/`.
+  return entries
+    .filter((entry) => entry.endsWith('.test.ts'))
+    .map((entry) => `test/${entry.replaceAll('\\', '/')}`);
 }
 
 // A quotation mark is dropped before comparing: a title may quote a word
