@@ -23,8 +23,8 @@ export const resolvedCredentialNotes: readonly MutantNote[] = [
     mutator: 'StringLiteral',
     original: "''",
     replacement: '"Stryker was here!"',
-    verdict: 'equivalent',
+    verdict: 'not a defence',
     reason:
-      "Two mutants share this text. In credentialFromHeaders (`lower['anthropic-beta'] ?? ''`) the placeholder split on commas is never the OAuth beta flag, so absent betas still mean no subscription: equivalent. In toEnv (`this.#secret ?? ''`) it is reached only by a credential built without its secret, which claude-auth does only for Claude Code's own login, whose toEnv returns `{}` without reading it; a caller-built secret-less credential gets an empty or a placeholder value, neither carrying a secret.",
+      "Two mutants share this text. In credentialFromHeaders (`lower['anthropic-beta'] ?? ''`) the placeholder split on commas is never the OAuth beta flag, so absent betas still mean no subscription (equivalent). In toEnv (`this.#secret ?? ''`) it is reached only by a credential built without its secret, which claude-auth does only for Claude Code's own login, whose toEnv returns `{}` without reading it; a caller-built secret-less credential gets an empty or a placeholder value, neither carrying a secret.",
   },
 ];
