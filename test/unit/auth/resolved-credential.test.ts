@@ -91,7 +91,11 @@ describe('credentialFromHeaders: a bearer token with the OAuth beta flag is a su
         authorization: `Bearer ${fakeSecret('no-beta')}`,
         ...(betas !== undefined && { 'anthropic-beta': betas }),
       });
-      expect(found?.kind).toBe('oauth');
+      if (found === undefined) throw new Error('no credential read from the headers');
+      expect(found.kind).toBe('oauth');
+      expect(credentialDestination(found, { inherited: inheritedProxy })).toBe(
+        inheritedProxy.ANTHROPIC_BASE_URL,
+      );
     }
   });
 });
