@@ -1,4 +1,31 @@
-import type { MutantNote } from '../mutant-note.js';
+import { killedBy, type MutantNote } from '../mutant-note.js';
+
+const CHILD_ENVIRONMENT = 'src/query/child-environment.ts';
+
+/** Why dropping either anchor of the IPv6-bracket pattern changes nothing. */
+const BRACKETS_ONLY_AROUND_IPV6 =
+  "The pattern runs on a WHATWG URL's hostname, where `[` and `]` are forbidden host code points except as the brackets around an IPv6 literal: a hostname is either `[…]` whole or has no bracket (`http://x[::1]/` and `http://[::1]x/` do not parse). So an unanchored match strips the same brackets, and the test listing `[::1]` and `::1` passes under both.";
 
 /** Notes on the surviving mutants of `src/query/child-environment.ts`. */
-export const childEnvironmentNotes: readonly MutantNote[] = [];
+export const childEnvironmentNotes: readonly MutantNote[] = [
+  // Spaces and blanks of an inherited NO_PROXY: not listing the loopback host twice.
+  ...killedBy(CHILD_ENVIRONMENT, 'test/unit/query/child-environment.test.ts', [
+    ['MethodExpression', 'entry.trim()', 'entry'],
+  ]),
+  {
+    file: CHILD_ENVIRONMENT,
+    mutator: 'Regex',
+    original: String.raw`/^\[(.*)\]$/`,
+    replacement: String.raw`/\[(.*)\]$/`,
+    verdict: 'equivalent',
+    reason: BRACKETS_ONLY_AROUND_IPV6,
+  },
+  {
+    file: CHILD_ENVIRONMENT,
+    mutator: 'Regex',
+    original: String.raw`/^\[(.*)\]$/`,
+    replacement: String.raw`/^\[(.*)\]/`,
+    verdict: 'equivalent',
+    reason: BRACKETS_ONLY_AROUND_IPV6,
+  },
+];

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { credentialDestination } from '../../../src/auth/credential-destination.js';
 import {
   credentialFromHeaders,
+  OAUTH_BETA,
   ResolvedCredential,
+  type ResolvedCredentialKind,
 } from '../../../src/auth/resolved-credential.js';
 import { fakeSecret } from '../../helpers/tokens.js';
 
@@ -39,5 +42,60 @@ describe('credentialFromHeaders: headers a middleware copied', () => {
     expect(credentialFromHeaders(replaced)?.secret).toBe('sk-ant-api03-another');
     const asBearer = { authorization: `Bearer ${key.secret}` };
     expect(credentialFromHeaders(asBearer)).toMatchObject({ kind: 'oauth', source: 'option' });
+  });
+});
+
+describe('toEnv: each kind of credential reaches Claude Code through its own variable, and no other', () => {
+  it('an API key is ANTHROPIC_API_KEY only (never an OAuth token variable), a subscription token CLAUDE_CODE_OAUTH_TOKEN, a gateway token ANTHROPIC_AUTH_TOKEN', () => {
+    const secret = fakeSecret('env-kind');
+    const envOf = (kind: ResolvedCredentialKind) =>
+      new ResolvedCredential({ kind, source: 'option', secret }).toEnv();
+    expect(envOf('api-key')).toEqual({ ANTHROPIC_API_KEY: secret });
+    expect(envOf('claude-subscription')).toEqual({ CLAUDE_CODE_OAUTH_TOKEN: secret });
+    expect(envOf('oauth')).toEqual({ ANTHROPIC_AUTH_TOKEN: secret });
+    expect(envOf('claude-code-login')).toEqual({});
+  });
+});
+
+describe('credentialFromHeaders: a bearer token with the OAuth beta flag is a subscription token', () => {
+  const inheritedProxy = { ANTHROPIC_BASE_URL: 'https://proxy.example' };
+
+  it('reads Bearer + anthropic-beta: oauth-2025-04-20 (any header case) as a subscription token, which never follows an inherited ANTHROPIC_BASE_URL', () => {
+    for (const name of ['anthropic-beta', 'Anthropic-Beta']) {
+      const found = credentialFromHeaders({
+        authorization: `Bearer ${fakeSecret('beta-only')}`,
+        [name]: OAUTH_BETA,
+      });
+      if (found === undefined) throw new Error('no credential read from the headers');
+      expect(found.kind).toBe('claude-subscription');
+      expect(credentialDestination(found, { inherited: inheritedProxy })).toBeUndefined();
+    }
+  });
+
+  it('finds the flag in a comma-separated beta list, with or without spaces around the commas', () => {
+    for (const betas of [
+      `prompt-caching-2024-07-31,${OAUTH_BETA}`,
+      `prompt-caching-2024-07-31, ${OAUTH_BETA} ,files-api-2025-04-14`,
+    ]) {
+      const found = credentialFromHeaders({
+        authorization: `Bearer ${fakeSecret('beta-list')}`,
+        'anthropic-beta': betas,
+      });
+      expect(found?.kind).toBe('claude-subscription');
+    }
+  });
+
+  it('reads a bearer without the flag (absent, other betas, or a longer name containing it) as a gateway token for the caller’s base URL', () => {
+    for (const betas of [undefined, 'prompt-caching-2024-07-31', `${OAUTH_BETA}-preview`]) {
+      const found = credentialFromHeaders({
+        authorization: `Bearer ${fakeSecret('no-beta')}`,
+        ...(betas !== undefined && { 'anthropic-beta': betas }),
+      });
+      if (found === undefined) throw new Error('no credential read from the headers');
+      expect(found.kind).toBe('oauth');
+      expect(credentialDestination(found, { inherited: inheritedProxy })).toBe(
+        inheritedProxy.ANTHROPIC_BASE_URL,
+      );
+    }
   });
 });

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { ResolvedCredential } from '../../../src/auth/resolved-credential.js';
+import { childEnvironment } from '../../../src/query/child-environment.js';
+import { fakeSecret } from '../../helpers/tokens.js';
+
+describe('childEnvironment: the credential injected is the only one Claude Code sees', () => {
+  it('an API key replaces every competing credential variable and arrives as ANTHROPIC_API_KEY alone', () => {
+    const key = fakeSecret('child-key');
+    const env = childEnvironment(
+      {
+        PATH: '/bin',
+        CLAUDE_CODE_OAUTH_TOKEN: fakeSecret('inherited-oauth'),
+        ANTHROPIC_AUTH_TOKEN: fakeSecret('inherited-bearer'),
+        CLAUDE_CODE_OAUTH_TOKEN_FILE_DESCRIPTOR: '3',
+      },
+      { CLAUDE_CODE_API_KEY_FILE_DESCRIPTOR: '4' },
+      new ResolvedCredential({ kind: 'api-key', source: 'option', secret: key }),
+    );
+    expect(env).toEqual({ PATH: '/bin', ANTHROPIC_API_KEY: key });
+  });
+});
+
+describe('childEnvironment: a plain-http loopback destination is in the proxy exclusions', () => {
+  const gatewayTo = (url: string) =>
+    new ResolvedCredential({
+      kind: 'oauth',
+      source: 'profile',
+      secret: fakeSecret('loopback-gateway'),
+      apiBaseUrl: url,
+    });
+
+  it('lists an IPv6 loopback both as the URL writes it ([::1]) and as a bare address (::1)', () => {
+    const env = childEnvironment({}, undefined, gatewayTo('http://[::1]:8080/gateway'));
+    for (const name of ['NO_PROXY', 'no_proxy'])
+      expect(env[name]?.split(',')).toEqual(['[::1]', '::1']);
+  });
+
+  it('keeps the listed exclusions as a clean list: spaces trimmed, blanks dropped, the loopback host not listed twice', () => {
+    const env = childEnvironment(
+      { HTTP_PROXY: 'http://proxy.example:3128', NO_PROXY: ' internal.example , 127.0.0.1 ,, ' },
+      undefined,
+      gatewayTo('http://127.0.0.1:8080/gateway'),
+    );
+    expect(env.NO_PROXY?.split(',')).toEqual(['internal.example', '127.0.0.1']);
+    expect(env.no_proxy?.split(',')).toEqual(['127.0.0.1']);
+  });
+});
