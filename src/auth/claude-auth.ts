@@ -112,9 +112,11 @@ export class ClaudeAuth {
     this.#manager = new TokenManager({
       storage: this.tokenStorage,
       // The OAuth client loads only when a refresh is due.
-      refresh: async (token) => {
+      // The manager's signal bounds the request to the lease it holds (DESIGN §6a).
+      refresh: async (token, { signal }) => {
         const { refreshProviderToken } = await import('../oauth/provider-tokens.js');
         return refreshProviderToken(token, {
+          ...(signal !== undefined && { signal }),
           ...(fetch !== undefined && { fetch }),
           ...(options.now !== undefined && { now: options.now }),
         });

@@ -56,7 +56,7 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
   } else {
     token = await new TokenManager({
       storage,
-      refresh: (t) => refreshProviderToken(t),
+      refresh: (t, { signal }) => refreshProviderToken(t, signal === undefined ? {} : { signal }),
     }).refreshNow();
   }
   if (refreshed)

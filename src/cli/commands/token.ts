@@ -13,8 +13,11 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
     ...(profile !== undefined && { profile }),
   });
   // The OAuth client loads only when a refresh is due: printing a fresh token must start fast.
-  const refresh = async (token: AuthToken) =>
-    (await import('../../oauth/provider-tokens.js')).refreshProviderToken(token);
+  const refresh = async (token: AuthToken, { signal }: { signal?: AbortSignal }) =>
+    (await import('../../oauth/provider-tokens.js')).refreshProviderToken(
+      token,
+      signal === undefined ? {} : { signal },
+    );
   const manager = new TokenManager({ storage, refresh });
   const minTtlMs = secondsFlag(flags, 'min-ttl');
   let token = await manager.getValidToken(minTtlMs === undefined ? {} : { minTtlMs });
