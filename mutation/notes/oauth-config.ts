@@ -7,9 +7,9 @@ export const oauthConfigNotes: readonly MutantNote[] = [
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the mutated source text, a template literal.
     ['StringLiteral', '`is not a URL: "${value.slice(0, 200)}"`', '``'],
     ['MethodExpression', 'value.slice(0, 200)', 'value'],
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: the mutated source text, a template literal.
     [
       'StringLiteral',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the mutated source text, a template literal.
       '`must use https (http is allowed only for localhost): "${url.origin}"`',
       '``',
     ],
