@@ -23,24 +23,77 @@ describe('OAuthConfig', () => {
   });
 
   it.each([
-    [{ ...base, clientId: '' }, 'clientId'],
-    [{ ...base, tokenUrl: 'not a url' }, 'tokenUrl'],
-    [{ ...base, tokenUrl: 'http://idp.example/token' }, 'tokenUrl'],
-    [{ ...base, authorizeUrl: 'ftp://idp.example/a' }, 'authorizeUrl'],
-    [{ ...base, tokenUrl: 'https://idp.example/token#frag' }, 'tokenUrl'],
-    [{ ...base, redirectUri: 'https://app.example/callback' }, 'redirectUri'],
-    [{ ...base, redirectUri: 'http://0.0.0.0:8089/callback' }, 'redirectUri'],
-    [{ ...base, redirectUri: 'http://localhost:8089/callback?x=1' }, 'redirectUri'],
-    [{ clientId: 'cli', authorizeUrl: 'https://idp.example/authorize' }, 'tokenUrl'],
-    [{ ...base, apiBaseUrl: 'http://gateway.example' }, 'apiBaseUrl'],
-  ])('refuses %j as CONFIG_INVALID naming %s', (init, field) => {
+    [{ ...base, clientId: '' }, 'clientId', 'is missing'],
+    [{ ...base, tokenUrl: 'not a url' }, 'tokenUrl', 'is not a URL: "not a url"'],
+    [
+      { ...base, tokenUrl: 'http://idp.example/token' },
+      'tokenUrl',
+      'must use https (http is allowed only for localhost): "http://idp.example"',
+    ],
+    [{ ...base, authorizeUrl: 'ftp://idp.example/a' }, 'authorizeUrl', 'must use https'],
+    [
+      { ...base, tokenUrl: 'https://idp.example/token#frag' },
+      'tokenUrl',
+      'must not contain a fragment',
+    ],
+    [{ ...base, redirectUri: 'not a url' }, 'redirectUri', 'is not a URL: "not a url"'],
+    [
+      { ...base, redirectUri: 'https://app.example/callback' },
+      'redirectUri',
+      'must be a loopback http URL',
+    ],
+    [
+      { ...base, redirectUri: 'http://0.0.0.0:8089/callback' },
+      'redirectUri',
+      'must be a loopback http URL',
+    ],
+    // On a loopback host only the scheme is wrong: the browser would be sent to https
+    // (or elsewhere) where the listener, plain http, cannot answer (RFC 8252 §7.3).
+    [
+      { ...base, redirectUri: 'https://127.0.0.1:8089/callback' },
+      'redirectUri',
+      'must be a loopback http URL such as http://localhost:8089/callback (RFC 8252 §7.3)',
+    ],
+    [
+      { ...base, redirectUri: 'ws://localhost:8089/callback' },
+      'redirectUri',
+      'must be a loopback http URL',
+    ],
+    [
+      { ...base, redirectUri: 'http://localhost:8089/callback?x=1' },
+      'redirectUri',
+      'must not contain a query or fragment',
+    ],
+    [
+      { ...base, redirectUri: 'http://localhost:8089/callback#x' },
+      'redirectUri',
+      'must not contain a query or fragment',
+    ],
+    [{ clientId: 'cli', authorizeUrl: 'https://idp.example/authorize' }, 'tokenUrl', 'is missing'],
+    [{ ...base, apiBaseUrl: 'http://gateway.example' }, 'apiBaseUrl', 'must use https'],
+  ])('refuses %j as CONFIG_INVALID naming %s and saying it %s', (init, field, problem) => {
     expect(() => new OAuthConfig(init)).toThrow(
       expect.objectContaining({
         code: AuthErrorCode.CONFIG_INVALID,
-        message: expect.stringContaining(field),
+        message: expect.stringContaining(`OAuth setting ${field} ${problem}`),
       }),
     );
   });
+
+  it.each(['tokenUrl', 'redirectUri'] as const)(
+    'echoes at most 200 characters of an unparseable %s into the message',
+    (field) => {
+      const huge = 'x'.repeat(100_000);
+      expect(() => new OAuthConfig({ ...base, [field]: huge })).toThrow(
+        expect.objectContaining({
+          code: AuthErrorCode.CONFIG_INVALID,
+          message: expect.stringContaining(
+            `OAuth setting ${field} is not a URL: "${'x'.repeat(200)}"`,
+          ),
+        }),
+      );
+    },
+  );
 
   it('allows http only on loopback, including 127.0.0.0/8 and [::1]', () => {
     for (const host of ['localhost', '127.0.0.1', '127.1.2.3', '[::1]']) {

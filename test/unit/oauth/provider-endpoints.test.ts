@@ -70,6 +70,18 @@ describe('endpoints judged each on its own (RFC 9700 §2.6)', () => {
     expect(urls).toEqual([]);
   });
 
+  it('echoes at most 200 characters of an unparseable stored endpoint into the message', () => {
+    const huge = 'x'.repeat(100_000);
+    expect(() =>
+      endpointsFromMetadata({ clientId: 'c', tokenEndpoint: huge }, createOAuthFetch()),
+    ).toThrow(
+      expect.objectContaining({
+        code: AuthErrorCode.CONFIG_INVALID,
+        message: expect.stringContaining(`token_endpoint off this machine (${'x'.repeat(200)})`),
+      }),
+    );
+  });
+
   it('refuses discovered metadata naming a plain-http endpoint off loopback', async () => {
     const base = await metadataServer((issuer) => ({
       issuer,

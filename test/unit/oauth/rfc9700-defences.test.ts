@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { OAuthConfig } from '../../../src/oauth/oauth-config.js';
@@ -98,6 +99,58 @@ describe('RFC 9700 defences that need no real provider to fail', () => {
         openBrowser: async () => true,
       }).login(),
     ).rejects.toMatchObject({ code: AuthErrorCode.INVALID_RESPONSE });
+  });
+});
+
+describe('an error from the token endpoint', () => {
+  it('names the token endpoint and never carries the authorization code or the PKCE verifier it echoes', async () => {
+    const code = 'Splx1OBeZQQYbYS6WxSbIA';
+    let verifier = '';
+    const base = await scriptedServer((request, response) => {
+      if (request.url !== '/token') {
+        response.writeHead(404).end();
+        return;
+      }
+      let body = '';
+      request.on('data', (chunk) => {
+        body += chunk;
+      });
+      request.on('end', () => {
+        const form = new URLSearchParams(body);
+        verifier = form.get('code_verifier') ?? '';
+        // A server that quotes the request back: bare values, which no secret pattern recognises.
+        response.writeHead(400, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            error: 'invalid_grant',
+            error_description: `grant ${form.get('code')} was issued to another client (PKCE ${verifier})`,
+          }),
+        );
+      });
+    });
+    const config = new OAuthConfig({
+      clientId: 'c',
+      authorizeUrl: `${base}/authorize`,
+      tokenUrl: `${base}/token`,
+      redirectUri: 'http://127.0.0.1:0/cb',
+    });
+    const error = await flowAnswering(config, { code })
+      .login()
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: AuthErrorCode.TOKEN_ENDPOINT_ERROR,
+      status: 400,
+      message: expect.stringMatching(
+        /^the token endpoint refused the request \(HTTP 400, invalid_grant/,
+      ),
+      oauthError: {
+        error: 'invalid_grant',
+        error_description: expect.stringContaining('[REDACTED]'),
+      },
+    });
+    expect(verifier).toMatch(/^[A-Za-z0-9_-]{43,}$/);
+    const everything = inspect(error, { depth: 10 }) + JSON.stringify(error);
+    expect(everything).not.toContain(code);
+    expect(everything).not.toContain(verifier);
   });
 });
 
