@@ -5,6 +5,7 @@ import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { TokenStorage } from '../../../src/storage/token-storage.js';
 import { subscriptionToken } from '../../helpers/claude-code-env.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { oauthToken } from '../../helpers/tokens.js';
 
 function warningsDuring(run: () => Promise<unknown>): Promise<Error[]> {
   const seen: Error[] = [];
@@ -89,5 +90,40 @@ describe('ClaudeAuth.explain agrees with resolution', () => {
     await expect(auth.resolveCredential()).rejects.toMatchObject({
       code: AuthErrorCode.REAUTH_REQUIRED,
     });
+  });
+});
+
+describe('ClaudeAuth: the stored credential’s refresh', () => {
+  it('is sent with the token manager’s signal, so a lease bounds the request', async () => {
+    const storage = new TokenStorage(join(await tempDir(), 'tokens.json'), 'work');
+    const NOW = Date.parse('2026-03-01T12:00:00Z');
+    await storage.saveToken(
+      oauthToken(60_000, NOW, {
+        provider: {
+          clientId: 'test-client',
+          tokenEndpoint: 'http://127.0.0.1:1/token',
+          apiBaseUrl: 'https://gateway.example/anthropic',
+        },
+      }),
+    );
+    const signals: (AbortSignal | undefined)[] = [];
+    const auth = new ClaudeAuth({
+      tokenStorage: storage,
+      env: {},
+      now: () => NOW + 120_000,
+      // Stands in for the network only: what the token request is handed is the point.
+      fetch: async (_url, init) => {
+        signals.push(init.signal ?? undefined);
+        return Response.json({
+          access_token: 'renewed-access-1234',
+          token_type: 'Bearer',
+          expires_in: 3600,
+        });
+      },
+    });
+    const credential = await auth.resolveCredential();
+    expect(credential.kind).toBe('oauth');
+    expect(signals).toHaveLength(1);
+    expect(signals[0]).toBeInstanceOf(AbortSignal);
   });
 });
