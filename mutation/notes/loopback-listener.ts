@@ -22,7 +22,7 @@ export const loopbackListenerNotes: readonly MutantNote[] = [
     // Slowloris: the request and headers timeouts.
     [
       'ObjectLiteral',
-      '{ requestTimeout: requestTimeoutMs, headersTimeout: requestTimeoutMs, connectionsCheckingInterval: requestTimeoutMs, }',
+      '{ requestTimeout: requestTimeoutMs, headersTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(requestTimeoutMs, TIMEOUT_CHECK_MS), }',
       '{}',
     ],
     // A machine without IPv6 loopback: localhost falls back to 127.0.0.1.

@@ -22,7 +22,6 @@ export const oauthConfigNotes: readonly MutantNote[] = [
       "'must be a loopback http URL such as http://localhost:8089/callback (RFC 8252 §7.3)'",
       '""',
     ],
-    ['ConditionalExpression', "url.hash !== ''", 'false'],
     ['StringLiteral', "'must not contain a query or fragment'", '""'],
   ]),
 ];

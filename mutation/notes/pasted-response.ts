@@ -7,7 +7,11 @@ export const pastedResponseNotes: readonly MutantNote[] = [
     ['Regex', '/^[A-Za-z0-9._~+/=-]{4,2048}$/', '/^[A-Za-z0-9._~+/=-]{4,2048}/'],
     ['Regex', String.raw`/^https?:\/\//i`, String.raw`/https?:\/\//i`],
     ['ConditionalExpression', 'rest.length > 0', 'false'],
-    ['ConditionalExpression', 'state !== undefined && state !== expectedState', 'false'],
+    [
+      'ConditionalExpression',
+      'state !== undefined && !isExpectedState(state, expectedState)',
+      'false',
+    ],
   ]),
   {
     file: 'src/oauth/pasted-response.ts',

@@ -9,6 +9,12 @@ import { listenAddresses } from './loopback.js';
 const SUCCESS_PAGE_GRACE_MS = 2_000;
 /** A browser sends a callback in one small request; anything slower is not one. */
 const REQUEST_TIMEOUT_MS = 10_000;
+/**
+ * How often Node looks for requests past those timeouts (its default is 30 s).
+ * A request is cut off at the first look after its timeout, so up to this much
+ * later: checking only as often as the timeout lets a slow client live twice it.
+ */
+const TIMEOUT_CHECK_MS = 1_000;
 
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
@@ -193,12 +199,12 @@ export async function listenForCallback(
   let unavailable: unknown;
   try {
     for (const address of listenAddresses(redirectUri.hostname)) {
-      // Node checks these timeouts only every 30 s by default; checking as often keeps the cut-off near the timeout.
+      // Node enforces these timeouts only when it checks (every 30 s by default): see TIMEOUT_CHECK_MS.
       const server = createServer(
         {
           requestTimeout: requestTimeoutMs,
           headersTimeout: requestTimeoutMs,
-          connectionsCheckingInterval: requestTimeoutMs,
+          connectionsCheckingInterval: Math.min(requestTimeoutMs, TIMEOUT_CHECK_MS),
         },
         handle,
       );

@@ -115,7 +115,9 @@ function redirectUrl(value: string, envName?: string): URL {
       envName,
     );
   }
-  if (url.hash !== '' || url.search !== '') {
+  // Not `url.search`/`url.hash`: both are '' for an empty query or fragment (`…/callback#`),
+  // which is still one (RFC 6749 §3.1.2: no fragment); `?` and `#` appear in href only as delimiters.
+  if (/[?#]/.test(url.href)) {
     throw invalid('redirectUri', 'must not contain a query or fragment', envName);
   }
   return url;

@@ -1,4 +1,14 @@
+import { timingSafeEqual } from 'node:crypto';
+
 const BARE_CODE = /^[A-Za-z0-9._~+/=-]{4,2048}$/;
+
+/** Whether a pasted `state` is this login's, compared in constant time as the loopback listener does. */
+function isExpectedState(state: string | null, expectedState: string): boolean {
+  if (state === null) return false;
+  const pasted = Buffer.from(state);
+  const expected = Buffer.from(expectedState);
+  return pasted.length === expected.length && timingSafeEqual(pasted, expected);
+}
 
 /**
  * Reads what a user pasted when the browser could not reach the loopback
@@ -25,10 +35,10 @@ export function parsePastedResponse(
     }
     const params = url.searchParams;
     if (!params.has('code') && !params.has('error')) return undefined;
-    return params.get('state') === expectedState ? params : undefined;
+    return isExpectedState(params.get('state'), expectedState) ? params : undefined;
   }
   const [code = '', state, ...rest] = text.split('#');
   if (rest.length > 0 || !BARE_CODE.test(code)) return undefined;
-  if (state !== undefined && state !== expectedState) return undefined;
+  if (state !== undefined && !isExpectedState(state, expectedState)) return undefined;
   return new URLSearchParams({ code, state: expectedState });
 }

@@ -65,11 +65,11 @@ function bypassProxyForPlainHttp(
   const url = new URL(destination);
   if (url.protocol !== 'http:') return;
   const hosts = [url.hostname, url.hostname.replace(/^\[(.*)\]$/, '$1')];
-  for (const name of NO_PROXY_VARIABLES) {
-    const listed = (env[name] ?? '')
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter(Boolean);
-    env[name] = [...new Set([...listed, ...hosts])].join(',');
-  }
+  // One list under both spellings: setting one that was unset would hide the
+  // other's exclusions from tools that read it first (curl and undici read no_proxy).
+  const listed = NO_PROXY_VARIABLES.flatMap((name) => (env[name] ?? '').split(','))
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const excluded = [...new Set([...listed, ...hosts])].join(',');
+  for (const name of NO_PROXY_VARIABLES) env[name] = excluded;
 }

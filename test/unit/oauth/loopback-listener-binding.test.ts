@@ -108,6 +108,20 @@ describe('the loopback listener cuts off slow clients (slowloris)', () => {
     }
   });
 
+  it('looks for timed-out requests every second, so a slow client is cut off within 11 s, not 20', async () => {
+    // Node enforces both timeouts only when it checks its connections: a check
+    // every 10 s would let a request that began just after one live almost 20 s.
+    const servers: (Server & { connectionsCheckingInterval?: number })[] = [];
+    await start('http://localhost:0/callback', {
+      bind: (server, host, port) => {
+        servers.push(server);
+        return bindServer(server, host, port);
+      },
+    });
+    expect(servers).toHaveLength(2);
+    for (const server of servers) expect(server.connectionsCheckingInterval).toBe(1_000);
+  });
+
   it('answers a client that never finishes its headers 408 and closes its connection, and the login goes on', async () => {
     const listener = await start('http://127.0.0.1:0/callback', { requestTimeoutMs: 50 });
     const { port } = new URL(listener.redirectUri);

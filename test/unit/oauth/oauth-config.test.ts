@@ -69,6 +69,17 @@ describe('OAuthConfig', () => {
       'redirectUri',
       'must not contain a query or fragment',
     ],
+    // Empty, but a query and a fragment all the same (URL reports both as '').
+    [
+      { ...base, redirectUri: 'http://localhost:8089/callback?' },
+      'redirectUri',
+      'must not contain a query or fragment',
+    ],
+    [
+      { ...base, redirectUri: 'http://localhost:8089/callback#' },
+      'redirectUri',
+      'must not contain a query or fragment',
+    ],
     [{ clientId: 'cli', authorizeUrl: 'https://idp.example/authorize' }, 'tokenUrl', 'is missing'],
     [{ ...base, apiBaseUrl: 'http://gateway.example' }, 'apiBaseUrl', 'must use https'],
   ])('refuses %j as CONFIG_INVALID naming %s and saying it %s', (init, field, problem) => {

@@ -42,6 +42,19 @@ describe('childEnvironment: a plain-http loopback destination is in the proxy ex
       gatewayTo('http://127.0.0.1:8080/gateway'),
     );
     expect(env.NO_PROXY?.split(',')).toEqual(['internal.example', '127.0.0.1']);
-    expect(env.no_proxy?.split(',')).toEqual(['127.0.0.1']);
+  });
+
+  it('keeps the caller’s exclusions under both spellings: a tool reading no_proxy first (curl, undici) still bypasses the proxy for them', () => {
+    const env = childEnvironment(
+      {
+        HTTP_PROXY: 'http://proxy.example:3128',
+        NO_PROXY: 'internal.example',
+        no_proxy: 'other.example',
+      },
+      undefined,
+      gatewayTo('http://127.0.0.1:8080/gateway'),
+    );
+    for (const name of ['NO_PROXY', 'no_proxy'])
+      expect(env[name]?.split(',')).toEqual(['internal.example', 'other.example', '127.0.0.1']);
   });
 });

@@ -153,7 +153,7 @@ describe('launchEnvironment: a plain-http destination never goes through a proxy
       credential('oauth', 'profile', 'http://127.0.0.1:8080/gateway'),
     );
     expect(env.NO_PROXY?.split(',')).toEqual(['internal.example', '127.0.0.1']);
-    expect(env.no_proxy?.split(',')).toEqual(['127.0.0.1']);
+    expect(env.no_proxy?.split(',')).toEqual(['internal.example', '127.0.0.1']);
     const ipv6 = await launchEnvironment(
       {},
       { settingSources: [], env: { ANTHROPIC_BASE_URL: 'http://[::1]:8080' } },
