@@ -58,6 +58,26 @@ describe('SECURITY.md', () => {
     expect(missing).toEqual([]);
   });
 
+  it('names, first in each row of its tables, a test that needs no browser and no Claude Code', async () => {
+    const text = await security();
+    const files = await testFiles();
+    const rows = text
+      .split('\n')
+      .filter((line) => line.startsWith('| ') && !/^\| (countermeasure|defence) \|/.test(line));
+    expect(rows.length).toBeGreaterThan(25);
+    const firsts = rows.map((row) => {
+      const lastColumn = row.slice(row.lastIndexOf(' | '));
+      const name = /`((?:test\/)?[\w./-]+\.test\.ts)`/.exec(lastColumn)?.[1];
+      const file = files.find((f) => f === name || f.endsWith(`/${name}`));
+      return { row: row.slice(2, 60), file };
+    });
+    // test/e2e drives Chromium or the Claude Code binary; test/chaos is a long multi-process run.
+    const wanting = firsts.filter(
+      ({ file }) => file === undefined || /^test\/(e2e|chaos)\//.test(file),
+    );
+    expect(wanting).toEqual([]);
+  });
+
   it('names only source files and folders that exist', async () => {
     const text = await security();
     const paths = [...text.matchAll(/`(src\/[\w./*-]+)`/g)].map((m) => m[1] as string);
