@@ -205,6 +205,52 @@ describe('an issuer learnt from the login (no CLAUDE_OAUTH_ISSUER, no metadata)'
     expect((error as Error).message).not.toMatch(/https?:\/\//);
   });
 
+  // Learning is only for an issuer nobody named: an `iss` on the authorization
+  // endpoint's own origin must not replace one that discovery or a pin gave.
+  it('never relearns a discovered issuer from an iss on its own origin', async () => {
+    const provider = await scriptedProvider({
+      metadata: (base) => ({
+        issuer: base,
+        authorization_endpoint: `${base}/authorize`,
+        token_endpoint: `${base}/token`,
+        authorization_response_iss_parameter_supported: true,
+      }),
+      tokenBody: () => tokens(),
+    });
+    const config = new OAuthConfig({
+      clientId: CLIENT_ID,
+      issuer: provider.base,
+      redirectUri: 'http://127.0.0.1:0/cb',
+      scopes: [],
+    });
+    const error = await flowAnswering(config, () => ({
+      code: 'code-1234',
+      iss: `${provider.base}/other-tenant`,
+    }))
+      .login()
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: AuthErrorCode.ISSUER_MISMATCH });
+    expect(provider.tokenRequests).toHaveLength(0);
+  });
+
+  it('never relearns a pinned issuer from an iss on the authorization endpoint’s origin', async () => {
+    const provider = await scriptedProvider({ tokenBody: () => tokens() });
+    const error = await flowAnswering(explicit(provider.base), () => ({
+      code: 'code-1234',
+      iss: `${provider.base}/other-tenant`,
+    }))
+      .login({
+        previousProvider: {
+          clientId: CLIENT_ID,
+          tokenEndpoint: `${provider.base}/token`,
+          issuer: `${provider.base}/api/oidc`,
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: AuthErrorCode.ISSUER_MISMATCH });
+    expect(provider.tokenRequests).toHaveLength(0);
+  });
+
   it('enforces the issuer a previous login to the same endpoints learnt', async () => {
     const provider = await scriptedProvider({ tokenBody: () => tokens() });
     const error = await flowAnswering(explicit(provider.base), () => ({

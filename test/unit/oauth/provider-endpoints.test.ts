@@ -82,19 +82,26 @@ describe('endpoints judged each on its own (RFC 9700 §2.6)', () => {
     );
   });
 
-  it('refuses discovered metadata naming a plain-http endpoint off loopback', async () => {
+  // Every endpoint field, written out (Stryker cannot mutate the module's `as const` list).
+  it.each([
+    'authorization_endpoint',
+    'token_endpoint',
+    'revocation_endpoint',
+    'device_authorization_endpoint',
+    'userinfo_endpoint',
+  ])('refuses discovered metadata naming a plain-http %s off loopback', async (field) => {
     const base = await metadataServer((issuer) => ({
       issuer,
       authorization_endpoint: `${issuer}/authorize`,
       token_endpoint: `${issuer}/token`,
-      revocation_endpoint: 'http://revoke.example/revoke',
+      [field]: `http://elsewhere.example/${field}`,
     }));
     const { fetch } = recordingFetch();
     await expect(
       resolveProviderEndpoints(new OAuthConfig({ clientId: 'c', issuer: base }), fetch),
     ).rejects.toMatchObject({
       code: AuthErrorCode.INVALID_RESPONSE,
-      message: expect.stringContaining('revocation_endpoint'),
+      message: expect.stringContaining(field),
     });
   });
 

@@ -18,6 +18,33 @@ describe('childEnvironment: the credential injected is the only one Claude Code 
     );
     expect(env).toEqual({ PATH: '/bin', ANTHROPIC_API_KEY: key });
   });
+
+  // The names are written out here, not imported: a name dropped from the module's
+  // list must fail this test (Stryker cannot mutate an `as const` list).
+  it.each([
+    'ANTHROPIC_API_KEY',
+    'ANTHROPIC_AUTH_TOKEN',
+    'CLAUDE_CODE_OAUTH_TOKEN',
+    'CLAUDE_CODE_OAUTH_TOKEN_FILE_DESCRIPTOR',
+    'CLAUDE_CODE_API_KEY_FILE_DESCRIPTOR',
+  ])('an inherited %s never reaches Claude Code beside an injected gateway token', (name) => {
+    const token = fakeSecret('child-gateway');
+    const env = childEnvironment(
+      { PATH: '/bin', [name]: fakeSecret('inherited') },
+      undefined,
+      new ResolvedCredential({
+        kind: 'oauth',
+        source: 'profile',
+        secret: token,
+        apiBaseUrl: 'https://gateway.example/anthropic',
+      }),
+    );
+    expect(env).toEqual({
+      PATH: '/bin',
+      ANTHROPIC_AUTH_TOKEN: token,
+      ANTHROPIC_BASE_URL: 'https://gateway.example/anthropic',
+    });
+  });
 });
 
 describe('childEnvironment: a plain-http loopback destination is in the proxy exclusions', () => {
