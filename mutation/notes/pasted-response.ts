@@ -29,6 +29,6 @@ export const pastedResponseNotes: readonly MutantNote[] = [
     replacement: '"Stryker was here!"',
     verdict: 'equivalent',
     reason:
-      'Line 18: the empty line falls through to the bare-code check, which refuses it; the phrase itself is refused there too (spaces). Line 30: `split` always yields a first element, so the default is never used.',
+      "In `text === ''`: the empty line falls through to the bare-code check, which refuses it; the phrase itself is refused there too (spaces). In `const [code = '', …] = text.split('#')`: `split` always yields a first element, so the default is never used.",
   },
 ];
