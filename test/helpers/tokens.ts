@@ -1,4 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import {
+  type CredentialSource,
+  ResolvedCredential,
+  type ResolvedCredentialKind,
+} from '../../src/auth/resolved-credential.js';
 import { AuthToken, type AuthTokenInit } from '../../src/index.js';
 
 /**
@@ -39,4 +44,21 @@ export function oauthToken(
       Object.entries(init).filter(([, v]) => v !== undefined),
     ) as unknown as AuthTokenInit,
   );
+}
+
+/**
+ * A resolved credential of `kind` with the plain secret `'secret-value'` (tests
+ * of where a credential may go and how it is injected assert on it).
+ */
+export function resolvedCredential(
+  kind: ResolvedCredentialKind,
+  source: CredentialSource = 'profile',
+  apiBaseUrl?: string,
+): ResolvedCredential {
+  return new ResolvedCredential({
+    kind,
+    source,
+    secret: 'secret-value',
+    ...(apiBaseUrl !== undefined && { apiBaseUrl }),
+  });
 }

@@ -5,29 +5,12 @@ import {
   destinationAllows,
   SUBSCRIPTION_BASE_URL_VARIABLE,
 } from '../../../src/auth/credential-destination.js';
-import {
-  type CredentialSource,
-  ResolvedCredential,
-  type ResolvedCredentialKind,
-} from '../../../src/auth/resolved-credential.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
+import { resolvedCredential } from '../../helpers/tokens.js';
 
 const GATEWAY = 'https://gateway.example/anthropic';
 const INHERITED = 'https://proxy.example';
 const EXPLICIT = 'http://127.0.0.1:8080';
-
-function credential(
-  kind: ResolvedCredentialKind,
-  source: CredentialSource = 'profile',
-  apiBaseUrl?: string,
-): ResolvedCredential {
-  return new ResolvedCredential({
-    kind,
-    source,
-    secret: 'secret-value',
-    ...(apiBaseUrl !== undefined && { apiBaseUrl }),
-  });
-}
 
 const inherited = { ANTHROPIC_BASE_URL: INHERITED };
 
@@ -35,7 +18,10 @@ describe('credentialDestination: where each credential may go', () => {
   it.each(['claude-subscription', 'claude-code-login'] as const)(
     'a %s goes to Anthropic: never to an inherited base URL; to one the call or the opt-in names',
     (kind) => {
-      const c = credential(kind, kind === 'claude-code-login' ? 'claude-code-login' : 'profile');
+      const c = resolvedCredential(
+        kind,
+        kind === 'claude-code-login' ? 'claude-code-login' : 'profile',
+      );
       expect(credentialDestination(c, { inherited })).toBeUndefined();
       expect(credentialDestination(c, { inherited, explicit: {} })).toBeUndefined();
       expect(
@@ -50,12 +36,12 @@ describe('credentialDestination: where each credential may go', () => {
   );
 
   it('a subscription token from CLAUDE_CODE_OAUTH_TOKEN follows the same rule', () => {
-    const c = credential('claude-subscription', 'env:CLAUDE_CODE_OAUTH_TOKEN');
+    const c = resolvedCredential('claude-subscription', 'env:CLAUDE_CODE_OAUTH_TOKEN');
     expect(credentialDestination(c, { inherited })).toBeUndefined();
   });
 
   it('a stored gateway token goes only to its stored API base URL, whatever the environment says', () => {
-    const c = credential('oauth', 'profile', GATEWAY);
+    const c = resolvedCredential('oauth', 'profile', GATEWAY);
     expect(credentialDestination(c, { inherited })).toBe(GATEWAY);
     expect(
       credentialDestination(c, { inherited, explicit: { ANTHROPIC_BASE_URL: EXPLICIT } }),
@@ -63,7 +49,7 @@ describe('credentialDestination: where each credential may go', () => {
   });
 
   it('a stored gateway token without an API base URL is CONFIG_INVALID with the fix, never api.anthropic.com', () => {
-    const c = credential('oauth', 'profile');
+    const c = resolvedCredential('oauth', 'profile');
     for (const context of [{ inherited: {} }, { inherited }]) {
       expect(() => credentialDestination(c, context)).toThrow(
         expect.objectContaining({
@@ -75,7 +61,10 @@ describe('credentialDestination: where each credential may go', () => {
   });
 
   it("an API key or the caller's own bearer header goes where the caller's environment points", () => {
-    for (const c of [credential('api-key', 'option'), credential('oauth', 'option')]) {
+    for (const c of [
+      resolvedCredential('api-key', 'option'),
+      resolvedCredential('oauth', 'option'),
+    ]) {
       expect(credentialDestination(c, { inherited: {} })).toBeUndefined();
       expect(credentialDestination(c, { inherited })).toBe(INHERITED);
       expect(
@@ -100,9 +89,9 @@ describe('credentialDestination: where each credential may go', () => {
     '%s: any credential allowed = %s (https anywhere, plain http only on loopback, no other scheme)',
     (url, allowed) => {
       const kinds = [
-        credential('api-key', 'option'),
-        credential('claude-subscription'),
-        credential('oauth', 'profile', url),
+        resolvedCredential('api-key', 'option'),
+        resolvedCredential('claude-subscription'),
+        resolvedCredential('oauth', 'profile', url),
       ];
       for (const c of kinds) {
         const decide = () =>
@@ -116,7 +105,7 @@ describe('credentialDestination: where each credential may go', () => {
 });
 
 describe('assertSecureDestination: the refusal says why, with its code and without secrets', () => {
-  const c = credential('api-key', 'option');
+  const c = resolvedCredential('api-key', 'option');
   const refusal = (url: string) => {
     try {
       assertSecureDestination(c, url);
@@ -153,12 +142,12 @@ describe('assertSecureDestination: the refusal says why, with its code and witho
 });
 
 describe("destinationAllows: a settings file's base URL, which beats the child's environment", () => {
-  const gateway = credential('oauth', 'profile', GATEWAY);
+  const gateway = resolvedCredential('oauth', 'profile', GATEWAY);
 
   it('a gateway token may go to its stored base URL as the settings file spells it (a trailing slash aside)', () => {
     expect(destinationAllows(gateway, GATEWAY, GATEWAY)).toBe(true);
     expect(destinationAllows(gateway, GATEWAY, `${GATEWAY}/`)).toBe(true);
-    const root = credential('oauth', 'profile', 'https://gateway.example');
+    const root = resolvedCredential('oauth', 'profile', 'https://gateway.example');
     expect(destinationAllows(root, 'https://gateway.example', 'https://gateway.example/')).toBe(
       true,
     );
@@ -178,18 +167,20 @@ describe("destinationAllows: a settings file's base URL, which beats the child's
 
   it('a base URL that does not parse is refused, never taken for the stored one', () => {
     expect(destinationAllows(gateway, GATEWAY, 'not a url')).toBe(false);
-    expect(destinationAllows(credential('api-key', 'option'), undefined, 'not a url')).toBe(false);
+    expect(destinationAllows(resolvedCredential('api-key', 'option'), undefined, 'not a url')).toBe(
+      false,
+    );
   });
 
   it('a subscription token follows a settings base URL only where the call opted it in', () => {
-    const subscription = credential('claude-subscription');
+    const subscription = resolvedCredential('claude-subscription');
     expect(destinationAllows(subscription, undefined, INHERITED)).toBe(false);
     expect(destinationAllows(subscription, GATEWAY, GATEWAY)).toBe(true);
     expect(destinationAllows(subscription, GATEWAY, INHERITED)).toBe(false);
   });
 
   it('an API key follows a settings base URL like an inherited one: https anywhere, plain http only on loopback', () => {
-    const apiKey = credential('api-key', 'option');
+    const apiKey = resolvedCredential('api-key', 'option');
     expect(destinationAllows(apiKey, undefined, INHERITED)).toBe(true);
     expect(destinationAllows(apiKey, undefined, 'http://127.0.0.1:8080')).toBe(true);
     expect(destinationAllows(apiKey, undefined, 'http://proxy.example')).toBe(false);

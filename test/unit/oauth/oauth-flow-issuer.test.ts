@@ -97,12 +97,15 @@ const explicit = (base: string, scopes: string[] = []) =>
   });
 
 describe('RFC 9207 issuer identification', () => {
+  // The last case: learning is only for an issuer nobody named, so an `iss` on the
+  // authorization endpoint's own origin must not replace the discovered one.
   it.each([
-    ['advertises', true],
-    ['does not advertise', false],
+    ['advertises', true, () => 'https://attacker.example'],
+    ['does not advertise', false, () => 'https://attacker.example'],
+    ['advertises', true, (base: string) => `${base}/other-tenant`],
   ])(
     'refuses a response whose iss is not the discovered issuer when the server %s RFC 9207, without calling the token endpoint',
-    async (_name, advertised) => {
+    async (_name, advertised, iss) => {
       const provider = await scriptedProvider({
         metadata: (base) => ({
           issuer: base,
@@ -120,7 +123,7 @@ describe('RFC 9207 issuer identification', () => {
       });
       const error = await flowAnswering(config, () => ({
         code: 'code-1234',
-        iss: 'https://attacker.example',
+        iss: iss(provider.base),
       }))
         .login()
         .catch((e: unknown) => e);
@@ -205,69 +208,30 @@ describe('an issuer learnt from the login (no CLAUDE_OAUTH_ISSUER, no metadata)'
     expect((error as Error).message).not.toMatch(/https?:\/\//);
   });
 
-  // Learning is only for an issuer nobody named: an `iss` on the authorization
-  // endpoint's own origin must not replace one that discovery or a pin gave.
-  it('never relearns a discovered issuer from an iss on its own origin', async () => {
-    const provider = await scriptedProvider({
-      metadata: (base) => ({
-        issuer: base,
-        authorization_endpoint: `${base}/authorize`,
-        token_endpoint: `${base}/token`,
-        authorization_response_iss_parameter_supported: true,
-      }),
-      tokenBody: () => tokens(),
-    });
-    const config = new OAuthConfig({
-      clientId: CLIENT_ID,
-      issuer: provider.base,
-      redirectUri: 'http://127.0.0.1:0/cb',
-      scopes: [],
-    });
-    const error = await flowAnswering(config, () => ({
-      code: 'code-1234',
-      iss: `${provider.base}/other-tenant`,
-    }))
-      .login()
-      .catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: AuthErrorCode.ISSUER_MISMATCH });
-    expect(provider.tokenRequests).toHaveLength(0);
-  });
-
-  it('never relearns a pinned issuer from an iss on the authorization endpoint’s origin', async () => {
-    const provider = await scriptedProvider({ tokenBody: () => tokens() });
-    const error = await flowAnswering(explicit(provider.base), () => ({
-      code: 'code-1234',
-      iss: `${provider.base}/other-tenant`,
-    }))
-      .login({
-        previousProvider: {
-          clientId: CLIENT_ID,
-          tokenEndpoint: `${provider.base}/token`,
-          issuer: `${provider.base}/api/oidc`,
-        },
-      })
-      .catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: AuthErrorCode.ISSUER_MISMATCH });
-    expect(provider.tokenRequests).toHaveLength(0);
-  });
-
-  it('enforces the issuer a previous login to the same endpoints learnt', async () => {
-    const provider = await scriptedProvider({ tokenBody: () => tokens() });
-    const error = await flowAnswering(explicit(provider.base), () => ({
-      code: 'code-1234',
-      iss: 'https://attacker.example',
-    }))
-      .login({
-        previousProvider: {
-          clientId: CLIENT_ID,
-          tokenEndpoint: `${provider.base}/token`,
-          issuer: `${provider.base}/api/oidc`,
-        },
-      })
-      .catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: AuthErrorCode.ISSUER_MISMATCH });
-    expect(provider.tokenRequests).toHaveLength(0);
-  });
+  // An iss on the authorization endpoint's origin included: a pinned issuer is never relearnt.
+  it.each([
+    ['another origin', () => 'https://attacker.example'],
+    ['the authorization endpoint’s origin', (base: string) => `${base}/other-tenant`],
+  ])(
+    'enforces the issuer a previous login to the same endpoints learnt (iss on %s)',
+    async (_name, iss) => {
+      const provider = await scriptedProvider({ tokenBody: () => tokens() });
+      const error = await flowAnswering(explicit(provider.base), () => ({
+        code: 'code-1234',
+        iss: iss(provider.base),
+      }))
+        .login({
+          previousProvider: {
+            clientId: CLIENT_ID,
+            tokenEndpoint: `${provider.base}/token`,
+            issuer: `${provider.base}/api/oidc`,
+          },
+        })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: AuthErrorCode.ISSUER_MISMATCH });
+      expect(provider.tokenRequests).toHaveLength(0);
+    },
+  );
 
   it('is enforced on refresh once stored, and learnt on refresh when it never was', async () => {
     const provider = await scriptedProvider({

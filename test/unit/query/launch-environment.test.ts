@@ -1,40 +1,23 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  type CredentialSource,
-  ResolvedCredential,
-  type ResolvedCredentialKind,
-} from '../../../src/auth/resolved-credential.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import {
   BASE_URL_IGNORED_WARNING_CODE,
   launchEnvironment,
 } from '../../../src/query/launch-environment.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { resolvedCredential } from '../../helpers/tokens.js';
 
 const GATEWAY = 'https://gateway.example/anthropic';
 const inherited = { ANTHROPIC_BASE_URL: 'https://proxy.example' };
-
-function credential(
-  kind: ResolvedCredentialKind,
-  source: CredentialSource = 'profile',
-  apiBaseUrl?: string,
-): ResolvedCredential {
-  return new ResolvedCredential({
-    kind,
-    source,
-    secret: 'secret-value',
-    ...(apiBaseUrl !== undefined && { apiBaseUrl }),
-  });
-}
 
 describe('launchEnvironment: the policy applied to the child environment and settings files', () => {
   it('removes an inherited base URL and competing credentials for a subscription token', async () => {
     const env = await launchEnvironment(
       { ...inherited, ANTHROPIC_API_KEY: 'k', PATH: '/bin' },
       { settingSources: [] },
-      credential('claude-subscription'),
+      resolvedCredential('claude-subscription'),
     );
     expect(env).toEqual({ PATH: '/bin', CLAUDE_CODE_OAUTH_TOKEN: 'secret-value' });
   });
@@ -43,7 +26,7 @@ describe('launchEnvironment: the policy applied to the child environment and set
     const env = await launchEnvironment(
       inherited,
       { settingSources: [] },
-      credential('oauth', 'profile', GATEWAY),
+      resolvedCredential('oauth', 'profile', GATEWAY),
     );
     expect(env).toEqual({ ANTHROPIC_AUTH_TOKEN: 'secret-value', ANTHROPIC_BASE_URL: GATEWAY });
   });
@@ -57,25 +40,29 @@ describe('launchEnvironment: the policy applied to the child environment and set
     );
     const options = { cwd, settingSources: ['project' as const] };
     await expect(
-      launchEnvironment({}, options, credential('claude-subscription')),
+      launchEnvironment({}, options, resolvedCredential('claude-subscription')),
     ).rejects.toMatchObject({ code: AuthErrorCode.SETTINGS_CONFLICT });
     // The same URL opted in explicitly, or a gateway token stored for it, is no conflict.
     await expect(
       launchEnvironment(
         {},
         { ...options, env: { ANTHROPIC_BASE_URL: GATEWAY } },
-        credential('claude-subscription'),
+        resolvedCredential('claude-subscription'),
       ),
     ).resolves.toMatchObject({ ANTHROPIC_BASE_URL: GATEWAY });
     await expect(
-      launchEnvironment({}, options, credential('oauth', 'profile', GATEWAY)),
+      launchEnvironment({}, options, resolvedCredential('oauth', 'profile', GATEWAY)),
     ).resolves.toMatchObject({ ANTHROPIC_BASE_URL: GATEWAY });
     await expect(
-      launchEnvironment({}, options, credential('oauth', 'profile', 'https://other.example')),
+      launchEnvironment(
+        {},
+        options,
+        resolvedCredential('oauth', 'profile', 'https://other.example'),
+      ),
     ).rejects.toMatchObject({ code: AuthErrorCode.SETTINGS_CONFLICT });
     // An API key may go where the user's settings point.
     await expect(
-      launchEnvironment({}, options, credential('api-key', 'option')),
+      launchEnvironment({}, options, resolvedCredential('api-key', 'option')),
     ).resolves.toBeDefined();
   });
 });
@@ -90,7 +77,7 @@ describe('launchEnvironment: an inherited base URL left out is said once', () =>
         await launchEnvironment(
           { ANTHROPIC_BASE_URL: 'https://warned.example' },
           { settingSources: [] },
-          credential('claude-subscription'),
+          resolvedCredential('claude-subscription'),
         );
       await new Promise((resolve) => setImmediate(resolve));
     } finally {
@@ -113,13 +100,13 @@ describe('launchEnvironment: ANTHROPIC_CUSTOM_HEADERS cannot replace the injecte
       const inheritedEnv = await launchEnvironment(
         { ANTHROPIC_CUSTOM_HEADERS: custom },
         { settingSources: [] },
-        credential(kind, 'option'),
+        resolvedCredential(kind, 'option'),
       );
       expect(inheritedEnv.ANTHROPIC_CUSTOM_HEADERS).toBe('X-Team: blue');
       const explicitEnv = await launchEnvironment(
         {},
         { settingSources: [], env: { ANTHROPIC_CUSTOM_HEADERS: 'authorization:Bearer x' } },
-        credential(kind, 'option'),
+        resolvedCredential(kind, 'option'),
       );
       expect(explicitEnv).not.toHaveProperty('ANTHROPIC_CUSTOM_HEADERS');
     }
@@ -136,7 +123,7 @@ describe('launchEnvironment: ANTHROPIC_CUSTOM_HEADERS cannot replace the injecte
       launchEnvironment(
         {},
         { cwd, settingSources: ['project'] },
-        credential('claude-subscription'),
+        resolvedCredential('claude-subscription'),
       ),
     ).rejects.toMatchObject({
       code: AuthErrorCode.SETTINGS_CONFLICT,
@@ -150,14 +137,14 @@ describe('launchEnvironment: a plain-http destination never goes through a proxy
     const env = await launchEnvironment(
       { HTTP_PROXY: 'http://proxy.example:3128', NO_PROXY: 'internal.example' },
       { settingSources: [] },
-      credential('oauth', 'profile', 'http://127.0.0.1:8080/gateway'),
+      resolvedCredential('oauth', 'profile', 'http://127.0.0.1:8080/gateway'),
     );
     expect(env.NO_PROXY?.split(',')).toEqual(['internal.example', '127.0.0.1']);
     expect(env.no_proxy?.split(',')).toEqual(['internal.example', '127.0.0.1']);
     const ipv6 = await launchEnvironment(
       {},
       { settingSources: [], env: { ANTHROPIC_BASE_URL: 'http://[::1]:8080' } },
-      credential('claude-subscription'),
+      resolvedCredential('claude-subscription'),
     );
     expect(ipv6.NO_PROXY?.split(',')).toEqual(['[::1]', '::1']);
   });
@@ -166,7 +153,7 @@ describe('launchEnvironment: a plain-http destination never goes through a proxy
     const env = await launchEnvironment(
       { HTTPS_PROXY: 'http://proxy.example:3128' },
       { settingSources: [] },
-      credential('oauth', 'profile', GATEWAY),
+      resolvedCredential('oauth', 'profile', GATEWAY),
     );
     expect(env).not.toHaveProperty('NO_PROXY');
   });
@@ -185,7 +172,7 @@ describe("launchEnvironment: the query's own options.settings", () => {
       const failure = await launchEnvironment(
         {},
         { settingSources: [], settings },
-        credential('claude-subscription'),
+        resolvedCredential('claude-subscription'),
       ).catch((error: unknown) => error);
       expect(failure).toMatchObject({
         code: AuthErrorCode.SETTINGS_CONFLICT,
@@ -202,7 +189,7 @@ describe("launchEnvironment: the query's own options.settings", () => {
           settingSources: [],
           settings: { model: 'claude-test', env: { ANTHROPIC_BASE_URL: GATEWAY } },
         },
-        credential('oauth', 'profile', GATEWAY),
+        resolvedCredential('oauth', 'profile', GATEWAY),
       ),
     ).resolves.toMatchObject({ ANTHROPIC_BASE_URL: GATEWAY });
   });
