@@ -81,6 +81,41 @@ const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = [
   'none',
 ];
 
+/** The objects whose fields this version knows only in part: what it does not know is kept. */
+const NESTED_RECORDS = ['provider', 'account'] as const;
+
+const NESTED_KNOWN_FIELDS: Record<(typeof NESTED_RECORDS)[number], ReadonlySet<string>> = {
+  provider: new Set([
+    'clientId',
+    'tokenEndpoint',
+    'issuer',
+    'clientSecret',
+    'revocationEndpoint',
+    'apiBaseUrl',
+    'tokenEndpointAuthMethod',
+  ]),
+  account: new Set(['subject', 'email', 'name', 'organization']),
+};
+
+/**
+ * The fields a newer version added, at the top level and inside the nested
+ * records (kept under the record's name: `{ provider: { newField } }`), so a
+ * rewrite by this version keeps them (DESIGN.md §6).
+ */
+function unknownFieldsOf(data: Json): Json {
+  const unknown: Json = Object.fromEntries(
+    Object.entries(data).filter(([key]) => !KNOWN_FIELDS.has(key)),
+  );
+  for (const name of NESTED_RECORDS) {
+    const record = data[name];
+    if (!isObject(record)) continue;
+    const known = NESTED_KNOWN_FIELDS[name];
+    const extra = Object.entries(record).filter(([key]) => !known.has(key));
+    if (extra.length > 0) unknown[name] = Object.fromEntries(extra);
+  }
+  return unknown;
+}
+
 function parseProvider(value: unknown): ProviderMetadata | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isObject(value)) throw new ShapeError('provider must be an object');
@@ -183,9 +218,7 @@ function parseTokenData(data: unknown, path: string): AuthToken {
     if (data.reauthRequired !== undefined && typeof data.reauthRequired !== 'boolean') {
       throw new ShapeError('reauthRequired must be a boolean');
     }
-    const unknownFields = Object.fromEntries(
-      Object.entries(data).filter(([key]) => !KNOWN_FIELDS.has(key)),
-    );
+    const unknownFields = unknownFieldsOf(data);
     const provider = parseProvider(data.provider);
     const account = parseAccount(data.account);
     const refreshToken = optionalString(data, 'refreshToken');
@@ -221,6 +254,11 @@ function parseTokenData(data: unknown, path: string): AuthToken {
  */
 export function serializeTokenFile(token: AuthToken, revisionId?: string): string {
   const init = token.toInit();
+  const { provider: providerExtra, account: accountExtra, ...topExtra } = token.unknownFields;
+  // A nested record's unknown fields go back into it only while it exists: alone they would
+  // make a record without its required fields.
+  const merged = <T extends object>(extra: unknown, record: T | undefined): T | undefined =>
+    record === undefined ? undefined : { ...(isObject(extra) ? extra : {}), ...record };
   const known = compact({
     version: TOKEN_FILE_VERSION,
     kind: init.kind,
@@ -230,11 +268,11 @@ export function serializeTokenFile(token: AuthToken, revisionId?: string): strin
     expiresAt: init.expiresAt === null ? null : init.expiresAt.toISOString(),
     scopes: init.scopes,
     idToken: init.idToken,
-    provider: init.provider,
-    account: init.account,
+    provider: merged(providerExtra, init.provider),
+    account: merged(accountExtra, init.account),
     obtainedAt: init.obtainedAt?.toISOString(),
     reauthRequired: init.reauthRequired === true ? true : undefined,
     revision: revisionId,
   });
-  return `${JSON.stringify({ ...token.unknownFields, ...known }, null, 2)}\n`;
+  return `${JSON.stringify({ ...topExtra, ...known }, null, 2)}\n`;
 }

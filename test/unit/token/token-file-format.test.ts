@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AuthErrorCode, isAuthenticationError } from '../../../src/errors/authentication-error.js';
+import { AuthToken } from '../../../src/token/auth-token.js';
 import {
   parseTokenFile,
   serializeTokenFile,
@@ -48,6 +49,21 @@ describe('token file format', () => {
     data.futureField = { nested: [1, 2] };
     const rewritten = JSON.parse(serializeTokenFile(parseTokenFile(JSON.stringify(data), PATH)));
     expect(rewritten.futureField).toEqual({ nested: [1, 2] });
+  });
+
+  it('keeps fields it does not know inside provider and account through a rewrite', () => {
+    const data = JSON.parse(serializeTokenFile(oauthToken(1000)));
+    data.provider.futureAudience = 'https://api.example';
+    data.account = { ...data.account, futureTenant: { id: 7 } };
+    const token = parseTokenFile(JSON.stringify(data), PATH);
+    const rewritten = JSON.parse(serializeTokenFile(token));
+    expect(rewritten.provider.futureAudience).toBe('https://api.example');
+    expect(rewritten.provider.clientId).toBe(data.provider.clientId);
+    expect(rewritten.account.futureTenant).toEqual({ id: 7 });
+    // Without its record, a nested unknown field is dropped rather than left as a broken record.
+    const { provider: _dropped, ...withoutProviderInit } = token.toInit();
+    const withoutProvider = JSON.parse(serializeTokenFile(new AuthToken(withoutProviderInit)));
+    expect(withoutProvider.provider).toBeUndefined();
   });
 
   const valid = JSON.parse(serializeTokenFile(oauthToken(1000)));
