@@ -59,6 +59,25 @@ function insecure(path: string, problem: string, fix: string): AuthenticationErr
 }
 
 /**
+ * How a private file is opened for reading. O_NONBLOCK: opening a FIFO (or a
+ * device) planted at the path returns at once, so the regular-file check on the
+ * descriptor refuses it instead of the open blocking every command until a
+ * writer appears; on a regular file it changes nothing. O_NOFOLLOW: a link
+ * swapped in after resolution is refused, not followed. (Windows has neither
+ * flag; its constants are absent and add nothing.)
+ */
+const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
+
+/** The refusal of something at a token file's path that is not a regular file. */
+function notRegularFile(shownPath: string, realPath: string): AuthenticationError {
+  return new AuthenticationError(
+    AuthErrorCode.STORAGE_CORRUPT,
+    `The token file ${shownPath} is not a regular file. It has been left untouched.`,
+    { fix: `move ${realPath} aside, then run \`claude-auth login\`` },
+  );
+}
+
+/**
  * Checks that an open file is a regular file owned by this user, closed to
  * everyone else, and small enough to be a token file. The checks are made on
  * the open descriptor, so the file read is the file checked.
@@ -70,13 +89,7 @@ async function assertPrivateFile(
   env: Resolved,
 ): Promise<void> {
   const info = await handle.stat();
-  if (!info.isFile()) {
-    throw new AuthenticationError(
-      AuthErrorCode.STORAGE_CORRUPT,
-      `The token file ${shownPath} is not a regular file. It has been left untouched.`,
-      { fix: `move ${realPath} aside, then run \`claude-auth login\`` },
-    );
-  }
+  if (!info.isFile()) throw notRegularFile(shownPath, realPath);
   if (env.posixModes) {
     const uid = currentUid();
     if (uid !== undefined && info.uid !== uid) {
@@ -193,7 +206,7 @@ export async function readPrivateFile(
   let handle: FileHandle;
   try {
     // O_NOFOLLOW: a link swapped in after resolution is refused, not followed.
-    handle = await env.fs.open(target, constants.O_RDONLY | constants.O_NOFOLLOW);
+    handle = await env.fs.open(target, READ_FLAGS);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return null;
@@ -407,6 +420,8 @@ export async function deletePrivateFile(
  * @param path - The file to copy.
  * @param copyPath - Where the copy goes; must not exist yet.
  * @param environment - The file-system layer.
+ * @throws {@link AuthenticationError} `STORAGE_CORRUPT` when `path` is not a regular
+ *   file (a FIFO is refused at once, never waited on); the file system's error otherwise.
  */
 export async function copyPrivateFile(
   path: string,
@@ -414,8 +429,9 @@ export async function copyPrivateFile(
   environment: FileEnvironment = {},
 ): Promise<void> {
   const { fs } = resolveEnvironment(environment);
-  const source = await fs.open(path, constants.O_RDONLY);
+  const source = await fs.open(path, READ_FLAGS);
   try {
+    if (!(await source.stat()).isFile()) throw notRegularFile(path, path);
     const bytes = await source.readFile();
     const copy = await fs.open(
       copyPath,

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { constants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { type FileSystem, nodeFileSystem } from '../../../src/storage/file-system.js';
 import {
+  copyPrivateFile,
   MAX_PRIVATE_FILE_BYTES,
   readPrivateFile,
   writePrivateFileAtomic,
@@ -240,6 +242,32 @@ describe('writePrivateFileAtomic', () => {
     await fs.chmod(dir, 0o777);
     await writePrivateFileAtomic(path, 'windows', { fs: refusingDirectorySync, platform: 'win32' });
     expect(await fs.readFile(path, 'utf8')).toBe('windows');
+  });
+});
+
+/** A named pipe at `path`: opening it for reading blocks until a writer comes, unless O_NONBLOCK. */
+function makeFifo(path: string): void {
+  execFileSync('mkfifo', ['-m', '600', path]);
+}
+
+describe.skipIf(process.platform === 'win32')('a FIFO where a token file belongs', () => {
+  it('is refused as not a regular file when read, instead of blocking on open', async () => {
+    const path = join(await tempDir(), 'tokens.json');
+    makeFifo(path);
+    await expect(readPrivateFile(path)).rejects.toMatchObject({
+      code: AuthErrorCode.STORAGE_CORRUPT,
+      message: expect.stringContaining('not a regular file'),
+    });
+  });
+
+  it('is refused when kept aside before a new login, instead of blocking on open', async () => {
+    const directory = await tempDir();
+    const path = join(directory, 'tokens.json');
+    makeFifo(path);
+    await expect(copyPrivateFile(path, join(directory, 'copy'))).rejects.toMatchObject({
+      code: AuthErrorCode.STORAGE_CORRUPT,
+    });
+    await expect(fs.access(join(directory, 'copy'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });
 
