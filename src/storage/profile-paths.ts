@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 
 /** Environment variable naming the directory that holds the token files. */
@@ -89,14 +89,17 @@ export function chosenDefaultProfile(directory: string): string | undefined {
  * The token file of a profile: the option, else `$CLAUDE_AUTH_PROFILE`, else
  * the profile chosen with `claude-auth profiles use`, else `default`. The `default` profile is `tokens.json` (the
  * guide's path); any other profile `NAME` is `NAME.json` beside it, so the
- * guide's `~/.claude_code/work.json` is the profile `work`.
+ * guide's `~/.claude_code/work.json` is the profile `work`. The directory is
+ * returned absolute and normalised (no trailing slash, `.` or `..`).
  *
  * @param options - See {@link ProfileOptions}.
  * @throws {@link AuthenticationError} `CONFIG_INVALID` for an invalid profile name.
  */
 export function resolveProfile(options: ProfileOptions = {}): ProfileLocation {
   const env = options.env ?? process.env;
-  const directory = options.directory ?? storageDirectory(env);
+  // One directory, one name: `dir/`, `dir//` and `./dir` are the same profiles, and the
+  // keychain names its entries after the directory (a literal spelling would lose them).
+  const directory = resolve(options.directory ?? storageDirectory(env));
   const profile =
     options.profile ?? (env[ENV_PROFILE] || chosenDefaultProfile(directory) || DEFAULT_PROFILE);
   assertProfileName(profile);
@@ -118,10 +121,12 @@ export async function listProfiles(directory: string): Promise<string[]> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
+  // A file names a profile only if that profile's file is it: `default.json` is not the
+  // default profile's (tokens.json is), nor `config.json` a profile's.
   const profiles = names
-    .filter((name) => name.endsWith('.json'))
+    .filter((name) => name.endsWith('.json') && name !== `${DEFAULT_PROFILE}.json`)
     .map((name) => (name === DEFAULT_TOKEN_FILE ? DEFAULT_PROFILE : name.slice(0, -'.json'.length)))
-    .filter((name) => PROFILE_NAME.test(name) && name !== 'config');
+    .filter((name) => PROFILE_NAME.test(name) && !RESERVED_NAMES.has(name));
   return profiles.sort((a, b) =>
     a === DEFAULT_PROFILE ? -1 : b === DEFAULT_PROFILE ? 1 : a.localeCompare(b),
   );

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import {
@@ -20,6 +20,17 @@ describe('profile paths', () => {
     });
   });
 
+  it.each([
+    '/srv/claude-auth/',
+    '/srv//claude-auth',
+    '/srv/./claude-auth',
+    '/srv/x/../claude-auth',
+  ])('names the directory %j as it is, whatever its spelling', (spelling) => {
+    expect(resolveProfile({ env: { CLAUDE_AUTH_DIR: spelling } }).directory).toBe(
+      resolve('/srv/claude-auth'),
+    );
+  });
+
   it.each(['', '../etc', 'a/b', '.hidden', 'tokens', 'x'.repeat(65), 'naïve'])(
     'refuses the profile name %j',
     (name) => {
@@ -35,6 +46,7 @@ describe('profile paths', () => {
     for (const name of [
       'work.json',
       'tokens.json',
+      'default.json',
       'alpha.json',
       'notes.txt',
       'tokens.json.corrupt-1',
@@ -42,6 +54,7 @@ describe('profile paths', () => {
     ]) {
       await writeFile(join(dir, name), '');
     }
+    // default.json is no profile: the default profile's file is tokens.json (listed once).
     expect(await listProfiles(dir)).toEqual(['default', 'alpha', 'work']);
     expect(await listProfiles(join(dir, 'missing'))).toEqual([]);
   });

@@ -45,6 +45,22 @@ describeCredentialStoreConformance('keychain (entries in memory)', async () => {
 });
 
 describe('KeychainCredentialStore', () => {
+  it('finds a login made with CLAUDE_AUTH_DIR spelt with a trailing slash when it is spelt without', async () => {
+    const directory = await tempDir();
+    const keychain = new MemoryKeychain();
+    const open = (spelling: string) =>
+      new KeychainCredentialStore({
+        profile: 'work',
+        env: { CLAUDE_AUTH_DIR: spelling },
+        access: keychain,
+        reason: 'test',
+      });
+    const token = large();
+    await put(open(`${directory}/`), token);
+    expect(open(directory).account).toBe(open(`${directory}/`).account);
+    expect((await open(directory).read())?.token.accessToken).toBe(token.accessToken);
+  });
+
   it('a write that died before its head leaves the old record whole; the next write removes its parts', async () => {
     const { keychain, store } = await subject();
     const first = large();
