@@ -6,6 +6,7 @@ import { FileCredentialStore } from './file-credential-store.js';
 import { AutoSelectedStore } from './keychain/auto-selected-store.js';
 import { openKeychainStore } from './keychain/keychain-store.js';
 import { RedisCredentialStore } from './redis-credential-store.js';
+import { isRedisStoreUrl } from './redis-store-config.js';
 
 /** Environment variable choosing where credentials are stored (`file`, default). */
 export const ENV_STORE = 'CLAUDE_AUTH_STORE';
@@ -40,7 +41,8 @@ export function openStore(options: OpenStoreOptions = {}): CredentialStore {
   const given = (fromOption ? options.store : env[ENV_STORE])?.trim() ?? '';
   const choice = given || 'file';
   const from = fromOption ? 'the store option' : ENV_STORE;
-  const scheme = choice.includes('://') ? `${choice.slice(0, choice.indexOf('://'))}://` : choice;
+  // URL schemes are case-insensitive (RFC 3986 §3.1): `Redis://` names a Redis store too.
+  const scheme = isRedisStoreUrl(choice) ? 'redis://' : choice;
   switch (scheme) {
     case 'file':
       return new FileCredentialStore({
@@ -50,7 +52,6 @@ export function openStore(options: OpenStoreOptions = {}): CredentialStore {
         ...(options.lock !== undefined && { lock: options.lock }),
       });
     case 'redis://':
-    case 'rediss://':
       return new RedisCredentialStore({
         url: choice,
         profile: location.profile,

@@ -47,6 +47,14 @@ function invalid(reason: string, fix: string): AuthenticationError {
   );
 }
 
+/** The port of a `scheme://[userinfo@]host:port` text, found without parsing it as a URL. */
+const PORT_OF_URL =
+  /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(?:\[[^\]]*\]|[^:/?#]*):(\d+)(?:[/?#]|$)/i;
+
+function portOutOfRange(port: string): string {
+  return `the port ${port.slice(0, 20)} is out of range (1 to 65535)`;
+}
+
 const URL_FORM = 'use redis://[user[:password]@]host[:port][/db][?prefix=claude-auth:]';
 
 function milliseconds(value: string | null, name: string, fallback: number): number {
@@ -95,13 +103,16 @@ export function parseRedisStoreUrl(url: string, env: RedisStoreEnv = {}): RedisS
   try {
     parsed = new URL(url.trim());
   } catch {
-    throw invalid('it is not a URL', URL_FORM);
+    // WHATWG URL refuses a port past 65535 as a whole: say which part is wrong.
+    const port = PORT_OF_URL.exec(url.trim())?.[1];
+    throw invalid(port === undefined ? 'it is not a URL' : portOutOfRange(port), URL_FORM);
   }
   const scheme = parsed.protocol.toLowerCase();
   if (scheme !== 'redis:' && scheme !== 'rediss:')
     throw invalid('the scheme must be redis:// or rediss://', URL_FORM);
   const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
   if (host === '') throw invalid('it names no host', URL_FORM);
+  if (parsed.port === '0') throw invalid(portOutOfRange('0'), URL_FORM);
   const port = parsed.port === '' ? 6379 : Number(parsed.port);
   const dbText = parsed.pathname.replace(/^\//, '');
   if (dbText !== '' && !/^\d{1,5}$/.test(dbText))

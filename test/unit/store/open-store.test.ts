@@ -3,8 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { FileCredentialStore } from '../../../src/store/file-credential-store.js';
 import { openStore } from '../../../src/store/open-store.js';
+import { RedisCredentialStore } from '../../../src/store/redis-credential-store.js';
 
 const dir = '/x/profiles';
+/** A well-formed record key (32 bytes, base64). */
+const STORE_KEY = Buffer.alloc(32, 7).toString('base64');
 
 describe('openStore', () => {
   it('opens the profile file by default, and says so', () => {
@@ -25,6 +28,17 @@ describe('openStore', () => {
       'chosen by the store option=file',
     );
   });
+
+  it.each(['Redis://127.0.0.1:6379/0', 'REDISS://cache.example'])(
+    'takes %s, an upper-case scheme, as the Redis store it names',
+    (url) => {
+      const store = openStore({
+        env: { CLAUDE_AUTH_DIR: dir, CLAUDE_AUTH_STORE: url, CLAUDE_AUTH_STORE_KEY: STORE_KEY },
+      });
+      expect(store).toBeInstanceOf(RedisCredentialStore);
+      expect(store.describe().backend).toBe('redis');
+    },
+  );
 
   // Redis without a record key (CLAUDE_AUTH_STORE_KEY) cannot be opened; keychain and auto open.
   it.each([

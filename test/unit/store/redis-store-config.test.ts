@@ -54,6 +54,8 @@ describe('parseRedisStoreUrl', () => {
     ['redis://h/0?bogus=1', /"bogus" is not known/],
     ['redis://h/0?prefix=a*b', /prefix/],
     ['redis://h/0?connectTimeout=0', /connectTimeout/],
+    ['redis://:hunter2@h:99999/0', /port 99999 is out of range \(1 to 65535\)/],
+    ['redis://h:0', /port 0 is out of range/],
   ])('refuses %s with CONFIG_INVALID', (url, message) => {
     expect(() => parseRedisStoreUrl(url)).toThrow(message);
     try {
