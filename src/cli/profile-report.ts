@@ -4,6 +4,7 @@ import { refreshWindows } from '../refresh/refresh-policy.js';
 import { loginCommand } from '../storage/fix-commands.js';
 import { resolveProfile } from '../storage/profile-paths.js';
 import type { CredentialStore, StoreDescription } from '../store/credential-store.js';
+import { AutoSelectedStore } from '../store/keychain/auto-selected-store.js';
 import { openStore } from '../store/open-store.js';
 import { isRedisStoreUrl } from '../store/redis-store-config.js';
 import type { AccountInfo, AuthToken, CredentialKind } from '../token/auth-token.js';
@@ -105,8 +106,33 @@ export async function reportProfile(
     return failed(withChoice(report, store), error);
   }
   withChoice(report, store);
+  if (store instanceof AutoSelectedStore) await noteBypassedLogin(report, store, profile);
   if (token === null) return report;
   return judged(report, token, profile, now);
+}
+
+/**
+ * Under `auto`, a login the file holds while the keychain was chosen is one no
+ * query uses: say so, and how to bring it over (or drop it), rather than
+ * "not logged in" with a file in plain sight.
+ */
+async function noteBypassedLogin(
+  report: ProfileReport,
+  store: AutoSelectedStore,
+  profile: string,
+): Promise<void> {
+  const file = await store.bypassed();
+  if (file === undefined) return;
+  const held = await file.read().then(
+    (stored) => stored !== null,
+    () => true,
+  );
+  if (!held) return;
+  const flag = profile === 'default' ? '' : ` --profile ${profile}`;
+  const { location, reason } = file.describe();
+  report.warnings.push(`${location} holds a login (${reason}).`);
+  if (report.state === 'not-logged-in')
+    report.fix = `claude-auth storage move --from file --to keychain${flag}  # or claude-auth logout${flag} to remove it`;
 }
 
 /** `auto` decides on its first read: describe the store again after it. */

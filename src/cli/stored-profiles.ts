@@ -1,15 +1,16 @@
-import { listProfiles } from '../storage/profile-paths.js';
+import { DEFAULT_PROFILE } from '../storage/profile-paths.js';
 import { openStore } from '../store/open-store.js';
-import { RedisCredentialStore } from '../store/redis-credential-store.js';
 
 /**
- * The profiles of the store `CLAUDE_AUTH_STORE` (or `--store`) names: the
- * token files of `directory`, or the records under a Redis store's prefix.
+ * The profiles of the store `CLAUDE_AUTH_STORE` (or `--store`) names, whatever
+ * its backend, as the store itself lists them (DESIGN.md §6c). The store is
+ * opened for the default profile: listing needs no profile, and an invalid
+ * `CLAUDE_AUTH_PROFILE` must not stop `status --all`, which is how one finds a valid name.
  *
- * @param env - The environment naming the store.
- * @param directory - The profile directory of the file store.
+ * @param env - The environment naming the store and the storage directory.
+ * @throws {@link AuthenticationError} what opening or listing the store throws
+ *   (`CONFIG_INVALID`, `STORE_UNAVAILABLE`, …).
  */
-export async function storedProfiles(env: NodeJS.ProcessEnv, directory: string): Promise<string[]> {
-  const store = openStore({ env });
-  return store instanceof RedisCredentialStore ? store.profiles() : listProfiles(directory);
+export async function storedProfiles(env: NodeJS.ProcessEnv): Promise<string[]> {
+  return openStore({ env, profile: DEFAULT_PROFILE }).profiles();
 }

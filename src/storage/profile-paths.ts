@@ -58,7 +58,7 @@ export function storageDirectory(env: NodeJS.ProcessEnv = process.env): string {
  */
 export function assertProfileName(name: string): void {
   // "tokens" and "config" would name other files of the directory.
-  if (!PROFILE_NAME.test(name) || RESERVED_NAMES.has(name)) {
+  if (!isProfileName(name)) {
     throw new AuthenticationError(
       AuthErrorCode.CONFIG_INVALID,
       `"${name.slice(0, 80)}" is not a valid profile name: use letters, digits, "-" and "_" (at most 64; not "tokens" or "config").`,
@@ -77,9 +77,7 @@ export function chosenDefaultProfile(directory: string): string | undefined {
   try {
     const config: unknown = JSON.parse(readFileSync(join(directory, CONFIG_FILE), 'utf8'));
     const name = (config as { defaultProfile?: unknown } | null)?.defaultProfile;
-    return typeof name === 'string' && PROFILE_NAME.test(name) && !RESERVED_NAMES.has(name)
-      ? name
-      : undefined;
+    return typeof name === 'string' && isProfileName(name) ? name : undefined;
   } catch {
     return undefined;
   }
@@ -126,8 +124,27 @@ export async function listProfiles(directory: string): Promise<string[]> {
   const profiles = names
     .filter((name) => name.endsWith('.json') && name !== `${DEFAULT_PROFILE}.json`)
     .map((name) => (name === DEFAULT_TOKEN_FILE ? DEFAULT_PROFILE : name.slice(0, -'.json'.length)))
-    .filter((name) => PROFILE_NAME.test(name) && !RESERVED_NAMES.has(name));
-  return profiles.sort((a, b) =>
+    .filter(isProfileName);
+  return sortProfiles(profiles);
+}
+
+/**
+ * Profile names in the order every listing shows them: `default` first, then by name.
+ *
+ * @param names - Profile names, each once.
+ * @returns A new, sorted array.
+ */
+export function sortProfiles(names: Iterable<string>): string[] {
+  return [...names].sort((a, b) =>
     a === DEFAULT_PROFILE ? -1 : b === DEFAULT_PROFILE ? 1 : a.localeCompare(b),
   );
+}
+
+/**
+ * Whether `name` is a valid profile name (see {@link assertProfileName}), without throwing.
+ *
+ * @param name - The name to check.
+ */
+export function isProfileName(name: string): boolean {
+  return PROFILE_NAME.test(name) && !RESERVED_NAMES.has(name);
 }

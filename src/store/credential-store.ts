@@ -96,6 +96,16 @@ export interface CredentialStore {
    */
   identity(): Promise<string>;
   /**
+   * The profiles holding a credential in the same place as this one (the file
+   * store's directory, the Redis prefix, the keychain service and storage
+   * directory), sorted, `default` first (DESIGN.md §6c: nothing finds profiles
+   * by listing files). A record that cannot be read is listed too: `logout
+   * --all` must reach it. A logged-out profile is not.
+   *
+   * @throws {@link AuthenticationError} `STORE_UNAVAILABLE`, `STORAGE_IO`.
+   */
+  profiles(): Promise<string[]>;
+  /**
    * Reads the credential without a lease.
    *
    * @throws {@link AuthenticationError} `STORAGE_CORRUPT`, `STORAGE_INSECURE`,

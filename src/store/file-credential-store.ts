@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import {
   AuthErrorCode,
   AuthenticationError,
@@ -5,6 +6,7 @@ import {
 } from '../errors/authentication-error.js';
 import type { FileLockOptions, HeldLock } from '../storage/file-lock.js';
 import type { FileEnvironment } from '../storage/file-system.js';
+import { listProfiles } from '../storage/profile-paths.js';
 import {
   copyPrivateFile,
   deletePrivateFile,
@@ -28,6 +30,8 @@ import type {
 export interface FileCredentialStoreOptions extends FileEnvironment {
   /** The token file. */
   path: string;
+  /** The directory of the profiles listed beside it (default: the file's own directory). */
+  directory?: string;
   /** The profile it belongs to, when known (shown in messages). */
   profile?: string | undefined;
   /** Why the file backend was chosen, for `status` (default: "the default backend"). */
@@ -79,6 +83,7 @@ export class FileCredentialStore implements CredentialStore {
   readonly path: string;
   readonly profile: string | undefined;
   readonly #reason: string;
+  readonly #directory: string;
   readonly #lock: FileLockOptions;
   readonly #environment: FileEnvironment;
 
@@ -91,6 +96,7 @@ export class FileCredentialStore implements CredentialStore {
     this.path = options.path;
     this.profile = options.profile;
     this.#reason = options.reason ?? 'the default backend';
+    this.#directory = options.directory ?? dirname(options.path);
     this.#lock = options.lock ?? {};
     this.#environment = {
       ...(options.fs !== undefined && { fs: options.fs }),
@@ -105,6 +111,11 @@ export class FileCredentialStore implements CredentialStore {
   /** The file's real path (its directory's, joined with its name, while it does not exist). */
   identity(): Promise<string> {
     return resolvedFilePath(this.path, this.#environment);
+  }
+
+  /** The profiles with a token file in the directory (`tokens.json` is `default`). */
+  profiles(): Promise<string[]> {
+    return listProfiles(this.#directory);
   }
 
   async read(): Promise<StoredCredential | null> {

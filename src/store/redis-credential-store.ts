@@ -1,4 +1,5 @@
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
+import { sortProfiles } from '../storage/profile-paths.js';
 import type { AuthToken } from '../token/auth-token.js';
 import { parseTokenFile, serializeTokenFile } from '../token/token-file-format.js';
 import type {
@@ -143,7 +144,8 @@ export class RedisCredentialStore implements CredentialStore {
 
   /**
    * The profiles with a credential under this store's prefix (by `SCAN`, never
-   * `KEYS`; a logged-out profile keeps only its version counter and is left out).
+   * `KEYS`; a logged-out profile keeps only its version counter and is left
+   * out; a record sealed with another key is listed).
    *
    * @throws {@link AuthenticationError} `STORE_UNAVAILABLE`.
    */
@@ -158,7 +160,7 @@ export class RedisCredentialStore implements CredentialStore {
         for (const key of keys)
           if ((await client.hexists(key, 'rev')) === 1) names.push(key.slice(namePrefix.length));
       } while (cursor !== '0');
-      return names.sort();
+      return sortProfiles(names);
     });
   }
 

@@ -32,7 +32,8 @@ function isUnreadable(error: unknown): boolean {
  * logout), as one transaction: lease, read, compare-and-swap against what was
  * read, release. A refresh in flight elsewhere either finishes first (and is
  * replaced) or finds the new record and does not write. An unreadable record
- * is replaced too (the store keeps it aside).
+ * is replaced too (the store keeps it aside); one sealed with a store key we
+ * do not hold is only ever deleted, never replaced.
  *
  * @param store - The credential's store.
  * @param next - The new credential, or `null` to remove it.
@@ -52,8 +53,11 @@ export async function replaceCredential(
       try {
         previous = (await tx.read())?.token ?? null;
       } catch (error) {
-        // Logging in or out must work over a record that cannot be read.
-        if (!isUnreadable(error)) throw error;
+        // Logging in or out must work over a record that cannot be read; a record sealed
+        // with a key we lack may be deleted (a logout) but never replaced (others read it).
+        const sealedElsewhere =
+          next === null && isAuthenticationError(error, AuthErrorCode.STORE_KEY_MISMATCH);
+        if (!isUnreadable(error) && !sealedElsewhere) throw error;
         unreadable = error as AuthenticationError;
       }
       const revision = await tx.currentRevision();

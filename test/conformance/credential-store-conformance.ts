@@ -14,6 +14,8 @@ export interface ConformanceSubject {
   corrupt(): Promise<void>;
   /** The records kept aside so far (e.g. the file store's `.corrupt-<time>` copies), raw. */
   keptAside(): Promise<string[]>;
+  /** The store of another profile in the same place (directory, prefix, keychain service). */
+  sibling(profile: string): CredentialStore;
 }
 
 /** A promise and its resolver, to order concurrent sections without sleeping. */
@@ -262,6 +264,24 @@ export function describeCredentialStoreConformance(
       expect(description).not.toContain(token.accessToken);
       expect(description).not.toContain(token.refreshToken as string);
       expect(store.describe().reason.length).toBeGreaterThan(0);
+    });
+
+    it('lists the profiles of its place, unreadable ones included, logged-out ones not', async () => {
+      const { store, reopen, corrupt, sibling } = await makeSubject();
+      expect(await store.profiles()).toEqual([]);
+      await put(store, counted(1));
+      await put(sibling('alpha'), counted(2));
+      await put(sibling('default'), counted(3));
+      // default first, then by name; another handle sees the same.
+      expect(await store.profiles()).toEqual(['default', 'alpha', 'work']);
+      expect(await (await reopen()).profiles()).toEqual(['default', 'alpha', 'work']);
+      // Kept aside, parts of a record, lease keys: none is a profile.
+      await corrupt();
+      await put(store, counted(4));
+      await corrupt();
+      expect(await sibling('alpha').profiles()).toEqual(['default', 'alpha', 'work']);
+      await put(sibling('alpha'), null);
+      expect(await store.profiles()).toEqual(['default', 'work']);
     });
 
     it('keeps a re-login mark and the account through a write', async () => {

@@ -55,5 +55,7 @@ describeCredentialStoreConformance('keychain (Secret Service)', async () => {
       (await entries())
         .filter((entry) => entry.account.startsWith(`${store.account}.corrupt-`))
         .map((entry) => entry.secret),
+    sibling: (profile) =>
+      new KeychainCredentialStore({ profile, directory, access, reason: 'test' }),
   };
 });

@@ -28,5 +28,6 @@ describeCredentialStoreConformance('redis', async () => {
         .filter((key) => key !== '');
       return Promise.all(keys.map((key) => redis.cli('hgetall', key)));
     },
+    sibling: (profile) => new RedisCredentialStore({ url: redis.url({ prefix }), profile, env }),
   };
 });

@@ -8,7 +8,7 @@ export class MemoryKeychain implements KeychainAccess {
   readonly service = 'claude-auth';
   readonly values = new Map<string, string>();
   /** Throws from `set` of the accounts this matches (a process dying mid-write, seen from outside). */
-  failOn: ((operation: 'get' | 'set' | 'delete', account: string) => boolean) | undefined;
+  failOn: ((operation: 'get' | 'set' | 'delete' | 'list', account: string) => boolean) | undefined;
 
   async get(account: string): Promise<string | null> {
     this.#check('get', account);
@@ -25,7 +25,12 @@ export class MemoryKeychain implements KeychainAccess {
     return this.values.delete(account);
   }
 
-  #check(operation: 'get' | 'set' | 'delete', account: string): void {
+  async accounts(): Promise<string[]> {
+    this.#check('list', '');
+    return [...this.values.keys()];
+  }
+
+  #check(operation: 'get' | 'set' | 'delete' | 'list', account: string): void {
     if (this.failOn?.(operation, account))
       throw new KeychainCallError(`injected failure: ${operation} ${account}`, false);
   }

@@ -12,6 +12,7 @@ export function wrapTransactions(
     profile: store.profile,
     describe: () => store.describe(),
     identity: () => store.identity(),
+    profiles: () => store.profiles(),
     read: () => store.read(),
     transact: (section, options) => store.transact((tx) => section(wrap(tx)), options),
   };

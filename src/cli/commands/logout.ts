@@ -1,4 +1,5 @@
 import { logout } from '../../auth/login.js';
+import { AuthenticationError } from '../../errors/authentication-error.js';
 import { resolveProfile } from '../../storage/profile-paths.js';
 import { type CliIO, palette } from '../cli-io.js';
 import { type Command, type Flags, stringFlag } from '../command.js';
@@ -8,12 +9,25 @@ import { storedProfiles } from '../stored-profiles.js';
 async function run(flags: Flags, _positionals: string[], io: CliIO) {
   const profile = stringFlag(flags, 'profile');
   const location = resolveProfile({ env: io.env, ...(profile !== undefined && { profile }) });
-  const names =
-    flags.all === true ? await storedProfiles(io.env, location.directory) : [location.profile];
+  const all = flags.all === true;
+  const names = all ? await storedProfiles(io.env) : [location.profile];
   const c = palette(io.stderr, io.env);
   const results = [];
+  let failures = 0;
   for (const name of names) {
-    const result = await logout({ env: io.env, profile: name });
+    let result: Awaited<ReturnType<typeof logout>>;
+    try {
+      result = await logout({ env: io.env, profile: name });
+    } catch (error) {
+      // --all goes on past a profile that fails, and says which failed and why.
+      if (!all || !(error instanceof AuthenticationError)) throw error;
+      failures += 1;
+      results.push({ profile: name, removed: false, error: error.toJSON() });
+      io.stderr.write(
+        `${c.red('✗')} Profile "${name}" was not logged out: ${error.message}${error.fix === undefined ? '' : ` To fix: ${error.fix}`}\n`,
+      );
+      continue;
+    }
     results.push({
       profile: name,
       removed: result.removed,
@@ -53,7 +67,7 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
       );
   }
   if (flags.json === true) io.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-  return ExitCode.OK;
+  return failures > 0 ? ExitCode.ERROR : ExitCode.OK;
 }
 
 /** `claude-auth logout`. */

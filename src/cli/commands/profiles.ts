@@ -1,9 +1,10 @@
 import { saveDefaultProfile } from '../../storage/default-profile.js';
-import { listProfiles, resolveProfile } from '../../storage/profile-paths.js';
+import { resolveProfile } from '../../storage/profile-paths.js';
 import { type CliIO, palette } from '../cli-io.js';
 import { type Command, type Flags, UsageError } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import { reportProfile } from '../profile-report.js';
+import { storedProfiles } from '../stored-profiles.js';
 
 async function run(flags: Flags, positionals: string[], io: CliIO) {
   const location = resolveProfile({ env: io.env });
@@ -20,7 +21,7 @@ async function run(flags: Flags, positionals: string[], io: CliIO) {
       `unknown action "${action}" (try "claude-auth profiles" or "claude-auth profiles use NAME")`,
     );
   const reports = await Promise.all(
-    (await listProfiles(location.directory)).map((profile) => reportProfile(profile, io.env)),
+    (await storedProfiles(io.env)).map((profile) => reportProfile(profile, io.env)),
   );
   if (flags.json === true) {
     io.stdout.write(
@@ -45,8 +46,9 @@ export const profilesCommand: Command = {
   summary: 'List profiles, or choose the default one',
   positionals: true,
   flags: { json: { type: 'boolean' } },
-  help: `List the profiles (one per account), or choose the one used when none
-is named. $CLAUDE_AUTH_PROFILE still takes precedence.
+  help: `List the profiles (one per account) of the store --store or
+$CLAUDE_AUTH_STORE names, or choose the one used when none is named.
+$CLAUDE_AUTH_PROFILE still takes precedence.
 
 Usage:
   claude-auth profiles [--json]

@@ -84,10 +84,7 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
       profile: stringFlag(flags, 'profile') as string,
     }),
   });
-  const names =
-    flags.all === true
-      ? await storedProfiles(env, activeLocation.directory)
-      : [activeLocation.profile];
+  const names = flags.all === true ? await storedProfiles(env) : [activeLocation.profile];
   if (!names.includes(activeLocation.profile)) names.unshift(activeLocation.profile);
   const reports = await Promise.all(names.map((name) => reportProfile(name, env, now)));
   const chain = await new ClaudeAuth({ env, profile: activeLocation.profile }).explain();

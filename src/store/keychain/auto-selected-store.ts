@@ -1,4 +1,4 @@
-import type { ProfileOptions } from '../../storage/profile-paths.js';
+import { type ProfileOptions, sortProfiles } from '../../storage/profile-paths.js';
 import type {
   CredentialStore,
   CredentialTransaction,
@@ -69,11 +69,63 @@ export class AutoSelectedStore implements CredentialStore {
     return (await this.#store()).read();
   }
 
+  /**
+   * The profiles of the chosen store and, when that is the keychain, those
+   * with a login only in the file (which `status` then reports as not used),
+   * so `status --all` shows them and `logout --all` reaches them.
+   */
+  async profiles(): Promise<string[]> {
+    const chosen = await (await this.#store()).profiles();
+    const file = await this.bypassed();
+    return file === undefined
+      ? chosen
+      : sortProfiles(new Set([...chosen, ...(await file.profiles())]));
+  }
+
+  /**
+   * Deleting a profile's credential (a logout) deletes it from the file too
+   * when `auto` chose the keychain: a login left there is one `auto` does not
+   * use, and one it would bring back the day the keychain is locked and `auto`
+   * falls back to the file.
+   */
   async transact<T>(
     section: (tx: CredentialTransaction) => Promise<T>,
     options?: TransactionOptions,
   ): Promise<T> {
-    return (await this.#store()).transact(section, options);
+    return (await this.#store()).transact(
+      (tx) =>
+        section({
+          ...tx,
+          write: async (next, expected) => {
+            const outcome = await tx.write(next, expected);
+            if (outcome.written && next === null) await this.#deleteBypassed();
+            return outcome;
+          },
+        }),
+      options,
+    );
+  }
+
+  /**
+   * The file store of this profile when `auto` chose the keychain over it, so a
+   * login there (made before the switch to `auto`) can be reported; `undefined`
+   * when the file is what `auto` uses.
+   */
+  async bypassed(): Promise<CredentialStore | undefined> {
+    const chosen = await this.#store();
+    if (chosen.describe().backend !== 'keychain') return undefined;
+    return this.#options.openFile(
+      `not used: ${this.#options.source}=auto chose the keychain over it`,
+    );
+  }
+
+  async #deleteBypassed(): Promise<void> {
+    const file = await this.bypassed();
+    if (file === undefined) return;
+    await file.transact(async (tx) => {
+      const revision = await tx.currentRevision();
+      if (revision !== null) await tx.write(null, revision);
+    });
   }
 
   /** The chosen store, probing once. */

@@ -15,6 +15,8 @@ export interface KeychainAccess {
   set(account: string, value: string, timeoutMs: number): Promise<void>;
   /** Deletes an entry; whether there was one. */
   delete(account: string, timeoutMs: number): Promise<boolean>;
+  /** The accounts of every entry of the service (their values never leave the keychain's side). */
+  accounts(timeoutMs: number): Promise<string[]>;
 }
 
 /** Why a keychain call failed: it did not answer in time, or it answered with an error. */
@@ -55,16 +57,18 @@ export function sharedKeychainAccess(service: string): WorkerKeychainAccess {
   return access;
 }
 
-type Operation = 'get' | 'set' | 'delete';
+type Operation = 'get' | 'set' | 'delete' | 'list';
 
 interface Request {
   readonly op: Operation;
   readonly service: string;
-  readonly account: string;
+  readonly account?: string;
   readonly value?: string;
 }
 
-type Reply = { ok: true; value: string | boolean | null } | { ok: false; message: string };
+type ReplyValue = string | boolean | string[] | null;
+
+type Reply = { ok: true; value: ReplyValue } | { ok: false; message: string };
 
 /**
  * The worker's code. It is evaluated rather than loaded from a file so that the
@@ -74,11 +78,16 @@ type Reply = { ok: true; value: string | boolean | null } | { ok: false; message
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { Entry } = require(workerData.modulePath);
+const { Entry, findCredentials } = require(workerData.modulePath);
 const options = { linux: { store: 'secret-service' } };
 parentPort.on('message', (request) => {
   let reply;
   try {
+    if (request.op === 'list') {
+      // Only the account names cross to the main thread, never the secrets found with them.
+      parentPort.postMessage({ ok: true, value: findCredentials(request.service).map((c) => c.account) });
+      return;
+    }
     const entry = new Entry(request.service, request.account, options);
     if (request.op === 'get') reply = { ok: true, value: entry.getPassword() };
     else if (request.op === 'set') { entry.setPassword(request.value); reply = { ok: true, value: null }; }
@@ -141,19 +150,24 @@ export class WorkerKeychainAccess implements KeychainAccess {
     return (await this.#call({ op: 'delete', service: this.service, account }, timeoutMs)) === true;
   }
 
+  async accounts(timeoutMs: number): Promise<string[]> {
+    const value = await this.#call({ op: 'list', service: this.service }, timeoutMs);
+    return Array.isArray(value) ? value : [];
+  }
+
   /** Stops the worker (it also never keeps the process alive on its own). */
   close(): void {
     this.#discard();
   }
 
-  #call(request: Request, timeoutMs: number): Promise<string | boolean | null> {
+  #call(request: Request, timeoutMs: number): Promise<ReplyValue> {
     const deadline = Date.now() + timeoutMs;
     const result = this.#queue.then(() => this.#run(request, deadline - Date.now()));
     this.#queue = result.catch(() => undefined);
     return result;
   }
 
-  #run(request: Request, timeoutMs: number): Promise<string | boolean | null> {
+  #run(request: Request, timeoutMs: number): Promise<ReplyValue> {
     if (Date.now() < this.#unresponsiveUntil) {
       return Promise.reject(
         new KeychainCallError(

@@ -18,8 +18,8 @@ export interface LocalStoreSelection {
 /** How long the `auto` probe may take before the keychain counts as unusable, in ms. */
 export const AUTO_PROBE_TIMEOUT_MS = 3000;
 
-/** The account the `auto` probe writes, reads back and deletes. */
-const PROBE_ACCOUNT = 'claude-auth-probe';
+/** The account the `auto` probe writes, reads back and deletes (never a profile's). */
+export const PROBE_ACCOUNT = 'claude-auth-probe';
 
 /** Options of {@link selectLocalStore}. */
 export interface LocalStoreSelectionOptions {

@@ -5,8 +5,10 @@ import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-
 import { type FileLockOptions, type HeldLock, withFileLock } from '../../storage/file-lock.js';
 import {
   DEFAULT_PROFILE,
+  isProfileName,
   type ProfileOptions,
   resolveProfile,
+  sortProfiles,
 } from '../../storage/profile-paths.js';
 import type { AuthToken } from '../../token/auth-token.js';
 import { parseTokenFile, serializeTokenFile } from '../../token/token-file-format.js';
@@ -28,7 +30,11 @@ import {
   partAccount,
   splitRecord,
 } from './keychain-record.js';
-import { keychainUnreachable, keychainUnreachableError } from './keychain-selection.js';
+import {
+  keychainUnreachable,
+  keychainUnreachableError,
+  PROBE_ACCOUNT,
+} from './keychain-selection.js';
 import { VersionMarker } from './version-marker.js';
 
 /** The keychain service claude-auth files its credentials under. */
@@ -85,6 +91,36 @@ export function openKeychainStore(options: OpenKeychainStoreOptions): KeychainCr
   });
 }
 
+/** The storage directory whose profiles' accounts are their bare names. */
+const HOME_DIRECTORY = () => join(homedir(), '.claude_code');
+
+/**
+ * The keychain account of a profile of a storage directory: its name for the
+ * default directory, else `name@directory` (profiles of another directory are
+ * other credentials). The directory is taken as {@link resolveProfile} gives it.
+ *
+ * @param profile - The profile name.
+ * @param directory - The storage directory, resolved.
+ */
+export function keychainAccount(profile: string, directory: string): string {
+  return directory === HOME_DIRECTORY() ? profile : `${profile}@${directory}`;
+}
+
+/**
+ * The profile a keychain account is the credential of, for the storage
+ * directory given; `undefined` for an account of another directory, a part of
+ * a record, a copy kept aside or the `auto` probe's entry.
+ *
+ * @param account - An account of the claude-auth service.
+ * @param directory - The storage directory, resolved.
+ */
+export function profileOfAccount(account: string, directory: string): string | undefined {
+  const suffix = directory === HOME_DIRECTORY() ? '' : `@${directory}`;
+  if (!account.endsWith(suffix)) return undefined;
+  const name = account.slice(0, account.length - suffix.length);
+  return isProfileName(name) && name !== PROBE_ACCOUNT ? name : undefined;
+}
+
 /** The fix shown with every keychain failure: unlock it, or choose the file store. */
 export const KEYCHAIN_FIX =
   'unlock the keychain (log in to the desktop session, or run `gnome-keyring-daemon --unlock` on Linux) and retry, or keep credentials in a file instead: CLAUDE_AUTH_STORE=file (or --store file)';
@@ -122,6 +158,7 @@ export class KeychainCredentialStore implements CredentialStore {
   readonly profile: string;
   readonly #access: KeychainAccess;
   readonly #account: string;
+  readonly #directory: string;
   readonly #reason: string;
   readonly #timeoutMs: number;
   readonly #lockPath: string;
@@ -136,11 +173,8 @@ export class KeychainCredentialStore implements CredentialStore {
     const location = resolveProfile(options);
     this.profile = location.profile;
     this.#access = options.access ?? sharedKeychainAccess(KEYCHAIN_SERVICE);
-    // Profiles of another storage directory are other credentials: name the directory then.
-    this.#account =
-      location.directory === join(homedir(), '.claude_code')
-        ? location.profile
-        : `${location.profile}@${location.directory}`;
+    this.#account = keychainAccount(location.profile, location.directory);
+    this.#directory = location.directory;
     this.#reason = options.reason;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_KEYCHAIN_TIMEOUT_MS;
     this.#lockStaleMs = options.lockStaleMs;
@@ -164,6 +198,17 @@ export class KeychainCredentialStore implements CredentialStore {
 
   async identity(): Promise<string> {
     return this.describe().location;
+  }
+
+  /** The profiles of this storage directory with an entry in the keychain, readable or not. */
+  async profiles(): Promise<string[]> {
+    const accounts = await this.#bounded((deadline) => this.#access.accounts(deadline.left()));
+    const names = new Set<string>();
+    for (const account of accounts) {
+      const name = profileOfAccount(account, this.#directory);
+      if (name !== undefined) names.add(name);
+    }
+    return sortProfiles(names);
   }
 
   async read(): Promise<StoredCredential | null> {

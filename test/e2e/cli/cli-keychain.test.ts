@@ -100,6 +100,65 @@ describe('claude-auth with the keychain store', () => {
     expect((await runCliProcess(['status'], env)).code).toBe(3);
   });
 
+  it.each(['keychain', 'auto'])(
+    'CLAUDE_AUTH_STORE=%s: profiles, status --all and logout --all find every keychain profile',
+    async (choice) => {
+      const env = {
+        HOME: home,
+        CLAUDE_AUTH_DIR: dir,
+        CLAUDE_CONFIG_DIR: join(home, '.claude'),
+        CLAUDE_AUTH_STORE: choice,
+        DBUS_SESSION_BUS_ADDRESS: keyring.env.DBUS_SESSION_BUS_ADDRESS,
+      };
+      for (const profile of ['default', 'work']) {
+        const login = await runCliProcess(
+          ['login', '--with-token', '-p', profile],
+          env,
+          `${TOKEN}\n`,
+        );
+        expect(login.code, login.stderr).toBe(0);
+      }
+      const names = (run: { stdout: string }) =>
+        JSON.parse(run.stdout).profiles.map((p: { name: string }) => p.name);
+      expect(names(await runCliProcess(['profiles', '--json'], env))).toEqual(['default', 'work']);
+      const all = await runCliProcess(['status', '--all', '--json'], env);
+      expect(names(all)).toEqual(['default', 'work']);
+      const logout = await runCliProcess(['logout', '--all', '--json'], env);
+      expect(logout.code, logout.stderr).toBe(0);
+      expect(JSON.parse(logout.stdout)).toMatchObject([
+        { profile: 'default', removed: true },
+        { profile: 'work', removed: true },
+      ]);
+      expect(names(await runCliProcess(['profiles', '--json'], env))).toEqual([]);
+      expect(
+        await keyring.secretTool(['search', '--all', '--unlock', 'service', 'claude-auth']),
+      ).not.toContain('secret =');
+    },
+  );
+
+  it('switching to CLAUDE_AUTH_STORE=auto: status names the file login it does not use, logout removes it', async () => {
+    const env = {
+      HOME: home,
+      CLAUDE_AUTH_DIR: dir,
+      CLAUDE_CONFIG_DIR: join(home, '.claude'),
+      DBUS_SESSION_BUS_ADDRESS: keyring.env.DBUS_SESSION_BUS_ADDRESS,
+    };
+    expect((await runCliProcess(['login', '--with-token'], env, `${TOKEN}\n`)).code).toBe(0);
+    const auto = { ...env, CLAUDE_AUTH_STORE: 'auto' };
+    const status = await runCliProcess(['status'], auto);
+    expect(status.code).toBe(3);
+    expect(status.stdout).toContain(
+      `${join(dir, 'tokens.json')} holds a login (not used: CLAUDE_AUTH_STORE=auto chose the keychain over it)`,
+    );
+    expect(status.stdout).toContain('To fix: claude-auth storage move --from file --to keychain');
+    const listed = JSON.parse((await runCliProcess(['status', '--all', '--json'], auto)).stdout);
+    expect(listed.profiles.map((p: { name: string }) => p.name)).toEqual(['default']);
+    const logout = await runCliProcess(['logout'], auto);
+    expect(logout.code, logout.stderr).toBe(0);
+    expect(await anyFileHolds(home, TOKEN)).toBe(false);
+    expect((await runCliProcess(['status'], env)).code).toBe(3);
+  });
+
   it('CLAUDE_AUTH_STORE=auto without a D-Bus session: the file, saying why in status and once on stderr', async () => {
     const env = {
       HOME: home,

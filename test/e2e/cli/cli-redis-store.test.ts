@@ -102,6 +102,59 @@ describe('claude-auth with a Redis store', () => {
     expect(status.profiles[0].error.code).toBe('STORE_UNAVAILABLE');
   });
 
+  it('profiles, status --all and logout --all list the Redis store, named by --store or CLAUDE_AUTH_STORE', async () => {
+    const inRedis = { ...env, CLAUDE_AUTH_STORE: url };
+    for (const profile of ['work', 'default'])
+      await TokenStorage.forProfile({ env: inRedis, profile }).saveToken(oauthToken(3_600_000));
+    // A profile in this machine's file is not one of the Redis store's.
+    await TokenStorage.forProfile({ env, profile: 'local' }).saveToken(oauthToken(3_600_000));
+    const names = (run: { stdout: string }) =>
+      JSON.parse(run.stdout).profiles.map((p: { name: string }) => p.name);
+    expect(names(await runCliProcess(['profiles', '--json', '--store', url], env))).toEqual([
+      'default',
+      'work',
+    ]);
+    expect(names(await runCliProcess(['profiles', '--json'], inRedis))).toEqual([
+      'default',
+      'work',
+    ]);
+    expect(names(await runCliProcess(['status', '--all', '--json'], inRedis))).toEqual([
+      'default',
+      'work',
+    ]);
+    const logout = await runCliProcess(['logout', '--all', '--json'], inRedis);
+    expect(logout.code, logout.stderr).toBe(0);
+    expect(JSON.parse(logout.stdout).map((r: { profile: string }) => r.profile)).toEqual([
+      'default',
+      'work',
+    ]);
+    expect(names(await runCliProcess(['profiles', '--json'], inRedis))).toEqual([]);
+    expect(names(await runCliProcess(['profiles', '--json'], env))).toEqual(['local']);
+  });
+
+  it('a record sealed with a key this machine lacks: status says so, logout deletes it as the README says', async () => {
+    const otherKey = randomBytes(32).toString('base64');
+    knownSecrets.add(otherKey);
+    const elsewhere = { ...env, CLAUDE_AUTH_STORE: url, CLAUDE_AUTH_STORE_KEY: otherKey };
+    await TokenStorage.forProfile({ env: elsewhere, profile: 'alien' }).saveToken(
+      oauthToken(3_600_000),
+    );
+    const here = { ...env, CLAUDE_AUTH_STORE: url };
+    const before = JSON.parse((await runCliProcess(['status', '--all', '--json'], here)).stdout);
+    expect(before.profiles.find((p: { name: string }) => p.name === 'alien')).toMatchObject({
+      state: 'error',
+      error: { code: 'STORE_KEY_MISMATCH' },
+    });
+    const logout = await runCliProcess(['logout', '-p', 'alien', '--json'], here);
+    expect(logout.code, logout.stderr).toBe(0);
+    expect(JSON.parse(logout.stdout)[0]).toMatchObject({ profile: 'alien', removed: true });
+    expect(
+      await redis.cli('hexists', `${new URL(url).searchParams.get('prefix')}profile:alien`, 'ct'),
+    ).toBe('0\n');
+    const after = JSON.parse((await runCliProcess(['profiles', '--json'], here)).stdout);
+    expect(after.profiles).toEqual([]);
+  });
+
   it('a password in --store works but is warned about', async () => {
     const withPassword = url.replace('runner@', `runner:${runner.password}@`);
     const { CLAUDE_AUTH_REDIS_PASSWORD_FILE: _file, ...noFile } = env;

@@ -21,4 +21,9 @@ class Entry {
     return values.delete(this.key);
   }
 }
-module.exports = { Entry };
+function findCredentials(service) {
+  return [...values.entries()]
+    .filter(([key]) => key.startsWith(`${service}/`))
+    .map(([key, password]) => ({ account: key.slice(service.length + 1), password }));
+}
+module.exports = { Entry, findCredentials };

@@ -207,6 +207,7 @@ describe('TokenManager', () => {
         profile: real.profile,
         describe: () => real.describe(),
         identity: () => real.identity(),
+        profiles: () => real.profiles(),
         transact: (section, options) => real.transact(section, options),
         read: () => {
           reads.count++;

@@ -28,6 +28,10 @@ function keychain(failure?: string): KeychainAccess & { calls: string[] } {
       step('delete');
       return values.delete(account);
     },
+    accounts: async () => {
+      step('accounts');
+      return [...values.keys()];
+    },
   };
 }
 

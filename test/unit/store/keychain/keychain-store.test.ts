@@ -1,7 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KeychainCredentialStore } from '../../../../src/store/keychain/keychain-store.js';
+import {
+  KeychainCredentialStore,
+  keychainAccount,
+  profileOfAccount,
+} from '../../../../src/store/keychain/keychain-store.js';
 import { describeCredentialStoreConformance } from '../../../conformance/credential-store-conformance.js';
 import { MemoryKeychain } from '../../../helpers/memory-keychain.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
@@ -41,7 +46,33 @@ describeCredentialStoreConformance('keychain (entries in memory)', async () => {
       [...keychain.values]
         .filter(([account]) => account.startsWith(`${store.account}.corrupt-`))
         .map(([, v]) => v),
+    sibling: (profile) =>
+      new KeychainCredentialStore({ profile, directory, access: keychain, reason: 'test' }),
   };
+});
+
+describe('keychain accounts', () => {
+  const home = join(homedir(), '.claude_code');
+  it.each([
+    ['work', home, 'work'],
+    ['work', '/srv/auth', 'work@/srv/auth'],
+  ])('names profile %s of %s as the account %s, and back', (profile, directory, account) => {
+    expect(keychainAccount(profile, directory)).toBe(account);
+    expect(profileOfAccount(account, directory)).toBe(profile);
+  });
+
+  it.each([
+    ['work@/srv/auth', home],
+    ['work', '/srv/auth'],
+    ['work@/srv/other', '/srv/auth'],
+    ['work#r1#1', home],
+    ['work.corrupt-2026-01-01T00-00-00-000Z', home],
+    ['work@/srv/auth.corrupt-2026', '/srv/auth'],
+    ['claude-auth-probe', home],
+    ['tokens', home],
+  ])('takes the account %s of %s for no profile', (account, directory) => {
+    expect(profileOfAccount(account, directory)).toBeUndefined();
+  });
 });
 
 describe('KeychainCredentialStore', () => {
