@@ -12,6 +12,7 @@ import type {
   CredentialTransaction,
   StoredCredential,
   TransactionOptions,
+  WriteOutcome,
 } from '../store/credential-store.js';
 import type { AuthToken } from '../token/auth-token.js';
 import { refreshState } from './refresh-policy.js';
@@ -37,6 +38,28 @@ export const LEASE_MARGIN_MS = 5_000;
  * store) per interval rather than per call.
  */
 export const STORE_RECHECK_MS = 1_000;
+
+/**
+ * The first pause before storing a rotated token again after the store failed,
+ * in ms; it doubles up to {@link ROTATED_RETRY_MAX_MS} while the lease lasts.
+ */
+export const ROTATED_RETRY_FIRST_MS = 100;
+/** The longest pause between two attempts to store a rotated token, in ms. */
+export const ROTATED_RETRY_MAX_MS = 2_000;
+
+/** A store failure that may pass (Redis restarting, a keychain busy, a disk hiccup): worth another try. */
+function isTransientStoreError(error: unknown): boolean {
+  return (
+    isAuthenticationError(error, AuthErrorCode.STORE_UNAVAILABLE) ||
+    isAuthenticationError(error, AuthErrorCode.STORAGE_IO)
+  );
+}
+
+/** Tokens the provider issued that the store has not taken yet, and the revision they replace. */
+interface UnsavedTokens {
+  readonly token: AuthToken;
+  readonly replaces: string;
+}
 
 /** Options for {@link TokenManager}: the credential (`store`, or the guide's `storage`) and how to refresh it. */
 export interface TokenManagerOptions {
@@ -115,6 +138,9 @@ export class TokenManager {
   #invalidatedAccessToken: string | undefined;
   /** `invalidate()` came before anything was handed out: the token loaded next is the rejected one. */
   #invalidateOnLoad = false;
+  /** A rotated token the store could not take within the lease: stored before anything else. */
+  #unsaved: UnsavedTokens | undefined;
+  #storingUnsaved: Promise<void> | undefined;
 
   /**
    * Creates a manager for one stored credential.
@@ -166,6 +192,7 @@ export class TokenManager {
    *   error, or the refresh's own error (stored credentials are left intact).
    */
   async getValidToken(options: GetTokenOptions = {}): Promise<AuthToken> {
+    if (this.#unsaved !== undefined) await this.#storeUnsavedOnce();
     let now = this.#now();
     let token = this.#cached;
     if (token === undefined || now - this.#checkedAt >= STORE_RECHECK_MS) {
@@ -335,8 +362,68 @@ export class TokenManager {
       unknownFields: current.unknownFields,
     });
     // The fence: lands only if the store still holds the revision whose refresh token we spent.
-    const outcome = await tx.write(next, revision);
+    const outcome = await this.#storeRotated(next, revision, tx);
     return outcome.written ? next : this.#afterRefusedWrite(current, tx);
+  }
+
+  /**
+   * Stores tokens the provider just issued. The old refresh token is spent
+   * (a rotating provider already revoked it), so a store that fails now is
+   * tried again while the lease lasts; if it cannot take them in time, they
+   * stay in this manager, which stores them before anything else at its next
+   * call, and the caller is told exactly that (DESIGN.md §7).
+   */
+  async #storeRotated(
+    next: AuthToken,
+    revision: string,
+    tx: CredentialTransaction,
+  ): Promise<WriteOutcome> {
+    let pause = ROTATED_RETRY_FIRST_MS;
+    for (;;) {
+      try {
+        const outcome = await tx.write(next, revision);
+        this.#unsaved = undefined;
+        return outcome;
+      } catch (error) {
+        if (!isTransientStoreError(error)) throw error;
+        if (tx.leaseRemainingMs() <= pause) {
+          this.#unsaved = { token: next, replaces: revision };
+          throw this.#rotatedUnsaved(error);
+        }
+        await new Promise((resolve) => setTimeout(resolve, pause));
+        pause = Math.min(pause * 2, ROTATED_RETRY_MAX_MS);
+      }
+    }
+  }
+
+  /** Stores the kept rotated token, once for every caller waiting; see {@link TokenManager.#storeRotated}. */
+  #storeUnsavedOnce(): Promise<void> {
+    this.#storingUnsaved ??= this.#store
+      .transact(async (tx) => {
+        const unsaved = this.#unsaved;
+        if (unsaved === undefined) return;
+        // Stored only over the record whose refresh token it replaced; anything newer wins.
+        const outcome = await this.#storeRotated(unsaved.token, unsaved.replaces, tx);
+        this.#unsaved = undefined;
+        if (outcome.written) this.#adopt(unsaved.token);
+      }, this.#transaction)
+      .finally(() => {
+        this.#storingUnsaved = undefined;
+      });
+    return this.#storingUnsaved;
+  }
+
+  #rotatedUnsaved(cause: unknown): AuthenticationError {
+    const where = this.#store.describe().location;
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    return new AuthenticationError(
+      AuthErrorCode.STORE_UNAVAILABLE,
+      `The provider issued new tokens${this.#profileSuffix()} and rotated its refresh token, but ${where} did not take them while this process held its lease (${reason}). This process keeps them and stores them at its next call; the stored refresh token is already spent, so if the process ends first the next refresh needs a new login.`,
+      {
+        fix: `make ${where} reachable again and retry; if a later command says a re-login is required, run ${loginCommand(this.#store.profile)}`,
+        cause,
+      },
+    );
   }
 
   /**
