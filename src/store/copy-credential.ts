@@ -17,7 +17,10 @@ export interface CopyCredentialOutcome {
   readonly token: AuthToken;
   /** The destination's revision of it. */
   readonly revision: string;
-  /** The destination already held exactly this credential (a move resumed after a crash). */
+  /**
+   * The destination already held this credential: exactly, or (a move resumed
+   * after a crash) a newer state of the same login, which is kept.
+   */
   readonly alreadyThere: boolean;
   /** The source was deleted (a move). */
   readonly sourceDeleted: boolean;
@@ -25,6 +28,25 @@ export interface CopyCredentialOutcome {
 
 function sameCredential(a: AuthToken, b: AuthToken): boolean {
   return serializeTokenFile(a) === serializeTokenFile(b);
+}
+
+/**
+ * Whether two credentials are the same login at different moments (one
+ * refreshed from the other): same kind, client, token endpoint and account.
+ */
+function sameLogin(a: AuthToken, b: AuthToken): boolean {
+  return (
+    a.kind === b.kind &&
+    a.provider?.clientId === b.provider?.clientId &&
+    a.provider?.tokenEndpoint === b.provider?.tokenEndpoint &&
+    a.account?.subject === b.account?.subject &&
+    a.account?.email === b.account?.email
+  );
+}
+
+/** The destination holds something obtained after the source's: copying would go backwards. */
+function isNewer(current: AuthToken, source: AuthToken): boolean {
+  return current.obtainedAt.getTime() > source.obtainedAt.getTime();
 }
 
 /**
@@ -39,8 +61,9 @@ function sameCredential(a: AuthToken, b: AuthToken): boolean {
  * @param to - The store to receive it.
  * @param options - See {@link CopyCredentialOptions}.
  * @throws {@link AuthenticationError} `NOT_LOGGED_IN` (nothing to copy),
- *   `CONFIG_INVALID` (the same credential twice, or a different one in the way
- *   without `replace`), `STORAGE_IO` (the read-back differs; the source is kept),
+ *   `CONFIG_INVALID` (the same credential twice, a different one in the way
+ *   without `replace`, or one obtained later than the source's, even with
+ *   `replace`: a copy never goes backwards), `STORAGE_IO` (the read-back differs; the source is kept),
  *   or any store's own error. The source is never deleted unless the
  *   destination holds an equal copy.
  */
@@ -68,7 +91,21 @@ export async function copyCredential(
     const placed = await to.transact(async (toTx) => {
       const current = await toTx.read().catch(() => undefined);
       if (current !== undefined && current !== null && sameCredential(current.token, stored.token))
-        return { revision: current.revision, alreadyThere: true };
+        return { revision: current.revision, alreadyThere: true, token: current.token };
+      if (current !== undefined && current !== null && isNewer(current.token, stored.token)) {
+        // A move that was interrupted after its write, and the copy refreshed since (a runner
+        // used it): the source is the older state of the same login; finishing the move keeps
+        // the newer one. Anything else newer is never overwritten, --replace or not.
+        if (options.move === true && sameLogin(current.token, stored.token))
+          return { revision: current.revision, alreadyThere: true, token: current.token };
+        throw new AuthenticationError(
+          AuthErrorCode.CONFIG_INVALID,
+          `${destination} holds a credential obtained ${current.token.obtainedAt.toISOString()}, later than the one in ${source} (${stored.token.obtainedAt.toISOString()}): replacing it would write an older refresh token over a newer one. Nothing was changed.`,
+          {
+            fix: `keep the newer one; to replace it all the same, log out of ${destination} first, then copy again`,
+          },
+        );
+      }
       if (current !== null && options.replace !== true)
         throw new AuthenticationError(
           AuthErrorCode.CONFIG_INVALID,
@@ -89,7 +126,7 @@ export async function copyCredential(
           `The copy in ${destination} does not read back equal to the original; the source is untouched.`,
           { fix: 'check the destination store, then run the command again' },
         );
-      return { revision: back.revision, alreadyThere: false };
+      return { revision: back.revision, alreadyThere: false, token: stored.token };
     });
     let sourceDeleted = false;
     if (options.move === true) {
@@ -102,6 +139,6 @@ export async function copyCredential(
         );
       sourceDeleted = true;
     }
-    return { token: stored.token, ...placed, sourceDeleted };
+    return { ...placed, sourceDeleted };
   });
 }

@@ -84,6 +84,27 @@ describe('copy and move between any two stores, crash-safe', () => {
     await expect(copyCredential(shared, shared)).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
   });
 
+  it('a move re-run with replace after the copy was refreshed keeps the newer token; a copy never goes backwards', async () => {
+    const { file, shared } = await stores();
+    const obtained = Date.now();
+    const token = oauthToken(3_600_000, obtained, { refreshToken: 'R-old' });
+    await file.transact((tx) => tx.write(token, null));
+    await expect(copyCredential(dyingAt(file, 'delete'), shared, { move: true })).rejects.toThrow(
+      'killed',
+    );
+    // A runner refreshes the moved login meanwhile: the provider rotated R-old away.
+    const refreshed = oauthToken(3_600_000, obtained + 60_000, { refreshToken: 'R-live' });
+    await shared.transact(async (tx) => tx.write(refreshed, await tx.currentRevision()));
+    await expect(copyCredential(file, shared, { replace: true })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringMatching(/older refresh token over a newer one/),
+    });
+    const finished = await copyCredential(file, shared, { move: true, replace: true });
+    expect(finished).toMatchObject({ alreadyThere: true, sourceDeleted: true });
+    expect((await shared.read())?.token.refreshToken).toBe('R-live');
+    expect(await file.read()).toBeNull();
+  });
+
   it.each<[Step, 'source' | 'destination']>([
     ['write', 'destination'],
     ['read-back', 'destination'],
