@@ -132,6 +132,28 @@ describe('claude-auth with a Redis store', () => {
     expect(names(await runCliProcess(['profiles', '--json'], env))).toEqual(['local']);
   });
 
+  it('storage move --all moves every profile the source store lists, and says which', async () => {
+    const tokens = { default: oauthToken(3_600_000), work: oauthToken(3_600_000) };
+    for (const [profile, token] of Object.entries(tokens))
+      await TokenStorage.forProfile({ env, profile }).saveToken(token);
+    const move = await runCliProcess(
+      ['storage', 'move', '--from', 'file', '--to', url, '--all', '--json'],
+      env,
+    );
+    expect(move.code, move.stderr).toBe(0);
+    expect(JSON.parse(move.stdout)).toMatchObject([
+      { profile: 'default', sourceDeleted: true },
+      { profile: 'work', sourceDeleted: true },
+    ]);
+    const inRedis = { ...env, CLAUDE_AUTH_STORE: url };
+    for (const [profile, token] of Object.entries(tokens))
+      expect((await runCliProcess(['token', '-p', profile], inRedis)).stdout).toBe(
+        `${token.accessToken}\n`,
+      );
+    const left = JSON.parse((await runCliProcess(['profiles', '--json'], env)).stdout);
+    expect(left.profiles).toEqual([]);
+  });
+
   it('a record sealed with a key this machine lacks: status says so, logout deletes it as the README says', async () => {
     const otherKey = randomBytes(32).toString('base64');
     knownSecrets.add(otherKey);
