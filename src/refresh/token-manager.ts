@@ -379,6 +379,9 @@ export class TokenManager {
     tx: CredentialTransaction,
   ): Promise<WriteOutcome> {
     let pause = ROTATED_RETRY_FIRST_MS;
+    // A lease that renews itself while we live (the file store's) never runs out: the
+    // lease length asked for bounds the retries too. Real time: the pauses are real.
+    const giveUpAt = performance.now() + (this.#transaction.leaseMs ?? 0);
     for (;;) {
       try {
         const outcome = await tx.write(next, revision);
@@ -386,7 +389,8 @@ export class TokenManager {
         return outcome;
       } catch (error) {
         if (!isTransientStoreError(error)) throw error;
-        if (tx.leaseRemainingMs() <= pause) {
+        const left = Math.min(tx.leaseRemainingMs(), giveUpAt - performance.now());
+        if (left <= pause) {
           this.#unsaved = { token: next, replaces: revision };
           throw this.#rotatedUnsaved(error);
         }
