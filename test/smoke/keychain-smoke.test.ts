@@ -58,8 +58,11 @@ describe(`the OS keychain on ${process.platform}`, () => {
     expect(outcome.written).toBe(true);
     const stored = await store.read();
     expect(stored && serializeTokenFile(stored.token)).toBe(text);
+    // The platform's keychain lists its entries too: the profile once, not its parts.
+    expect(await store.profiles()).toEqual(['smoke']);
     await store.transact(async (tx) => tx.write(null, (await tx.read())?.revision ?? null));
     expect(await store.read()).toBeNull();
+    expect(await store.profiles()).toEqual([]);
     expect(await access.get(store.account, 3000)).toBeNull();
   });
 
