@@ -419,7 +419,12 @@ export class TokenManager {
 
   #rotatedUnsaved(cause: unknown): AuthenticationError {
     const where = this.#store.describe().location;
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason =
+      cause instanceof AuthenticationError
+        ? cause.summary
+        : cause instanceof Error
+          ? cause.message
+          : String(cause);
     return new AuthenticationError(
       AuthErrorCode.STORE_UNAVAILABLE,
       `The provider issued new tokens${this.#profileSuffix()} and rotated its refresh token, but ${where} did not take them while this process held its lease (${reason}). This process keeps them and stores them at its next call; the stored refresh token is already spent, so if the process ends first the next refresh needs a new login.`,
