@@ -159,6 +159,25 @@ describe('claude-auth with the keychain store', () => {
     expect((await runCliProcess(['status'], env)).code).toBe(3);
   });
 
+  it('CLAUDE_AUTH_DIR spelt with a trailing slash at login and without it later: one keychain login', async () => {
+    const other = join(home, 'elsewhere');
+    const env = {
+      HOME: home,
+      CLAUDE_CONFIG_DIR: join(home, '.claude'),
+      CLAUDE_AUTH_STORE: 'keychain',
+      DBUS_SESSION_BUS_ADDRESS: keyring.env.DBUS_SESSION_BUS_ADDRESS,
+    };
+    const login = await runCliProcess(
+      ['login', '--with-token'],
+      { ...env, CLAUDE_AUTH_DIR: `${other}/` },
+      `${TOKEN}\n`,
+    );
+    expect(login.code, login.stderr).toBe(0);
+    const token = await runCliProcess(['token'], { ...env, CLAUDE_AUTH_DIR: other });
+    expect(token.code, token.stderr).toBe(0);
+    expect(token.stdout).toBe(`${TOKEN}\n`);
+  });
+
   it('CLAUDE_AUTH_STORE=auto without a D-Bus session: the file, saying why in status and once on stderr', async () => {
     const env = {
       HOME: home,
