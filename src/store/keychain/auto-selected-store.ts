@@ -83,10 +83,11 @@ export class AutoSelectedStore implements CredentialStore {
   }
 
   /**
-   * Deleting a profile's credential (a logout) deletes it from the file too
-   * when `auto` chose the keychain: a login left there is one `auto` does not
-   * use, and one it would bring back the day the keychain is locked and `auto`
-   * falls back to the file.
+   * Deleting a profile's credential (a logout, or the source's delete at the
+   * end of a `storage move` away) deletes it from the file too when `auto`
+   * chose the keychain: a login left there is one `auto` does not use, and one
+   * it would bring back the day the keychain is locked and `auto` falls back
+   * to the file.
    */
   async transact<T>(
     section: (tx: CredentialTransaction) => Promise<T>,
