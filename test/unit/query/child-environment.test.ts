@@ -85,3 +85,56 @@ describe('childEnvironment: a plain-http loopback destination is in the proxy ex
       expect(env[name]?.split(',')).toEqual(['internal.example', 'other.example', '127.0.0.1']);
   });
 });
+
+describe('childEnvironment: the table of Claude Code variables decides what competes', () => {
+  const subscription = () =>
+    new ResolvedCredential({
+      kind: 'claude-subscription',
+      source: 'profile',
+      secret: fakeSecret('child-subscription'),
+    });
+
+  it('removes provider switches, their settings and federation beside an injected credential', () => {
+    const credential = subscription();
+    const env = childEnvironment(
+      {
+        PATH: '/bin',
+        AWS_REGION: 'us-east-1',
+        CLAUDE_CODE_USE_BEDROCK: '1',
+        ANTHROPIC_BEDROCK_BASE_URL: 'https://bedrock.example',
+        AWS_BEARER_TOKEN_BEDROCK: fakeSecret('bedrock'),
+        ANTHROPIC_FEDERATION_RULE_ID: 'rule',
+        ANTHROPIC_MODEL: 'claude-test',
+      },
+      { CLAUDE_CODE_USE_VERTEX: '1' },
+      credential,
+    );
+    // AWS_REGION is the user's (their tools use it); without the switch it moves nothing.
+    expect(env).toEqual({
+      PATH: '/bin',
+      AWS_REGION: 'us-east-1',
+      ANTHROPIC_MODEL: 'claude-test',
+      CLAUDE_CODE_OAUTH_TOKEN: credential.secret,
+    });
+  });
+
+  it("passes Claude Code's own variables when nothing is injected, but never claude-auth's secrets", () => {
+    const env = childEnvironment(
+      {
+        PATH: '/bin',
+        CLAUDE_CODE_USE_BEDROCK: '1',
+        ANTHROPIC_FEDERATION_RULE_ID: 'rule',
+        CLAUDE_AUTH_STORE_KEY: fakeSecret('store-key'),
+        CLAUDE_AUTH_STORE: 'redis://:pw@127.0.0.1:6379/0',
+        CLAUDE_AUTH_STORE_KEY_FILE: '/run/secrets/key',
+      },
+      { CLAUDE_OAUTH_CLIENT_SECRET: fakeSecret('client-secret') },
+    );
+    expect(env).toEqual({
+      PATH: '/bin',
+      CLAUDE_CODE_USE_BEDROCK: '1',
+      ANTHROPIC_FEDERATION_RULE_ID: 'rule',
+      CLAUDE_AUTH_STORE_KEY_FILE: '/run/secrets/key',
+    });
+  });
+});
