@@ -1,3 +1,5 @@
+import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
+
 /** The beta flag Claude Code adds for subscription tokens; direct callers must send it too. */
 export const OAUTH_BETA = 'oauth-2025-04-20';
 
@@ -58,6 +60,34 @@ export function withoutCredentialHeaders(value: string): string | undefined {
     .split(/\r?\n/)
     .filter((line) => !credentialLines.has(line) && line.trim() !== '');
   return rest.length === 0 ? undefined : rest.join('\n');
+}
+
+/**
+ * The one check of a credential's text, wherever it comes from (an option, an
+ * environment variable): nothing or only whitespace is *absent* (an
+ * `export CLAUDE_CODE_OAUTH_TOKEN=" "` must not shadow a valid API key and send
+ * `Bearer ` with nothing); a value with whitespace or control characters in it
+ * is *invalid* (no API key or token has them, and Claude Code would send the
+ * value as it is). Surrounding whitespace counts too: a pasted line break is the
+ * usual cause, and the fix says so.
+ *
+ * @param value - The text, if any.
+ * @param name - What holds it (`ANTHROPIC_API_KEY`, "the API key"), for the message.
+ * @returns The credential text, or `undefined` when absent.
+ * @throws {@link AuthenticationError} `CONFIG_INVALID`, naming `name` but never the value.
+ */
+export function credentialText(value: string | undefined, name: string): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses.
+  if (!/[\s\u0000-\u001f\u007f]/.test(value)) return value;
+  throw new AuthenticationError(
+    AuthErrorCode.CONFIG_INVALID,
+    `${name} contains spaces, line breaks or control characters, so it cannot be a Claude credential.`,
+    {
+      fix: `set ${name} to the value exactly as the Anthropic Console or \`claude setup-token\` shows it (no quotes, spaces or line breaks), or unset it`,
+      secrets: [value, value.trim()],
+    },
+  );
 }
 
 /** The fields of a {@link ResolvedCredential}. */

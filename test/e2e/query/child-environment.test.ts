@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { queryWithApiKey, queryWithOAuth } from '../../../src/query/queries.js';
+import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
+import { authenticatedQuery, queryWithApiKey, queryWithOAuth } from '../../../src/query/queries.js';
 import {
   type ClaudeSandbox,
   claudeSandbox,
@@ -59,6 +60,44 @@ describe('the environment the real Claude Code starts with', { timeout: 60_000 }
     for (const [name, value] of Object.entries(secrets)) {
       expect(seen?.[name]).toBeUndefined();
       expect(values).not.toContain(value);
+    }
+  });
+});
+
+describe('a credential from the environment is checked once, as an option is', {
+  timeout: 60_000,
+}, () => {
+  const KEY = 'sk-ant-api03-test-env-key-000000';
+
+  it('an ANTHROPIC_API_KEY with a space is refused before Claude Code starts, as queryWithApiKey refuses it', async () => {
+    const spaced = 'sk-ant-api03-test spaced-key-0000';
+    const { error } = await collect(
+      authenticatedQuery({
+        prompt: 'Hello',
+        options: { env: { ...sandbox.env, ANTHROPIC_API_KEY: spaced } },
+      }),
+    );
+    expect(error).toMatchObject({
+      code: AuthErrorCode.CONFIG_INVALID,
+      message: expect.stringContaining('ANTHROPIC_API_KEY'),
+    });
+    expect((error as Error).message).not.toContain(spaced);
+    expect(parts.api.requests).toEqual([]);
+  });
+
+  it('a whitespace-only CLAUDE_CODE_OAUTH_TOKEN is absent: the valid API key is sent, never an empty Bearer', async () => {
+    const { error } = await collect(
+      authenticatedQuery({
+        prompt: 'Hello',
+        options: { env: { ...sandbox.env, CLAUDE_CODE_OAUTH_TOKEN: ' ', ANTHROPIC_API_KEY: KEY } },
+      }),
+    );
+    expect(error).toBeUndefined();
+    const requests = parts.api.messageRequests;
+    expect(requests.length).toBeGreaterThan(0);
+    for (const request of requests) {
+      expect(request.headers['x-api-key']).toBe(KEY);
+      expect(request.headers.authorization).toBeUndefined();
     }
   });
 });

@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { credentialDestination } from '../../../src/auth/credential-destination.js';
 import {
   credentialFromHeaders,
+  credentialText,
   OAUTH_BETA,
   ResolvedCredential,
   type ResolvedCredentialKind,
 } from '../../../src/auth/resolved-credential.js';
+import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { fakeSecret } from '../../helpers/tokens.js';
 
 describe('credentialFromHeaders: headers a middleware copied', () => {
@@ -97,5 +99,36 @@ describe('credentialFromHeaders: a bearer token with the OAuth beta flag is a su
         inheritedProxy.ANTHROPIC_BASE_URL,
       );
     }
+  });
+});
+
+describe('credentialText: one check for a credential from an option or the environment', () => {
+  it.each([undefined, '', ' ', '\n\t'])('%j is absent', (value) => {
+    expect(credentialText(value, 'ANTHROPIC_API_KEY')).toBeUndefined();
+  });
+
+  it('a credential without whitespace is itself', () => {
+    expect(credentialText('sk-ant-api03-abc', 'ANTHROPIC_API_KEY')).toBe('sk-ant-api03-abc');
+  });
+
+  it.each([
+    'sk-ant-api03 abc',
+    'sk-ant-api03-abc\n',
+    ' sk-ant-api03-abc',
+    'sk-ant-api03-\u0000abc',
+  ])('%j is CONFIG_INVALID, naming the variable but not the value', (value) => {
+    let error: unknown;
+    try {
+      credentialText(value, 'CLAUDE_CODE_OAUTH_TOKEN');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toMatchObject({
+      code: AuthErrorCode.CONFIG_INVALID,
+      message: expect.stringContaining('CLAUDE_CODE_OAUTH_TOKEN'),
+      fix: expect.stringContaining('unset it'),
+    });
+    expect(JSON.stringify(error)).not.toContain('abc');
+    expect((error as Error).message).not.toContain('abc');
   });
 });
