@@ -1,5 +1,6 @@
 import type { Options, Query, SDKMessage, SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
 import type { ResolvedCredential } from '../auth/resolved-credential.js';
+import { locateClaudeBinary } from '../claude-code/claude-binary.js';
 import type { AuthenticationError } from '../errors/authentication-error.js';
 import { AuthRecovery, type RenewalSource } from './auth-recovery.js';
 import { launchEnvironment } from './launch-environment.js';
@@ -39,6 +40,9 @@ export interface AuthenticatedQueryParams {
  *
  * - the credential is resolved, and where it may go and conflicting user
  *   settings are checked, before anything is spawned (`launchEnvironment`);
+ * - Claude Code is the binary `options.pathToClaudeCodeExecutable` names, else
+ *   the one login uses (`locateClaudeBinary`: `CLAUDE_AUTH_CLAUDE_PATH`, the
+ *   agent SDK's bundled binary, `claude` on `PATH`);
  * - the environment is `process.env` + `options.env` + the credential, with
  *   competing credential variables removed; secrets never go on argv;
  * - a 401 the CLI would retry for minutes is seen on its first `api_retry`: the
@@ -118,10 +122,18 @@ export class AuthenticatedQuery implements AsyncGenerator<SDKMessage, void> {
   async *#run(params: AuthenticatedQueryParams): AsyncGenerator<SDKMessage, void> {
     const session = await params.session();
     const options = params.options ?? {};
-    const env = await launchEnvironment(params.env ?? process.env, options, session?.credential);
+    const base = params.env ?? process.env;
+    const env = await launchEnvironment(base, options, session?.credential);
+    // The same resolver as login: CLAUDE_AUTH_CLAUDE_PATH, then the bundled binary, then PATH.
+    const pathToClaudeCodeExecutable =
+      options.pathToClaudeCodeExecutable ??
+      (await locateClaudeBinary({ env: { ...base, ...options.env } }));
     if (this.#closed) return;
     const { query } = await import('@anthropic-ai/claude-agent-sdk');
-    const running = query({ prompt: params.prompt, options: { ...options, env } });
+    const running = query({
+      prompt: params.prompt,
+      options: { ...options, env, pathToClaudeCodeExecutable },
+    });
     this.#query = running;
     this.#credential = session?.credential;
 

@@ -101,3 +101,51 @@ describe('a credential from the environment is checked once, as an option is', {
     }
   });
 });
+
+describe('the Claude Code binary a query runs', { timeout: 60_000 }, () => {
+  const KEY = 'sk-ant-api03-test-env-key-000000';
+
+  it('is the one CLAUDE_AUTH_CLAUDE_PATH names, as for login', async () => {
+    const launcher = await recordingClaude();
+    const { error } = await collect(
+      queryWithApiKey({
+        prompt: 'Hello',
+        apiKey: KEY,
+        options: { env: { ...sandbox.env, CLAUDE_AUTH_CLAUDE_PATH: launcher.path } },
+      }),
+    );
+    expect(error).toBeUndefined();
+    expect((await launcher.environment())?.ANTHROPIC_API_KEY).toBe(KEY);
+  });
+
+  it('a CLAUDE_AUTH_CLAUDE_PATH that is not there is CLI_NOT_FOUND, before anything is sent', async () => {
+    const { error } = await collect(
+      queryWithApiKey({
+        prompt: 'Hello',
+        apiKey: KEY,
+        options: { env: { ...sandbox.env, CLAUDE_AUTH_CLAUDE_PATH: `${sandbox.home}/no-claude` } },
+      }),
+    );
+    expect(error).toMatchObject({
+      code: AuthErrorCode.CLI_NOT_FOUND,
+      fix: expect.stringContaining('CLAUDE_AUTH_CLAUDE_PATH'),
+    });
+    expect(parts.api.requests).toEqual([]);
+  });
+
+  it('options.pathToClaudeCodeExecutable still wins', async () => {
+    const launcher = await recordingClaude();
+    const { error } = await collect(
+      queryWithApiKey({
+        prompt: 'Hello',
+        apiKey: KEY,
+        options: {
+          env: { ...sandbox.env, CLAUDE_AUTH_CLAUDE_PATH: `${sandbox.home}/no-claude` },
+          pathToClaudeCodeExecutable: launcher.path,
+        },
+      }),
+    );
+    expect(error).toBeUndefined();
+    expect(await launcher.environment()).toBeDefined();
+  });
+});
