@@ -103,6 +103,11 @@ export interface ResolvedCredentialInit {
   apiBaseUrl?: string;
   /** The profile it came from, for messages. */
   profile?: string;
+  /**
+   * Where it may be sent, once decided (see `routeCredential`): a base URL, or
+   * `null` for Anthropic's API. Absent: not decided yet.
+   */
+  destination?: string | null;
 }
 
 /**
@@ -126,6 +131,12 @@ export class ResolvedCredential {
   readonly obtainedAt: Date | undefined;
   readonly apiBaseUrl: string | undefined;
   readonly profile: string | undefined;
+  /**
+   * Where it may be sent, once `routeCredential` decided: a base URL, `null`
+   * for Anthropic's API, `undefined` while undecided. Every child environment
+   * and every hand-over into a running query is derived from this value.
+   */
+  readonly destination: string | null | undefined;
   readonly #secret: string | undefined;
 
   /**
@@ -140,8 +151,27 @@ export class ResolvedCredential {
     this.obtainedAt = init.obtainedAt;
     this.apiBaseUrl = init.apiBaseUrl;
     this.profile = init.profile;
+    this.destination = init.destination;
     this.#secret = init.secret;
     Object.freeze(this);
+  }
+
+  /**
+   * The same credential with its destination decided.
+   *
+   * @param destination - A base URL, or `null` for Anthropic's API.
+   */
+  withDestination(destination: string | null): ResolvedCredential {
+    return new ResolvedCredential({
+      kind: this.kind,
+      source: this.source,
+      ...(this.#secret !== undefined && { secret: this.#secret }),
+      expiresAt: this.expiresAt,
+      ...(this.obtainedAt !== undefined && { obtainedAt: this.obtainedAt }),
+      ...(this.apiBaseUrl !== undefined && { apiBaseUrl: this.apiBaseUrl }),
+      ...(this.profile !== undefined && { profile: this.profile }),
+      destination,
+    });
   }
 
   /** The secret itself. Never log it. */
@@ -205,6 +235,7 @@ export class ResolvedCredential {
       expiresAt: this.expiresAt?.toISOString() ?? null,
       ...(this.apiBaseUrl !== undefined && { apiBaseUrl: this.apiBaseUrl }),
       ...(this.profile !== undefined && { profile: this.profile }),
+      ...(this.destination !== undefined && { destination: this.destination }),
     };
   }
 

@@ -1,6 +1,6 @@
 import {
   BASE_URL_VARIABLE,
-  credentialDestination,
+  routeCredential,
   SUBSCRIPTION_BASE_URL_VARIABLE,
 } from '../auth/credential-destination.js';
 import {
@@ -8,6 +8,7 @@ import {
   type ResolvedCredential,
   withoutCredentialHeaders,
 } from '../auth/resolved-credential.js';
+import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 import {
   type ClaudeCodeVariableRole,
   claudeCodeVariableRole,
@@ -49,21 +50,61 @@ export function childEnvironment(
   for (const [name, value] of Object.entries(merged))
     if (isClaudeAuthSecret(name, value)) delete merged[name];
   if (credential !== undefined) {
-    const destination = credentialDestination(credential, { inherited: base, explicit: overrides });
+    const routed = routeCredential(credential, { inherited: base, explicit: overrides });
     const custom = merged[CUSTOM_HEADERS_VARIABLE];
     for (const name of Object.keys(merged))
       if (COMPETING_ROLES.has(claudeCodeVariableRole(name))) delete merged[name];
     delete merged[SUBSCRIPTION_BASE_URL_VARIABLE];
     // Its other lines still apply; a credential line would replace the injected credential.
     if (custom !== undefined) merged[CUSTOM_HEADERS_VARIABLE] = withoutCredentialHeaders(custom);
-    Object.assign(merged, credential.toEnv());
-    if (destination !== undefined) {
-      merged[BASE_URL_VARIABLE] = destination;
-      bypassProxyForPlainHttp(merged, destination);
-    }
+    Object.assign(merged, credentialVariables(routed));
+    if (routed.destination) bypassProxyForPlainHttp(merged, routed.destination);
   }
   return Object.fromEntries(
     Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}
+
+/**
+ * The variables that hand a routed credential to Claude Code: its own (see
+ * `ResolvedCredential.toEnv`) and `ANTHROPIC_BASE_URL` when it goes somewhere
+ * other than Anthropic's API. Used at the start and for every hand-over.
+ *
+ * @param credential - A credential whose destination is decided (`routeCredential`).
+ */
+export function credentialVariables(credential: ResolvedCredential): Record<string, string> {
+  return {
+    ...credential.toEnv(),
+    ...(credential.destination && { [BASE_URL_VARIABLE]: credential.destination }),
+  };
+}
+
+/**
+ * The variables that hand a renewed credential to a running Claude Code
+ * (`Query.applyFlagSettings({ env })`), or a refusal when it is for another
+ * destination than the running one: after a re-login of the profile to
+ * gateway B during a query started for gateway A, B's token must not go to A,
+ * and the running conversation is not moved to B behind the caller's back
+ * (its history went to A). The query keeps its credential until A rejects it,
+ * then ends with this error; a new query goes to B.
+ *
+ * @param running - The routed credential the session uses now.
+ * @param next - The routed renewed credential.
+ * @throws {@link AuthenticationError} `API_AUTH_FAILED` naming both destinations and the fix.
+ */
+export function handOverVariables(
+  running: ResolvedCredential | undefined,
+  next: ResolvedCredential,
+): Record<string, string> {
+  const from = running?.destination ?? null;
+  const to = next.destination ?? null;
+  if (from === to) return credentialVariables(next);
+  const name = (destination: string | null) => destination ?? "Anthropic's API";
+  const profile = next.profile ? `profile "${next.profile}"` : 'the credential';
+  throw new AuthenticationError(
+    AuthErrorCode.API_AUTH_FAILED,
+    `The ${profile} now goes to ${name(to)}, but this query was started for ${name(from)}; claude-auth does not move a running session to another destination.`,
+    { fix: `start a new query (it will use ${name(to)})` },
   );
 }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { routeCredential } from '../../../src/auth/credential-destination.js';
 import { ResolvedCredential } from '../../../src/auth/resolved-credential.js';
-import { childEnvironment } from '../../../src/query/child-environment.js';
+import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
+import { childEnvironment, handOverVariables } from '../../../src/query/child-environment.js';
 import { fakeSecret } from '../../helpers/tokens.js';
 
 describe('childEnvironment: the credential injected is the only one Claude Code sees', () => {
@@ -136,5 +138,62 @@ describe('childEnvironment: the table of Claude Code variables decides what comp
       ANTHROPIC_FEDERATION_RULE_ID: 'rule',
       CLAUDE_AUTH_STORE_KEY_FILE: '/run/secrets/key',
     });
+  });
+});
+
+describe('handOverVariables: a hand-over is derived from the destination the credential carries', () => {
+  const gateway = (url: string, label: string) =>
+    routeCredential(
+      new ResolvedCredential({
+        kind: 'oauth',
+        source: 'profile',
+        secret: fakeSecret(label),
+        apiBaseUrl: url,
+        profile: 'work',
+      }),
+      { inherited: {} },
+    );
+
+  it('hands over the token with its base URL when the destination is the same', () => {
+    const running = gateway('https://a.example/api', 'running');
+    const next = gateway('https://a.example/api', 'next');
+    expect(handOverVariables(running, next)).toEqual({
+      ANTHROPIC_AUTH_TOKEN: next.secret,
+      ANTHROPIC_BASE_URL: 'https://a.example/api',
+    });
+  });
+
+  it('refuses a renewed credential for another destination, naming both and the fix', () => {
+    const running = gateway('https://a.example/api', 'running');
+    const next = gateway('https://b.example/api', 'next');
+    let error: unknown;
+    try {
+      handOverVariables(running, next);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toMatchObject({
+      code: AuthErrorCode.API_AUTH_FAILED,
+      message: expect.stringMatching(/b\.example.*a\.example/),
+      fix: expect.stringContaining('new query'),
+    });
+    expect(JSON.stringify(error)).not.toContain(next.secret ?? '');
+  });
+
+  it('decides a destination once: a routed credential keeps it in another environment', () => {
+    const subscription = new ResolvedCredential({
+      kind: 'claude-subscription',
+      source: 'profile',
+      secret: fakeSecret('routed'),
+    });
+    const routed = routeCredential(subscription, { inherited: {} });
+    expect(routed.destination).toBeNull();
+    expect(
+      routeCredential(routed, {
+        inherited: {},
+        explicit: { ANTHROPIC_BASE_URL: 'https://elsewhere.example' },
+      }).destination,
+    ).toBeNull();
+    expect(routed.secret).toBe(subscription.secret);
   });
 });
