@@ -202,9 +202,9 @@ export class ResolvedCredential {
 
   /**
    * The HTTP headers a direct caller of the Messages API needs. The object also
-   * carries this credential, not enumerable, so that the query middleware can
-   * hand on what the headers cannot say (a gateway's API base URL, Claude
-   * Code's own login); see {@link credentialFromHeaders}.
+   * carries this credential, not enumerable, so that `AuthenticationMiddleware`
+   * can put it on the request and hand on what the headers cannot say (a
+   * gateway's API base URL, Claude Code's own login); see {@link attachedCredential}.
    */
   toHeaders(): Record<string, string> {
     const secret = this.#secret ?? '';
@@ -223,7 +223,6 @@ export class ResolvedCredential {
       default:
         return assertNever(this.kind);
     }
-    rememberHandedOut(this);
     return attachCredential(headers, this);
   }
 
@@ -257,29 +256,6 @@ function assertNever(value: never): never {
 const CARRIED_CREDENTIAL = Symbol('claude-auth.credential');
 
 /**
- * The credentials whose headers were handed out lately, by secret. A
- * middleware that copies the headers (`{ ...headers, 'x-request-id': … }`)
- * drops the carried credential, yet the copy still holds its secret: found
- * here, a gateway token still goes to its API base URL and Claude Code's own
- * login is still not injected, instead of the copy being read as a bare bearer
- * token for whatever `ANTHROPIC_BASE_URL` is inherited.
- */
-const handedOut = new Map<string, ResolvedCredential>();
-/** Enough for every credential a process rotates through in a session; the oldest go first. */
-const HANDED_OUT_LIMIT = 32;
-
-function rememberHandedOut(credential: ResolvedCredential): void {
-  const secret = credential.secret;
-  if (!secret) return;
-  handedOut.delete(secret);
-  handedOut.set(secret, credential);
-  if (handedOut.size > HANDED_OUT_LIMIT) {
-    const oldest = handedOut.keys().next().value;
-    if (oldest !== undefined) handedOut.delete(oldest);
-  }
-}
-
-/**
  * Attaches a credential to a headers object, not enumerable (it never prints,
  * serialises or spreads), for {@link credentialFromHeaders} to find.
  *
@@ -297,30 +273,41 @@ export function attachCredential(
 }
 
 /**
- * The credential attached to headers by {@link attachCredential}, or, for a
- * copy that lost it, the credential whose headers were handed out with the
- * same secret; only while the headers still carry that secret (a middleware
- * that replaced the token gets its own headers read instead).
+ * The credential attached to headers by {@link attachCredential}, while the
+ * headers still carry its secret (someone who replaced the token gets their own
+ * headers read instead). A copy of the headers loses it: the query middleware
+ * carries the credential on the request itself, not in the headers.
  *
- * @param headers - Headers, possibly from `getAuthHeaders` or a copy of them.
+ * @param headers - Headers, possibly from `getAuthHeaders`.
  */
 export function attachedCredential(
   headers: Readonly<Record<string, string>>,
 ): ResolvedCredential | undefined {
-  const lower = lowerCased(headers);
-  const secret = lower['x-api-key'] ?? bearerOf(lower.authorization);
   const carried = (headers as { [CARRIED_CREDENTIAL]?: unknown })[CARRIED_CREDENTIAL];
-  if (carried instanceof ResolvedCredential && carried.secret === secret) return carried;
-  if (!secret) return undefined;
-  const known = handedOut.get(secret);
-  return known !== undefined && kindMatches(known, lower) ? known : undefined;
+  return carried instanceof ResolvedCredential && headersCarry(headers, carried)
+    ? carried
+    : undefined;
 }
 
-/** Whether copied headers still say what the handed-out ones said (no one swapped an API key for a bearer). */
-function kindMatches(credential: ResolvedCredential, lower: Record<string, string>): boolean {
-  return credential.kind === 'api-key'
-    ? lower['x-api-key'] !== undefined
-    : lower['x-api-key'] === undefined;
+/**
+ * Whether headers still send `credential`: its secret in the header its kind
+ * uses (`x-api-key` for an API key, a Bearer token otherwise).
+ *
+ * @param headers - Header names in any case.
+ * @param credential - The credential the headers were made from.
+ */
+export function headersCarry(
+  headers: Readonly<Record<string, string>>,
+  credential: ResolvedCredential,
+): boolean {
+  const lower = lowerCased(headers);
+  const sent =
+    credential.kind === 'api-key'
+      ? lower['x-api-key']
+      : lower['x-api-key'] === undefined
+        ? bearerOf(lower.authorization)
+        : undefined;
+  return sent !== undefined && sent === credential.secret;
 }
 
 function lowerCased(headers: Readonly<Record<string, string>>): Record<string, string> {
@@ -334,9 +321,9 @@ function bearerOf(authorization: string | undefined): string | undefined {
 }
 
 /**
- * The credential carried by a set of HTTP headers (the middleware's final
- * step): the credential `getAuthHeaders` attached, with its kind, profile and
- * gateway API base URL; otherwise read from the headers themselves:
+ * The credential carried by a set of HTTP headers: the credential
+ * `getAuthHeaders` attached, with its kind, profile and gateway API base URL;
+ * otherwise read from the headers themselves:
  * `x-api-key` → API key; Bearer with the OAuth beta → subscription token;
  * other Bearer → a bearer token for the caller's `ANTHROPIC_BASE_URL`.
  *
