@@ -29,9 +29,18 @@ describe('the environment the real Claude Code starts with', { timeout: 60_000 }
     async (_name, switches) => {
       const token = subscriptionToken();
       await sandbox.storage.saveToken(token);
-      const { messages, error } = await collect(
-        queryWithOAuth({ prompt: 'Hello', options: { env: { ...sandbox.env, ...switches } } }),
-      );
+      // Inherited: in the parent's own environment, not in the call's options.env.
+      const before = Object.fromEntries(Object.keys(switches).map((n) => [n, process.env[n]]));
+      Object.assign(process.env, switches);
+      let outcome: Awaited<ReturnType<typeof collect>>;
+      try {
+        outcome = await collect(queryWithOAuth({ prompt: 'Hello', options: { env: sandbox.env } }));
+      } finally {
+        for (const [name, value] of Object.entries(before))
+          if (value === undefined) delete process.env[name];
+          else process.env[name] = value;
+      }
+      const { messages, error } = outcome;
       expect(error).toBeUndefined();
       expect(replyText(messages)).toBe(parts.api.reply);
       expect(parts.api.messageRequests.map((r) => r.credential)).toContain(token.accessToken);
