@@ -23,7 +23,9 @@ import {
  *    `HOME`;
  * 2. claude-auth's own secrets removed, always (`isClaudeAuthSecret`: the store
  *    key, a Redis URL with its password, the OAuth client secret);
- * 3. with a credential: every variable the table of Claude Code's variables
+ * 3. with a credential (Claude Code's own login too: nothing is injected for
+ *    it, but the chain chose it, so nothing may compete): every variable the
+ *    table of Claude Code's variables
  *    (`CLAUDE_CODE_VARIABLES`) calls `credential`, `provider` or `federation`
  *    removed — competing credentials, `CLAUDE_CODE_USE_BEDROCK` / `_VERTEX` /
  *    `_FOUNDRY` and their settings, base URLs, federation — as is any

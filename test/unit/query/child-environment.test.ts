@@ -120,6 +120,25 @@ describe('childEnvironment: the table of Claude Code variables decides what comp
     });
   });
 
+  it("Claude Code's own login, chosen by the chain, injects nothing yet removes what would compete with it", () => {
+    const own = new ResolvedCredential({
+      kind: 'claude-code-login',
+      source: 'claude-code-login',
+      secret: fakeSecret('own-login'),
+    });
+    const env = childEnvironment(
+      {
+        PATH: '/bin',
+        CLAUDE_CONFIG_DIR: '/home/u/.claude',
+        CLAUDE_CODE_USE_FOUNDRY: '1',
+        ANTHROPIC_IDENTITY_TOKEN_FILE: '/var/run/token',
+      },
+      undefined,
+      own,
+    );
+    expect(env).toEqual({ PATH: '/bin', CLAUDE_CONFIG_DIR: '/home/u/.claude' });
+  });
+
   it("passes Claude Code's own variables when nothing is injected, but never claude-auth's secrets", () => {
     const env = childEnvironment(
       {
