@@ -18,7 +18,11 @@ export type ResolvedCredentialKind =
   | 'oauth'
   | 'claude-code-login';
 
-/** The environment variables through which a credential can reach Claude Code; each injection removes the others. */
+/**
+ * The environment variables through which claude-auth hands a credential to
+ * Claude Code. Each injection removes these and every other variable of the
+ * table of Claude Code's variables (`src/query/claude-code-variables.ts`).
+ */
 export const CREDENTIAL_ENV_VARS = [
   'ANTHROPIC_API_KEY',
   'ANTHROPIC_AUTH_TOKEN',
@@ -263,7 +267,7 @@ const CARRIED_CREDENTIAL = Symbol('claude-auth.credential');
  * @param credential - The credential they were made from, if any.
  * @returns `headers`.
  */
-export function attachCredential(
+function attachCredential(
   headers: Record<string, string>,
   credential: ResolvedCredential | undefined,
 ): Record<string, string> {
