@@ -13,7 +13,7 @@ import { loginCommand } from '../storage/fix-commands.js';
 import type { ProfileOptions } from '../storage/profile-paths.js';
 import { TokenStorage } from '../storage/token-storage.js';
 import type { AuthToken } from '../token/auth-token.js';
-import { ResolvedCredential } from './resolved-credential.js';
+import { credentialText, ResolvedCredential } from './resolved-credential.js';
 
 /** Options for {@link ClaudeAuth}. */
 export interface ClaudeAuthOptions extends ProfileOptions {
@@ -378,7 +378,7 @@ export class ClaudeAuth {
     };
     await link('profile', useOAuth, () => this.#storedCredential(refresh));
     await link('env:CLAUDE_CODE_OAUTH_TOKEN', useOAuth, async () => {
-      const secret = this.#env.CLAUDE_CODE_OAUTH_TOKEN;
+      const secret = credentialText(this.#env.CLAUDE_CODE_OAUTH_TOKEN, 'CLAUDE_CODE_OAUTH_TOKEN');
       return secret
         ? new ResolvedCredential({
             kind: 'claude-subscription',
@@ -403,17 +403,14 @@ export class ClaudeAuth {
         );
       },
     );
-    await link('option', fallback && this.#options.apiKey !== undefined, async () =>
-      this.#options.apiKey
-        ? new ResolvedCredential({
-            kind: 'api-key',
-            source: 'option',
-            secret: this.#options.apiKey,
-          })
-        : undefined,
-    );
+    await link('option', fallback && this.#options.apiKey !== undefined, async () => {
+      const secret = credentialText(this.#options.apiKey, 'The apiKey option');
+      return secret
+        ? new ResolvedCredential({ kind: 'api-key', source: 'option', secret })
+        : undefined;
+    });
     await link('env:ANTHROPIC_API_KEY', fallback, async () => {
-      const secret = this.#env.ANTHROPIC_API_KEY;
+      const secret = credentialText(this.#env.ANTHROPIC_API_KEY, 'ANTHROPIC_API_KEY');
       return secret
         ? new ResolvedCredential({ kind: 'api-key', source: 'env:ANTHROPIC_API_KEY', secret })
         : undefined;

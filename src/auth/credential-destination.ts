@@ -136,6 +136,25 @@ export function credentialDestination(
 }
 
 /**
+ * The credential with its destination decided, once: every child environment
+ * and every hand-over into a running query reads `credential.destination`
+ * from here on, never the headers or the environment again. A credential
+ * already routed is returned as it is.
+ *
+ * @param credential - The credential about to be handed on.
+ * @param context - The inherited and explicit environments.
+ * @returns The credential carrying its destination (`null`: Anthropic's API).
+ * @throws {@link AuthenticationError} `CONFIG_INVALID`, as {@link credentialDestination}.
+ */
+export function routeCredential(
+  credential: ResolvedCredential,
+  context: DestinationContext,
+): ResolvedCredential {
+  if (credential.destination !== undefined) return credential;
+  return credential.withDestination(credentialDestination(credential, context) ?? null);
+}
+
+/**
  * Whether a base URL set where claude-auth cannot override it (a Claude Code
  * settings file's `env` block, which beats the child's environment) still
  * sends the credential somewhere {@link credentialDestination} allows.

@@ -1,3 +1,5 @@
+import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
+
 /** The beta flag Claude Code adds for subscription tokens; direct callers must send it too. */
 export const OAUTH_BETA = 'oauth-2025-04-20';
 
@@ -16,7 +18,11 @@ export type ResolvedCredentialKind =
   | 'oauth'
   | 'claude-code-login';
 
-/** The environment variables through which a credential can reach Claude Code; each injection removes the others. */
+/**
+ * The environment variables through which claude-auth hands a credential to
+ * Claude Code. Each injection removes these and every other variable of the
+ * table of Claude Code's variables (`src/query/claude-code-variables.ts`).
+ */
 export const CREDENTIAL_ENV_VARS = [
   'ANTHROPIC_API_KEY',
   'ANTHROPIC_AUTH_TOKEN',
@@ -60,6 +66,34 @@ export function withoutCredentialHeaders(value: string): string | undefined {
   return rest.length === 0 ? undefined : rest.join('\n');
 }
 
+/**
+ * The one check of a credential's text, wherever it comes from (an option, an
+ * environment variable): nothing or only whitespace is *absent* (an
+ * `export CLAUDE_CODE_OAUTH_TOKEN=" "` must not shadow a valid API key and send
+ * `Bearer ` with nothing); a value with whitespace or control characters in it
+ * is *invalid* (no API key or token has them, and Claude Code would send the
+ * value as it is). Surrounding whitespace counts too: a pasted line break is the
+ * usual cause, and the fix says so.
+ *
+ * @param value - The text, if any.
+ * @param name - What holds it (`ANTHROPIC_API_KEY`, "the API key"), for the message.
+ * @returns The credential text, or `undefined` when absent.
+ * @throws {@link AuthenticationError} `CONFIG_INVALID`, naming `name` but never the value.
+ */
+export function credentialText(value: string | undefined, name: string): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses.
+  if (!/[\s\u0000-\u001f\u007f]/.test(value)) return value;
+  throw new AuthenticationError(
+    AuthErrorCode.CONFIG_INVALID,
+    `${name} contains spaces, line breaks or control characters, so it cannot be a Claude credential.`,
+    {
+      fix: `set ${name} to the value exactly as the Anthropic Console or \`claude setup-token\` shows it (no quotes, spaces or line breaks), or unset it`,
+      secrets: [value, value.trim()],
+    },
+  );
+}
+
 /** The fields of a {@link ResolvedCredential}. */
 export interface ResolvedCredentialInit {
   kind: ResolvedCredentialKind;
@@ -73,6 +107,11 @@ export interface ResolvedCredentialInit {
   apiBaseUrl?: string;
   /** The profile it came from, for messages. */
   profile?: string;
+  /**
+   * Where it may be sent, once decided (see `routeCredential`): a base URL, or
+   * `null` for Anthropic's API. Absent: not decided yet.
+   */
+  destination?: string | null;
 }
 
 /**
@@ -96,6 +135,12 @@ export class ResolvedCredential {
   readonly obtainedAt: Date | undefined;
   readonly apiBaseUrl: string | undefined;
   readonly profile: string | undefined;
+  /**
+   * Where it may be sent, once `routeCredential` decided: a base URL, `null`
+   * for Anthropic's API, `undefined` while undecided. Every child environment
+   * and every hand-over into a running query is derived from this value.
+   */
+  readonly destination: string | null | undefined;
   readonly #secret: string | undefined;
 
   /**
@@ -110,8 +155,27 @@ export class ResolvedCredential {
     this.obtainedAt = init.obtainedAt;
     this.apiBaseUrl = init.apiBaseUrl;
     this.profile = init.profile;
+    this.destination = init.destination;
     this.#secret = init.secret;
     Object.freeze(this);
+  }
+
+  /**
+   * The same credential with its destination decided.
+   *
+   * @param destination - A base URL, or `null` for Anthropic's API.
+   */
+  withDestination(destination: string | null): ResolvedCredential {
+    return new ResolvedCredential({
+      kind: this.kind,
+      source: this.source,
+      ...(this.#secret !== undefined && { secret: this.#secret }),
+      expiresAt: this.expiresAt,
+      ...(this.obtainedAt !== undefined && { obtainedAt: this.obtainedAt }),
+      ...(this.apiBaseUrl !== undefined && { apiBaseUrl: this.apiBaseUrl }),
+      ...(this.profile !== undefined && { profile: this.profile }),
+      destination,
+    });
   }
 
   /** The secret itself. Never log it. */
@@ -142,9 +206,9 @@ export class ResolvedCredential {
 
   /**
    * The HTTP headers a direct caller of the Messages API needs. The object also
-   * carries this credential, not enumerable, so that the query middleware can
-   * hand on what the headers cannot say (a gateway's API base URL, Claude
-   * Code's own login); see {@link credentialFromHeaders}.
+   * carries this credential, not enumerable, so that `AuthenticationMiddleware`
+   * can put it on the request and hand on what the headers cannot say (a
+   * gateway's API base URL, Claude Code's own login); see {@link attachedCredential}.
    */
   toHeaders(): Record<string, string> {
     const secret = this.#secret ?? '';
@@ -163,7 +227,6 @@ export class ResolvedCredential {
       default:
         return assertNever(this.kind);
     }
-    rememberHandedOut(this);
     return attachCredential(headers, this);
   }
 
@@ -175,6 +238,7 @@ export class ResolvedCredential {
       expiresAt: this.expiresAt?.toISOString() ?? null,
       ...(this.apiBaseUrl !== undefined && { apiBaseUrl: this.apiBaseUrl }),
       ...(this.profile !== undefined && { profile: this.profile }),
+      ...(this.destination !== undefined && { destination: this.destination }),
     };
   }
 
@@ -196,29 +260,6 @@ function assertNever(value: never): never {
 const CARRIED_CREDENTIAL = Symbol('claude-auth.credential');
 
 /**
- * The credentials whose headers were handed out lately, by secret. A
- * middleware that copies the headers (`{ ...headers, 'x-request-id': … }`)
- * drops the carried credential, yet the copy still holds its secret: found
- * here, a gateway token still goes to its API base URL and Claude Code's own
- * login is still not injected, instead of the copy being read as a bare bearer
- * token for whatever `ANTHROPIC_BASE_URL` is inherited.
- */
-const handedOut = new Map<string, ResolvedCredential>();
-/** Enough for every credential a process rotates through in a session; the oldest go first. */
-const HANDED_OUT_LIMIT = 32;
-
-function rememberHandedOut(credential: ResolvedCredential): void {
-  const secret = credential.secret;
-  if (!secret) return;
-  handedOut.delete(secret);
-  handedOut.set(secret, credential);
-  if (handedOut.size > HANDED_OUT_LIMIT) {
-    const oldest = handedOut.keys().next().value;
-    if (oldest !== undefined) handedOut.delete(oldest);
-  }
-}
-
-/**
  * Attaches a credential to a headers object, not enumerable (it never prints,
  * serialises or spreads), for {@link credentialFromHeaders} to find.
  *
@@ -226,7 +267,7 @@ function rememberHandedOut(credential: ResolvedCredential): void {
  * @param credential - The credential they were made from, if any.
  * @returns `headers`.
  */
-export function attachCredential(
+function attachCredential(
   headers: Record<string, string>,
   credential: ResolvedCredential | undefined,
 ): Record<string, string> {
@@ -236,30 +277,41 @@ export function attachCredential(
 }
 
 /**
- * The credential attached to headers by {@link attachCredential}, or, for a
- * copy that lost it, the credential whose headers were handed out with the
- * same secret; only while the headers still carry that secret (a middleware
- * that replaced the token gets its own headers read instead).
+ * The credential attached to headers by {@link attachCredential}, while the
+ * headers still carry its secret (someone who replaced the token gets their own
+ * headers read instead). A copy of the headers loses it: the query middleware
+ * carries the credential on the request itself, not in the headers.
  *
- * @param headers - Headers, possibly from `getAuthHeaders` or a copy of them.
+ * @param headers - Headers, possibly from `getAuthHeaders`.
  */
 export function attachedCredential(
   headers: Readonly<Record<string, string>>,
 ): ResolvedCredential | undefined {
-  const lower = lowerCased(headers);
-  const secret = lower['x-api-key'] ?? bearerOf(lower.authorization);
   const carried = (headers as { [CARRIED_CREDENTIAL]?: unknown })[CARRIED_CREDENTIAL];
-  if (carried instanceof ResolvedCredential && carried.secret === secret) return carried;
-  if (!secret) return undefined;
-  const known = handedOut.get(secret);
-  return known !== undefined && kindMatches(known, lower) ? known : undefined;
+  return carried instanceof ResolvedCredential && headersCarry(headers, carried)
+    ? carried
+    : undefined;
 }
 
-/** Whether copied headers still say what the handed-out ones said (no one swapped an API key for a bearer). */
-function kindMatches(credential: ResolvedCredential, lower: Record<string, string>): boolean {
-  return credential.kind === 'api-key'
-    ? lower['x-api-key'] !== undefined
-    : lower['x-api-key'] === undefined;
+/**
+ * Whether headers still send `credential`: its secret in the header its kind
+ * uses (`x-api-key` for an API key, a Bearer token otherwise).
+ *
+ * @param headers - Header names in any case.
+ * @param credential - The credential the headers were made from.
+ */
+export function headersCarry(
+  headers: Readonly<Record<string, string>>,
+  credential: ResolvedCredential,
+): boolean {
+  const lower = lowerCased(headers);
+  const sent =
+    credential.kind === 'api-key'
+      ? lower['x-api-key']
+      : lower['x-api-key'] === undefined
+        ? bearerOf(lower.authorization)
+        : undefined;
+  return sent !== undefined && sent === credential.secret;
 }
 
 function lowerCased(headers: Readonly<Record<string, string>>): Record<string, string> {
@@ -273,9 +325,9 @@ function bearerOf(authorization: string | undefined): string | undefined {
 }
 
 /**
- * The credential carried by a set of HTTP headers (the middleware's final
- * step): the credential `getAuthHeaders` attached, with its kind, profile and
- * gateway API base URL; otherwise read from the headers themselves:
+ * The credential carried by a set of HTTP headers: the credential
+ * `getAuthHeaders` attached, with its kind, profile and gateway API base URL;
+ * otherwise read from the headers themselves:
  * `x-api-key` → API key; Bearer with the OAuth beta → subscription token;
  * other Bearer → a bearer token for the caller's `ANTHROPIC_BASE_URL`.
  *

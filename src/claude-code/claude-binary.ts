@@ -36,7 +36,9 @@ function bundledBinary(): string[] {
 /**
  * Finds the official Claude Code binary: the explicit path, then
  * `$CLAUDE_AUTH_CLAUDE_PATH`, then the one shipped with
- * `@anthropic-ai/claude-agent-sdk`, then `claude` on `PATH`.
+ * `@anthropic-ai/claude-agent-sdk`, then `claude` on `PATH`. The one resolver
+ * for every start of Claude Code: the subscription login and every query (a
+ * query's `options.pathToClaudeCodeExecutable` is its explicit path).
  *
  * @param options - An explicit path and the environment to read.
  * @throws {@link AuthenticationError} `CLI_NOT_FOUND` with the install command.

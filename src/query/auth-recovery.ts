@@ -53,6 +53,7 @@ export function apiAuthFailed(
   status: number | undefined,
   credential: ResolvedCredential | undefined,
   detail?: string,
+  freshlyRenewed = false,
 ): AuthenticationError {
   const what =
     credential === undefined
@@ -61,18 +62,32 @@ export function apiAuthFailed(
   const code = status === undefined ? '' : ` (HTTP ${status})`;
   const permission =
     status === FORBIDDEN ? ' It is valid but not allowed to do this (a permission answer).' : '';
+  const renewed = freshlyRenewed
+    ? ' It had just been renewed, so renewing or logging in again will not help.'
+    : '';
   return new AuthenticationError(
     AuthErrorCode.API_AUTH_FAILED,
-    `The Claude API rejected ${what}${code}${detail ? `: ${detail}` : ''}.${permission}`,
+    `The Claude API rejected ${what}${code}${detail ? `: ${detail}` : ''}.${permission}${renewed}`,
     {
       fix:
         status === FORBIDDEN
           ? 'check what the account or key may use (model, organisation, workspace) in its console'
-          : fixFor(credential),
+          : freshlyRenewed
+            ? rejectedWhenFresh(credential)
+            : fixFor(credential),
       ...(status !== undefined && { status }),
       secrets: [credential?.secret],
     },
   );
+}
+
+/**
+ * What can help when the API refuses a credential its provider has just issued:
+ * the destination or the account, not another login.
+ */
+function rejectedWhenFresh(credential: ResolvedCredential | undefined): string {
+  const where = credential?.apiBaseUrl ?? 'the API base URL';
+  return `check that ${where} is the gateway this provider's tokens are for and that the account may use it (claude-auth status shows both); to point the profile elsewhere: export CLAUDE_OAUTH_API_BASE_URL=… && ${fixFor(credential)}`;
 }
 
 /**
@@ -111,7 +126,9 @@ export function authFailureOf(
  *   `api_retry`: the credential is renewed (`hand-over`), or, when nothing
  *   better exists, the query ends at once (`fail`, `API_AUTH_FAILED`). The
  *   401 right after a hand-over is let through once: that retry may still have
- *   carried the old credential;
+ *   carried the old credential. A 401 for the renewed credential itself ends
+ *   the query: the API refuses even a fresh one, so renewals are bounded to
+ *   one per rejected credential and the error says what can help;
  * - a 403 is a permission answer, not an expired credential: never renewed;
  * - a failure Claude Code reports in its messages turns the official
  *   iterator's plain `Error` into an `AuthenticationError` ({@link AuthRecovery.translate}).
@@ -120,6 +137,8 @@ export class AuthRecovery {
   readonly #source: RenewalSource | undefined;
   #reported: { status?: number; detail?: string } | undefined;
   #justHandedOver = false;
+  /** The secret the last 401 renewal produced: refused too, it ends the query. */
+  #renewedSecret: string | undefined;
 
   /**
    * @param source - What renews a rejected credential; without it a 401 is final.
@@ -149,8 +168,14 @@ export class AuthRecovery {
           this.#justHandedOver = false;
           return { action: 'continue' };
         }
+        // A credential its provider had just issued, refused as well: the API
+        // refuses every one (a wrong gateway, an account without access).
+        // Renewing again would only repeat that for every retry Claude Code makes.
+        if (current !== undefined && current.secret === this.#renewedSecret)
+          return { action: 'fail', error: apiAuthFailed(status, current, undefined, true) };
         const next = current === undefined ? undefined : await this.#source?.renew?.(current);
         if (next === undefined) return { action: 'fail', error: apiAuthFailed(status, current) };
+        this.#renewedSecret = next.secret;
         this.#justHandedOver = true;
         return { action: 'hand-over', credential: next };
       }

@@ -1,7 +1,10 @@
 import type { Options, Query, SDKMessage, SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
+import { routeCredential } from '../auth/credential-destination.js';
 import type { ResolvedCredential } from '../auth/resolved-credential.js';
-import type { AuthenticationError } from '../errors/authentication-error.js';
+import { locateClaudeBinary } from '../claude-code/claude-binary.js';
+import { AuthenticationError } from '../errors/authentication-error.js';
 import { AuthRecovery, type RenewalSource } from './auth-recovery.js';
+import { handOverVariables } from './child-environment.js';
 import { launchEnvironment } from './launch-environment.js';
 import { RotationScheduler, type RotationSource } from './rotation-scheduler.js';
 
@@ -39,6 +42,9 @@ export interface AuthenticatedQueryParams {
  *
  * - the credential is resolved, and where it may go and conflicting user
  *   settings are checked, before anything is spawned (`launchEnvironment`);
+ * - Claude Code is the binary `options.pathToClaudeCodeExecutable` names, else
+ *   the one login uses (`locateClaudeBinary`: `CLAUDE_AUTH_CLAUDE_PATH`, the
+ *   agent SDK's bundled binary, `claude` on `PATH`);
  * - the environment is `process.env` + `options.env` + the credential, with
  *   competing credential variables removed; secrets never go on argv;
  * - a 401 the CLI would retry for minutes is seen on its first `api_retry`: the
@@ -47,6 +53,11 @@ export interface AuthenticatedQueryParams {
  *   at once with `API_AUTH_FAILED`; a 403 is never renewed (`AuthRecovery`);
  * - stored credentials are renewed when the refresh policy says they are due
  *   and handed over the same way (`RotationScheduler`);
+ * - where the credential may go is decided once (`routeCredential`) and every
+ *   hand-over is derived from it (`handOverVariables`): a renewed credential
+ *   for another destination (the profile was logged in to another gateway
+ *   meanwhile) is never handed over; on a 401 the query ends with
+ *   `API_AUTH_FAILED` and the fix (start a new query);
  * - the official iterator's plain `Error` after an authentication failure
  *   becomes an `AuthenticationError`; other errors pass through unchanged.
  *
@@ -118,20 +129,34 @@ export class AuthenticatedQuery implements AsyncGenerator<SDKMessage, void> {
   async *#run(params: AuthenticatedQueryParams): AsyncGenerator<SDKMessage, void> {
     const session = await params.session();
     const options = params.options ?? {};
-    const env = await launchEnvironment(params.env ?? process.env, options, session?.credential);
+    const base = params.env ?? process.env;
+    // Where the credential may go is decided here, once, for the whole session.
+    const context = { inherited: base, explicit: options.env };
+    const credential = session && routeCredential(session.credential, context);
+    const env = await launchEnvironment(base, options, credential);
+    // The same resolver as login: CLAUDE_AUTH_CLAUDE_PATH, then the bundled binary, then PATH.
+    const pathToClaudeCodeExecutable =
+      options.pathToClaudeCodeExecutable ??
+      (await locateClaudeBinary({ env: { ...base, ...options.env } }));
     if (this.#closed) return;
     const { query } = await import('@anthropic-ai/claude-agent-sdk');
-    const running = query({ prompt: params.prompt, options: { ...options, env } });
+    const running = query({
+      prompt: params.prompt,
+      options: { ...options, env, pathToClaudeCodeExecutable },
+    });
     this.#query = running;
-    this.#credential = session?.credential;
+    this.#credential = credential;
 
     const rotation: RotationScheduler = new RotationScheduler({
       source: session,
       handOver: (next) => handOver(next),
     });
-    const handOver = async (next: ResolvedCredential) => {
+    // Throws when `next` is for another destination: see handOverVariables.
+    const handOver = async (renewed: ResolvedCredential) => {
+      const next = routeCredential(renewed, context);
+      const variables = handOverVariables(this.#credential, next);
       this.#credential = next;
-      await running.applyFlagSettings({ env: next.toEnv() });
+      await running.applyFlagSettings({ env: variables });
       rotation.start(next);
     };
     const recovery = new AuthRecovery(session);
@@ -145,7 +170,16 @@ export class AuthenticatedQuery implements AsyncGenerator<SDKMessage, void> {
           running.close();
           break;
         }
-        if (step.action === 'hand-over') await handOver(step.credential);
+        if (step.action === 'hand-over') {
+          try {
+            await handOver(step.credential);
+          } catch (error) {
+            if (!(error instanceof AuthenticationError)) throw error;
+            fatal = error;
+            running.close();
+            break;
+          }
+        }
         yield message;
       }
     } catch (error) {

@@ -1,8 +1,9 @@
 import type { Options, SDKMessage } from '@anthropic-ai/claude-agent-sdk';
 import {
-  attachCredential,
   attachedCredential,
   credentialFromHeaders,
+  headersCarry,
+  type ResolvedCredential,
 } from '../auth/resolved-credential.js';
 import { AuthErrorCode, isAuthenticationError } from '../errors/authentication-error.js';
 import { AuthenticatedQuery, type Prompt } from './authenticated-query.js';
@@ -16,6 +17,13 @@ export interface QueryRequest {
   readonly options: Options;
   /** Authentication headers; the final step turns them into Claude Code's environment. */
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * The credential the headers were made from (`AuthenticationMiddleware`
+   * sets it), with what headers cannot say: a gateway's API base URL, Claude
+   * Code's own login. It travels with the request (`{ ...request }` keeps it);
+   * the final step uses it while the headers still send its secret.
+   */
+  readonly credential?: ResolvedCredential | undefined;
 }
 
 /** Runs a request and streams its messages. */
@@ -28,11 +36,16 @@ export interface QueryMiddleware {
 }
 
 /**
- * The final step: headers → credential in Claude Code's environment (see
- * `credentialFromHeaders`); where it may go is decided as for every query.
+ * The final step: the request's credential, while its headers still send it,
+ * else the credential the headers name (`credentialFromHeaders`), into Claude
+ * Code's environment; where it may go is decided as for every query.
  */
 const runRequest: QueryHandler = (request) => {
-  const credential = credentialFromHeaders(request.headers);
+  const carried = request.credential;
+  const credential =
+    carried !== undefined && headersCarry(request.headers, carried)
+      ? carried
+      : credentialFromHeaders(request.headers);
   return new AuthenticatedQuery({
     prompt: request.prompt,
     options: request.options,
@@ -94,12 +107,10 @@ export class AuthenticationMiddleware implements QueryMiddleware {
   async *handle(request: QueryRequest, next: QueryHandler): AsyncGenerator<SDKMessage, void> {
     const attempt = async (forceRefresh: boolean) => {
       const provided = await this.#provider({ forceRefresh });
-      // Spreading drops what getAuthHeaders attached; the credential is handed on explicitly.
-      const headers = attachCredential(
-        { ...request.headers, ...provided },
-        attachedCredential(provided) ?? attachedCredential(request.headers),
-      );
-      return { ...request, headers };
+      const headers = { ...request.headers, ...provided };
+      // The credential goes with the request: copies of the headers lose what getAuthHeaders attached.
+      const credential = attachedCredential(provided) ?? credentialFromHeaders(headers);
+      return { ...request, headers, credential };
     };
     let answered = false;
     try {

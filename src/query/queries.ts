@@ -1,6 +1,6 @@
 import type { Options } from '@anthropic-ai/claude-agent-sdk';
 import { ClaudeAuth, type ClaudeAuthOptions } from '../auth/claude-auth.js';
-import { ResolvedCredential } from '../auth/resolved-credential.js';
+import { credentialText, ResolvedCredential } from '../auth/resolved-credential.js';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 import type { OAuthConfig } from '../oauth/oauth-config.js';
 import { AuthenticatedQuery, type CredentialSession, type Prompt } from './authenticated-query.js';
@@ -52,13 +52,14 @@ export function queryWithApiKey(params: QueryParams & { apiKey: string }): Authe
   return new AuthenticatedQuery({
     ...params,
     session: async () => {
-      const apiKey = params.apiKey;
-      if (typeof apiKey !== 'string' || apiKey.trim() === '' || /\s/.test(apiKey)) {
-        throw new AuthenticationError(
-          AuthErrorCode.CONFIG_INVALID,
-          apiKey?.trim() ? 'The API key contains spaces or line breaks.' : 'The API key is empty.',
-          { fix: 'pass the key exactly as the Anthropic Console shows it', secrets: [apiKey] },
-        );
+      const apiKey = credentialText(
+        typeof params.apiKey === 'string' ? params.apiKey : undefined,
+        'The API key',
+      );
+      if (apiKey === undefined) {
+        throw new AuthenticationError(AuthErrorCode.CONFIG_INVALID, 'The API key is empty.', {
+          fix: 'pass the key exactly as the Anthropic Console shows it',
+        });
       }
       return {
         credential: new ResolvedCredential({ kind: 'api-key', source: 'option', secret: apiKey }),

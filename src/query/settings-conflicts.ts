@@ -2,13 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BASE_URL_VARIABLE, destinationAllows } from '../auth/credential-destination.js';
 import {
-  CREDENTIAL_ENV_VARS,
   CUSTOM_HEADERS_VARIABLE,
   credentialHeaderLines,
   type ResolvedCredential,
 } from '../auth/resolved-credential.js';
 import { claudeConfigDir } from '../claude-code/claude-code-login.js';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
+import { claudeCodeVariableRole } from './claude-code-variables.js';
 
 /** A Claude Code setting source, as the agent SDK names them. */
 export type SettingSource = 'user' | 'project' | 'local';
@@ -23,7 +23,20 @@ export interface SettingsConflict {
   readonly key: string;
 }
 
-const OVERRIDING_ENV = new Set<string>(CREDENTIAL_ENV_VARS);
+/**
+ * Whether a settings file's `env` entry would replace what claude-auth decided:
+ * a credential, a provider switch or setting, or federation (the table of
+ * Claude Code's variables). The base URL and custom headers are judged by
+ * their values below.
+ */
+function overridesInjection(name: string): boolean {
+  const role = claudeCodeVariableRole(name);
+  return (
+    name !== BASE_URL_VARIABLE &&
+    name !== CUSTOM_HEADERS_VARIABLE &&
+    (role === 'credential' || role === 'provider' || role === 'federation')
+  );
+}
 
 /** `options.settings` as the place a conflict is named. */
 const FLAG_SETTINGS = 'options.settings';
@@ -88,7 +101,7 @@ export async function findSettingsConflicts(
     if (typeof block === 'object' && block !== null) {
       for (const [name, value] of Object.entries(block)) {
         const overrides =
-          OVERRIDING_ENV.has(name) ||
+          overridesInjection(name) ||
           (name === CUSTOM_HEADERS_VARIABLE &&
             typeof value === 'string' &&
             credentialHeaderLines(value).length > 0) ||

@@ -71,6 +71,31 @@ describe('authentication failures through the real Claude Code binary', () => {
     }
   });
 
+  it('a gateway that rejects every token: one renewal, then API_AUTH_FAILED with a fix that is not another login', async () => {
+    const stale = oauthToken(3_600_000);
+    const endpoint = await RotatingTokenEndpoint.start(stale.refreshToken as string);
+    try {
+      await sandbox.storage.saveToken(
+        stale.with({
+          provider: { clientId: 'c', tokenEndpoint: endpoint.url, apiBaseUrl: parts.api.url },
+        }),
+      );
+      parts.api.respond = () => 401;
+      const { error } = await collect(
+        queryWithOAuth({ prompt: 'Hello', options: { env: sandbox.env } }),
+      );
+      expect(error).toMatchObject({ code: AuthErrorCode.API_AUTH_FAILED, status: 401 });
+      // A token its provider had just issued was refused too: renewing again cannot help.
+      expect(endpoint.refreshes).toBe(1);
+      expect((error as { fix: string }).fix).not.toMatch(/^claude-auth login/);
+      expect((error as { fix: string }).fix).toContain(parts.api.url);
+      // The stale token, perhaps once more on a retry already sent, then the renewed one.
+      expect(parts.api.messageRequests.length).toBeLessThanOrEqual(4);
+    } finally {
+      await endpoint.close();
+    }
+  }, 60_000);
+
   it('reports a user apiKeyHelper that would override the injected credential, and honours settingSources: []', async () => {
     await writeFile(
       join(sandbox.configDir, 'settings.json'),

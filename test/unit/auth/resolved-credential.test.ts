@@ -1,47 +1,68 @@
 import { describe, expect, it } from 'vitest';
 import { credentialDestination } from '../../../src/auth/credential-destination.js';
 import {
+  attachedCredential,
   credentialFromHeaders,
+  credentialText,
+  headersCarry,
   OAUTH_BETA,
   ResolvedCredential,
   type ResolvedCredentialKind,
 } from '../../../src/auth/resolved-credential.js';
+import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { fakeSecret } from '../../helpers/tokens.js';
 
-describe('credentialFromHeaders: headers a middleware copied', () => {
-  it("a copy of a gateway token's headers still names its API base URL (not a bare bearer for the inherited ANTHROPIC_BASE_URL)", () => {
-    const gateway = new ResolvedCredential({
+describe('credentialFromHeaders: the credential travels with the object getAuthHeaders made, not by its secret', () => {
+  const gateway = () =>
+    new ResolvedCredential({
       kind: 'oauth',
       source: 'profile',
       secret: fakeSecret('gateway'),
       apiBaseUrl: 'https://gateway.test',
     });
-    const copied = { ...gateway.toHeaders(), 'x-request-id': 'abc' };
-    const found = credentialFromHeaders(copied);
-    expect(found?.kind).toBe('oauth');
-    expect(found?.source).toBe('profile');
+
+  it("the headers themselves name the gateway token's API base URL", () => {
+    const credential = gateway();
+    const found = credentialFromHeaders(credential.toHeaders());
+    expect(found).toBe(credential);
     expect(found?.apiBaseUrl).toBe('https://gateway.test');
   });
 
-  it("a copy of Claude Code's own login headers is still Claude Code's login (injected as nothing)", () => {
-    const own = new ResolvedCredential({
-      kind: 'claude-code-login',
-      source: 'claude-code-login',
-      secret: fakeSecret('own-login'),
-    });
-    expect(credentialFromHeaders({ ...own.toHeaders() })?.toEnv()).toEqual({});
+  it('a copy is read as it is: no registry keyed by the secret remembers what was handed out', () => {
+    const credential = gateway();
+    const copied = { ...credential.toHeaders(), 'x-request-id': 'abc' };
+    expect(attachedCredential(copied)).toBeUndefined();
+    expect(credentialFromHeaders(copied)).toMatchObject({ kind: 'oauth', source: 'option' });
+    expect(credentialFromHeaders(copied)?.apiBaseUrl).toBeUndefined();
   });
 
-  it('headers whose secret was replaced, or an API key sent as a bearer, are read as they are', () => {
+  it('headersCarry: only while the headers send its secret in the header its kind uses', () => {
     const key = new ResolvedCredential({
       kind: 'api-key',
       source: 'option',
       secret: fakeSecret('k'),
     });
-    const replaced = { ...key.toHeaders(), 'x-api-key': 'sk-ant-api03-another' };
+    const headers = key.toHeaders();
+    expect(headersCarry(headers, key)).toBe(true);
+    expect(headersCarry({ ...headers, 'x-api-key': 'sk-ant-api03-another' }, key)).toBe(false);
+    expect(headersCarry({ authorization: `Bearer ${key.secret}` }, key)).toBe(false);
+    const own = new ResolvedCredential({
+      kind: 'claude-code-login',
+      source: 'claude-code-login',
+      secret: fakeSecret('own-login'),
+    });
+    expect(headersCarry({ ...own.toHeaders() }, own)).toBe(true);
+    expect(headersCarry({ ...own.toHeaders(), 'x-api-key': 'k' }, own)).toBe(false);
+  });
+
+  it('headers whose secret was replaced are read as they are', () => {
+    const key = new ResolvedCredential({
+      kind: 'api-key',
+      source: 'option',
+      secret: fakeSecret('k'),
+    });
+    const replaced = Object.assign(key.toHeaders(), { 'x-api-key': 'sk-ant-api03-another' });
     expect(credentialFromHeaders(replaced)?.secret).toBe('sk-ant-api03-another');
-    const asBearer = { authorization: `Bearer ${key.secret}` };
-    expect(credentialFromHeaders(asBearer)).toMatchObject({ kind: 'oauth', source: 'option' });
   });
 });
 
@@ -97,5 +118,36 @@ describe('credentialFromHeaders: a bearer token with the OAuth beta flag is a su
         inheritedProxy.ANTHROPIC_BASE_URL,
       );
     }
+  });
+});
+
+describe('credentialText: one check for a credential from an option or the environment', () => {
+  it.each([undefined, '', ' ', '\n\t'])('%j is absent', (value) => {
+    expect(credentialText(value, 'ANTHROPIC_API_KEY')).toBeUndefined();
+  });
+
+  it('a credential without whitespace is itself', () => {
+    expect(credentialText('sk-ant-api03-abc', 'ANTHROPIC_API_KEY')).toBe('sk-ant-api03-abc');
+  });
+
+  it.each([
+    'sk-ant-api03 abc',
+    'sk-ant-api03-abc\n',
+    ' sk-ant-api03-abc',
+    'sk-ant-api03-\u0000abc',
+  ])('%j is CONFIG_INVALID, naming the variable but not the value', (value) => {
+    let error: unknown;
+    try {
+      credentialText(value, 'CLAUDE_CODE_OAUTH_TOKEN');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toMatchObject({
+      code: AuthErrorCode.CONFIG_INVALID,
+      message: expect.stringContaining('CLAUDE_CODE_OAUTH_TOKEN'),
+      fix: expect.stringContaining('unset it'),
+    });
+    expect(JSON.stringify(error)).not.toContain('abc');
+    expect((error as Error).message).not.toContain('abc');
   });
 });

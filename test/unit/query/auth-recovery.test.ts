@@ -32,12 +32,29 @@ describe('AuthRecovery', () => {
     expect(renew).toHaveBeenCalledWith(current);
   });
 
-  it('lets the 401 right after a hand-over through once (it may have carried the old credential), then renews again', async () => {
+  it('lets the 401 right after a hand-over through once (it may have carried the old credential), then ends: the renewed credential was refused too', async () => {
     const renew = vi.fn(async () => renewed);
     const recovery = new AuthRecovery({ renew });
     expect((await recovery.inspect(retry(401), current)).action).toBe('hand-over');
     expect(await recovery.inspect(retry(401), renewed)).toEqual({ action: 'continue' });
-    expect((await recovery.inspect(retry(401), renewed)).action).toBe('hand-over');
+    const final = await recovery.inspect(retry(401), renewed);
+    expect(final).toMatchObject({
+      action: 'fail',
+      error: { code: AuthErrorCode.API_AUTH_FAILED, status: 401 },
+    });
+    const error = final.action === 'fail' ? final.error : undefined;
+    expect(error?.message).toContain('will not help');
+    expect(error?.fix).not.toMatch(/^claude-auth login/);
+    expect(renew).toHaveBeenCalledTimes(1);
+  });
+
+  it('renews again after a 401 once a different credential is running (handed over by rotation)', async () => {
+    const rotated = new ResolvedCredential({ kind: 'oauth', source: 'profile', secret: 'rotated' });
+    const renew = vi.fn(async () => renewed);
+    const recovery = new AuthRecovery({ renew });
+    await recovery.inspect(retry(401), current);
+    await recovery.inspect({ type: 'assistant' } as unknown as SDKMessage, renewed);
+    expect((await recovery.inspect(retry(401), rotated)).action).toBe('hand-over');
     expect(renew).toHaveBeenCalledTimes(2);
   });
 

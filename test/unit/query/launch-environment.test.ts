@@ -166,6 +166,9 @@ describe("launchEnvironment: the query's own options.settings", () => {
     for (const settings of [
       { env: { ANTHROPIC_API_KEY: 'sk-ant-api03-flag' } },
       { env: { ANTHROPIC_BASE_URL: 'https://elsewhere.example' } },
+      // A provider switch there beats the child environment as a credential does.
+      { env: { CLAUDE_CODE_USE_BEDROCK: '1' } },
+      { env: { ANTHROPIC_FEDERATION_RULE_ID: 'rule' } },
       { apiKeyHelper: 'echo key' },
       file,
     ]) {
