@@ -1,14 +1,15 @@
 import { login } from '../../auth/login.js';
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
 import { OAuthConfig } from '../../oauth/oauth-config.js';
+import { activeProfile } from '../active-profile.js';
 import { type CliIO, palette, readAll, startSpinner } from '../cli-io.js';
-import { type Command, type Flags, secondsFlag, stringFlag, UsageError } from '../command.js';
+import { type Command, type Flags, secondsFlag, UsageError } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import { relativeTime } from '../profile-report.js';
 
 async function run(flags: Flags, _positionals: string[], io: CliIO) {
-  const profile = stringFlag(flags, 'profile');
-  const base = { env: io.env, ...(profile !== undefined && { profile }) };
+  const { profile } = activeProfile(flags, io.env);
+  const base = { env: io.env, profile };
   const timeoutMs = secondsFlag(flags, 'timeout');
   const config = OAuthConfig.fromEnv(io.env);
   if (flags.provider === true && config === undefined) {
@@ -66,12 +67,10 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
       ? `OAuth token from ${token.provider?.issuer ?? token.provider?.tokenEndpoint}`
       : 'Claude subscription token';
   io.stderr.write(
-    `${c.green('✓')} Logged in to profile "${profile ?? 'default'}"${who ? ` as ${who}` : ''}: ${kind}, ${expiry}.\n`,
+    `${c.green('✓')} Logged in to profile "${profile}"${who ? ` as ${who}` : ''}: ${kind}, ${expiry}.\n`,
   );
   if (flags.json === true)
-    io.stdout.write(
-      `${JSON.stringify({ profile: profile ?? 'default', credential: token.toJSON() }, null, 2)}\n`,
-    );
+    io.stdout.write(`${JSON.stringify({ profile, credential: token.toJSON() }, null, 2)}\n`);
   return ExitCode.OK;
 }
 
@@ -101,7 +100,8 @@ Usage:
   claude-auth login [--profile NAME] --from-env
 
 Options:
-  -p, --profile NAME     Store into this profile (default "default")
+  -p, --profile NAME     Store into this profile (default: $CLAUDE_AUTH_PROFILE, the one
+                         chosen with \`claude-auth profiles use\`, or "default")
       --provider         Use the OAuth provider configured by CLAUDE_OAUTH_* (required to be set)
       --device           Device authorization (RFC 8628): a code to enter on any device
       --no-browser       Do not open a browser: print the URL, paste the redirect URL back

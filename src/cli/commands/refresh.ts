@@ -6,8 +6,9 @@ import { TokenManager } from '../../refresh/token-manager.js';
 import { loginCommand } from '../../storage/fix-commands.js';
 import { TokenStorage } from '../../storage/token-storage.js';
 import type { AuthToken } from '../../token/auth-token.js';
+import { activeProfile } from '../active-profile.js';
 import { type CliIO, palette } from '../cli-io.js';
-import { type Command, type Flags, stringFlag } from '../command.js';
+import type { Command, Flags } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import { relativeTime } from '../profile-report.js';
 
@@ -18,10 +19,9 @@ function validity(token: AuthToken): string {
 }
 
 async function run(flags: Flags, _positionals: string[], io: CliIO) {
-  const profile = stringFlag(flags, 'profile');
   const storage = TokenStorage.forProfile({
     env: io.env,
-    ...(profile !== undefined && { profile }),
+    profile: activeProfile(flags, io.env).profile,
   });
   const current = await storage.loadToken();
   if (current === null) {

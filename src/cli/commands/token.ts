@@ -2,15 +2,15 @@ import { refreshState } from '../../refresh/refresh-policy.js';
 import { TokenManager } from '../../refresh/token-manager.js';
 import { TokenStorage } from '../../storage/token-storage.js';
 import type { AuthToken } from '../../token/auth-token.js';
+import { activeProfile } from '../active-profile.js';
 import type { CliIO } from '../cli-io.js';
-import { type Command, type Flags, secondsFlag, stringFlag } from '../command.js';
+import { type Command, type Flags, secondsFlag } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 
 async function run(flags: Flags, _positionals: string[], io: CliIO) {
-  const profile = stringFlag(flags, 'profile');
   const storage = TokenStorage.forProfile({
     env: io.env,
-    ...(profile !== undefined && { profile }),
+    profile: activeProfile(flags, io.env).profile,
   });
   // The OAuth client loads only when a refresh is due: printing a fresh token must start fast.
   const refresh = async (token: AuthToken, { signal }: { signal?: AbortSignal }) =>
