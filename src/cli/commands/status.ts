@@ -1,5 +1,5 @@
 import { ClaudeAuth, type ResolutionStep } from '../../auth/claude-auth.js';
-import { AuthenticationError } from '../../errors/authentication-error.js';
+import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
 import { ENV_PROFILE, storageDirectory } from '../../storage/profile-paths.js';
 import { activeProfile } from '../active-profile.js';
 import { type CliIO, palette } from '../cli-io.js';
@@ -91,6 +91,18 @@ function activeOrError(flags: Flags, env: NodeJS.ProcessEnv) {
   }
 }
 
+/**
+ * Why no credential is usable, as the error code a command reading it would
+ * fail with: the exit code is then the one `token` and `refresh` give.
+ */
+function unusableBecause(chain: readonly ResolutionStep[], active: ProfileReport): AuthErrorCode {
+  const failure = chain.find((step) => step.outcome === 'failed')?.error;
+  if (failure !== undefined) return failure.code;
+  return active.state === 'reauth-required' || active.state === 'expired'
+    ? AuthErrorCode.REAUTH_REQUIRED
+    : AuthErrorCode.NOT_LOGGED_IN;
+}
+
 async function run(flags: Flags, _positionals: string[], io: CliIO) {
   const now = Date.now();
   const env = io.env;
@@ -121,12 +133,7 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
   const chain = await new ClaudeAuth({ env, profile: activeName as string }).explain();
   const answered = chain.find((step) => step.outcome === 'used');
   const active = reports.find((report) => report.name === activeName) as ProfileReport;
-  const exit =
-    answered !== undefined
-      ? ExitCode.OK
-      : active.state === 'reauth-required' || active.state === 'expired'
-        ? ExitCode.REAUTH_REQUIRED
-        : ExitCode.NOT_LOGGED_IN;
+  const exit = answered !== undefined ? ExitCode.OK : exitCodeFor(unusableBecause(chain, active));
 
   if (flags.json === true) {
     const document = {
@@ -175,7 +182,8 @@ Options:
   -a, --all            Every profile
       --json           A JSON document (schemaVersion ${STATUS_SCHEMA_VERSION}; see the README)
 
-Exit codes: 0 a credential is usable, 3 not logged in, 4 expired or re-login required.
+Exit codes: 0 a credential is usable, 3 not logged in, 4 expired or re-login required,
+5 the store cannot be read now (the login may exist: fix the store, do not log in again).
 
 Examples:
   claude-auth status

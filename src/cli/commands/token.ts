@@ -51,7 +51,7 @@ Options:
       --min-ttl SECONDS  The token must stay valid this long (default: refreshed
                          within 5 min of expiry, or half a shorter lifetime)
 
-Exit codes: 0 printed, 3 not logged in, 4 re-login required.
+Exit codes: 0 printed, 3 not logged in, 4 re-login required, 5 the store cannot be read now.
 
 Examples:
   curl -H "Authorization: Bearer $(claude-auth token --profile work)" …

@@ -134,7 +134,7 @@ describe('claude-auth, run as users run it', () => {
     });
     expect(await readFile(storage.path, 'utf8')).toBe(before);
     const token = await runCliProcess(['token'], env);
-    expect(token.code).toBe(1);
+    expect(token.code).toBe(5);
     expect(token.stderr).toMatch(/To fix: chmod 600/);
   });
 
