@@ -7,7 +7,12 @@ import {
 } from '../claude-code/subscription-token.js';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 import { OAuthConfig } from '../oauth/oauth-config.js';
-import { OAuthFlow, type OAuthFlowOptions, type OAuthLoginOptions } from '../oauth/oauth-flow.js';
+import {
+  DEFAULT_LOGIN_TIMEOUT_MS,
+  OAuthFlow,
+  type OAuthFlowOptions,
+  type OAuthLoginOptions,
+} from '../oauth/oauth-flow.js';
 import { revokeProviderTokens, type TokenRevocation } from '../oauth/provider-tokens.js';
 import type { ProfileOptions } from '../storage/profile-paths.js';
 import { TokenStorage } from '../storage/token-storage.js';
@@ -104,6 +109,8 @@ async function subscriptionLogin(
     ...(options.claudeCli?.input !== undefined && { input: options.claudeCli.input }),
     ...(options.claudeCli?.output !== undefined && { output: options.claudeCli.output }),
     ...(options.signal !== undefined && { signal: options.signal }),
+    // The same bound as a provider login: a sign-in nobody completes must not run forever.
+    timeoutMs: options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS,
   });
   return subscriptionAuthToken(parseSubscriptionToken(token));
 }

@@ -23,6 +23,11 @@ export interface SetupTokenOptions {
   output?: NodeJS.WritableStream;
   /** Cancels the login. */
   signal?: AbortSignal;
+  /**
+   * How long the whole login may take, the official CLI included: when it is
+   * over, the CLI is killed and `LOGIN_TIMEOUT` thrown. Default: no limit.
+   */
+  timeoutMs?: number;
 }
 
 const TOKEN_MARK = 'sk-ant-oat01-';
@@ -123,6 +128,7 @@ function screenText(terminal: Terminal): string[] {
  * @param options - See {@link SetupTokenOptions}.
  * @returns The subscription token the CLI printed.
  * @throws {@link AuthenticationError} `LOGIN_ABORTED` (Ctrl-C or the signal),
+ *   `LOGIN_TIMEOUT` (after `timeoutMs`, the CLI killed),
  *   `CLI_LOGIN_FAILED` with the CLI's last lines, secrets redacted.
  */
 export async function runSetupToken(options: SetupTokenOptions): Promise<string> {
@@ -143,6 +149,7 @@ export async function runSetupToken(options: SetupTokenOptions): Promise<string>
     env: { TERM: 'xterm-256color', ...options.env },
   });
   let userAborted = false;
+  let timedOut = false;
   let failure: string | undefined;
   let plain = '';
   const forward = (data: Buffer | string) => {
@@ -165,6 +172,14 @@ export async function runSetupToken(options: SetupTokenOptions): Promise<string>
     child.kill();
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  // The CLI waits for a sign-in that may never come (no browser, stdin at EOF): the deadline ends it.
+  const deadline =
+    options.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          child.kill();
+        }, options.timeoutMs);
   const rendered: Promise<void>[] = [];
   child.onData((data) => {
     screen.write(data);
@@ -181,6 +196,7 @@ export async function runSetupToken(options: SetupTokenOptions): Promise<string>
     child.onExit(({ exitCode: code }) => resolve(code)),
   );
   options.signal?.removeEventListener('abort', onAbort);
+  clearTimeout(deadline);
   input.off('data', forward);
   input.pause();
   if (wasRaw !== undefined) rawInput.setRawMode(wasRaw);
@@ -192,6 +208,14 @@ export async function runSetupToken(options: SetupTokenOptions): Promise<string>
     .map((line) => SUBSCRIPTION_TOKEN_PATTERN.exec(line)?.[0])
     .find((found) => found !== undefined);
   if (token !== undefined && exitCode === 0 && failure === undefined) return token;
+  if (timedOut)
+    throw new AuthenticationError(
+      AuthErrorCode.LOGIN_TIMEOUT,
+      `\`claude setup-token\` did not finish within ${Math.round((options.timeoutMs ?? 0) / 1000)} s; it was stopped and nothing was stored.`,
+      {
+        fix: 'claude-auth login --timeout 600   # or run `claude setup-token` yourself, then `claude-auth login --with-token`',
+      },
+    );
   if (userAborted)
     throw new AuthenticationError(
       AuthErrorCode.LOGIN_ABORTED,

@@ -36,7 +36,11 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
         io.stderr.write(
           'Logging in with your Claude subscription through the official Claude Code CLI.\n',
         );
-        return await login({ ...base, claudeCli: { input: io.stdin, output: io.stderr } });
+        return await login({
+          ...base,
+          ...(timeoutMs !== undefined && { timeoutMs }),
+          claudeCli: { input: io.stdin, output: io.stderr },
+        });
       }
       return await login({
         ...base,
@@ -107,7 +111,8 @@ Options:
       --no-browser       Do not open a browser: print the URL, paste the redirect URL back
       --with-token       Read a Claude subscription token (sk-ant-oat01-…) from stdin
       --from-env         Store the token in CLAUDE_CODE_OAUTH_TOKEN
-      --timeout SECONDS  Give up waiting for the browser after this long (default 300)
+      --timeout SECONDS  Give up after this long, the official \`claude setup-token\`
+                         included (default 300)
       --json             Print the stored credential's details (never its secrets) as JSON
 
 Examples:

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -59,6 +59,23 @@ async function startPasteLogin() {
   await expect.poll(() => link.test(screen.text()), { timeout: 20_000 }).toBe(true);
   const url = new URL((link.exec(screen.text()) as RegExpExecArray)[1] as string);
   return { screen, input, pending, url };
+}
+
+/** The `claude setup-token` processes still running with `home` as their HOME. */
+async function setupTokenProcessesOf(home: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+      const environ = await readFile(`/proc/${pid}/environ`, 'utf8');
+      if (cmdline.includes('setup-token') && environ.split('\0').includes(`HOME=${home}`))
+        found.push(pid);
+    } catch {
+      // Gone meanwhile, or another user's.
+    }
+  }
+  return found;
 }
 
 describe('Claude subscription login through the real `claude setup-token`', () => {
@@ -160,6 +177,17 @@ describe('Claude subscription login through the real `claude setup-token`', () =
     expect(stored?.provider).toBeUndefined();
     expect(stored?.accessToken).toBe(emulator.issuedTokens.at(-1));
   }, 60_000);
+
+  it('`login --timeout 2` bounds the whole subscription login: LOGIN_TIMEOUT, the official CLI killed, nothing stored (issue 19 defect 16)', async () => {
+    // A browser that "opens" and never signs in, and no keystrokes (stdin at EOF): only the timeout ends it.
+    const env = { ...cliEnv({ BROWSER: 'true' }), CLAUDE_AUTH_DIR: join(home, '.claude_code') };
+    const run = await runCliProcess(['login', '--timeout', '2', '--json'], env);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).error.code).toBe(AuthErrorCode.LOGIN_TIMEOUT);
+    expect(run.stderr).toMatch(/did not finish within 2 s/);
+    expect(await storage.loadToken()).toBeNull();
+    expect(await setupTokenProcessesOf(home)).toEqual([]);
+  }, 30_000);
 
   it('says how to install Claude Code when the binary is missing', async () => {
     await expect(
