@@ -1,6 +1,7 @@
 import { locateClaudeBinary } from '../claude-code/claude-binary.js';
 import { runSetupToken } from '../claude-code/setup-token.js';
 import {
+  findSubscriptionToken,
   parseSubscriptionToken,
   SUBSCRIPTION_REVOKE_URL,
   subscriptionAuthToken,
@@ -44,7 +45,10 @@ export interface LoginOptions extends ProfileOptions, OAuthLoginOptions {
   kind?: 'claude-subscription';
   /** Use the device authorization grant (RFC 8628) with the OAuth provider. */
   device?: boolean;
-  /** Store this Claude subscription token instead of logging in (`--with-token`). */
+  /**
+   * Store this Claude subscription token instead of logging in (`--with-token`):
+   * the token, or the whole screen `claude setup-token` printed, holding exactly one.
+   */
   withToken?: string;
   /** Store the subscription token found in `CLAUDE_CODE_OAUTH_TOKEN`. */
   importFromEnv?: boolean;
@@ -85,7 +89,7 @@ async function subscriptionLogin(
   env: NodeJS.ProcessEnv,
 ): Promise<AuthToken> {
   if (options.withToken !== undefined)
-    return subscriptionAuthToken(parseSubscriptionToken(options.withToken));
+    return subscriptionAuthToken(findSubscriptionToken(options.withToken));
   if (options.importFromEnv === true) {
     const fromEnv = env.CLAUDE_CODE_OAUTH_TOKEN;
     if (!fromEnv) {

@@ -1,6 +1,7 @@
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 import { redactSecrets } from '../errors/redact.js';
-import { SUBSCRIPTION_TOKEN_PATTERN } from './subscription-token.js';
+import { findSubscriptionToken, SUBSCRIPTION_TOKEN_PATTERN } from './subscription-token.js';
+import { stripTerminalCodes } from './terminal-text.js';
 
 /** Wide enough that the ~108-character token is never wrapped in the rendered screen. */
 const PTY_COLUMNS = 240;
@@ -33,18 +34,6 @@ export interface SetupTokenOptions {
 const TOKEN_MARK = 'sk-ant-oat01-';
 /** How the CLI reports a failed sign-in before offering to retry. */
 const FAILURE_LINE = /((?:OAuth error|Login failed|Authentication failed)[^\r\n]*)[\r\n]/i;
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal control sequences are what it matches
-const OSC_SEQUENCE = /\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal control sequences are what it matches
-const CSI_SEQUENCE = /\u001b\[[0-9;?<>=]*[ -/]*[@-~]/g;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal control sequences are what it matches
-const ESCAPE_PAIR = /\u001b[@-_]/g;
-
-/** Text without terminal control sequences (colours, cursor moves, hyperlinks). */
-function stripTerminalCodes(text: string): string {
-  return text.replace(OSC_SEQUENCE, '').replace(CSI_SEQUENCE, ' ').replace(ESCAPE_PAIR, '');
-}
 
 /** Where a possible beginning of {@link TOKEN_MARK} starts at the end of `text` (its length if none). */
 function partialMarkStart(text: string): number {
@@ -204,9 +193,13 @@ export async function runSetupToken(options: SetupTokenOptions): Promise<string>
   screen.flush();
   const lines = screenText(terminal);
   terminal.dispose();
-  const token = lines
-    .map((line) => SUBSCRIPTION_TOKEN_PATTERN.exec(line)?.[0])
-    .find((found) => found !== undefined);
+  const token = (() => {
+    try {
+      return findSubscriptionToken(lines.join('\n'));
+    } catch {
+      return undefined;
+    }
+  })();
   if (token !== undefined && exitCode === 0 && failure === undefined) return token;
   if (timedOut)
     throw new AuthenticationError(

@@ -1,5 +1,6 @@
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 import { AuthToken } from '../token/auth-token.js';
+import { stripTerminalCodes } from './terminal-text.js';
 
 /** What `claude setup-token` prints: a long-lived Claude subscription token. */
 export const SUBSCRIPTION_TOKEN_PATTERN = /sk-ant-oat01-[A-Za-z0-9_-]{40,}/;
@@ -29,6 +30,62 @@ export function parseSubscriptionToken(text: string): string {
     {
       fix: 'claude setup-token   # then: claude-auth login --with-token < file-with-the-token',
       secrets: [token],
+    },
+  );
+}
+
+const TOKEN_START = /sk-ant-oat01-[A-Za-z0-9_-]*$/;
+const TOKEN_CONTINUATION = /^[A-Za-z0-9_-]+$/;
+const MAX_TOKEN_LENGTH = 200;
+
+/**
+ * The lines of a screen with every line that continues a wrapped token
+ * appended to the one before: a terminal narrower than the token breaks it,
+ * and a continuation is a line of token characters alone (the CLI's next
+ * text is a sentence, after a blank line).
+ */
+function joinWrappedTokens(lines: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (const line of lines) {
+    const previous = joined.at(-1);
+    const start = previous === undefined ? null : TOKEN_START.exec(previous.trimEnd());
+    const rest = line.trim();
+    if (
+      previous !== undefined &&
+      start !== null &&
+      TOKEN_CONTINUATION.test(rest) &&
+      start[0].length + rest.length <= MAX_TOKEN_LENGTH
+    )
+      joined[joined.length - 1] = previous.trimEnd() + rest;
+    else joined.push(line);
+  }
+  return joined;
+}
+
+/**
+ * The one Claude subscription token in what `claude setup-token` printed: its
+ * whole screen as piped (`claude setup-token | claude-auth login
+ * --with-token`), with colours, boxes, redrawn frames and lines wrapped by a
+ * narrow terminal, or the bare token. The same token shown twice is one token.
+ *
+ * @param text - The screen or the token.
+ * @returns The token.
+ * @throws {@link AuthenticationError} `CONFIG_INVALID` when there is none, or
+ *   more than one different token; the message never echoes the text.
+ */
+export function findSubscriptionToken(text: string): string {
+  const lines = joinWrappedTokens(stripTerminalCodes(text).split(/\r\n|\r|\n/));
+  const pattern = new RegExp(`${SUBSCRIPTION_TOKEN_PATTERN.source}(?![A-Za-z0-9_-])`, 'g');
+  const found = new Set(lines.flatMap((line) => line.match(pattern) ?? []));
+  const [token, ...others] = found;
+  if (token !== undefined && others.length === 0) return token;
+  if (token === undefined) return parseSubscriptionToken(text);
+  throw new AuthenticationError(
+    AuthErrorCode.CONFIG_INVALID,
+    `The input holds ${found.size} different subscription tokens; nothing was stored.`,
+    {
+      fix: 'give exactly one: claude-auth login --with-token < file-with-the-token',
+      secrets: [...found],
     },
   );
 }

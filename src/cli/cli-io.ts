@@ -46,10 +46,21 @@ export function palette(
   };
 }
 
-/** Reads a whole stream as text (for `--with-token`). */
-export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+/**
+ * Reads a whole stream as text (for `--with-token`).
+ *
+ * @param stream - The stream.
+ * @param echo - Called with each chunk as it arrives.
+ */
+export async function readAll(
+  stream: NodeJS.ReadableStream,
+  echo: (chunk: string) => void = () => undefined,
+): Promise<string> {
   let text = '';
-  for await (const chunk of stream) text += chunk;
+  for await (const chunk of stream) {
+    text += chunk;
+    echo(String(chunk));
+  }
   return text;
 }
 

@@ -1,4 +1,5 @@
 import { login } from '../../auth/login.js';
+import { TokenHidingWriter } from '../../claude-code/setup-token.js';
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
 import { OAuthConfig } from '../../oauth/oauth-config.js';
 import { activeProfile } from '../active-profile.js';
@@ -6,6 +7,29 @@ import { type CliIO, palette, readAll, startSpinner } from '../cli-io.js';
 import { type Command, type Flags, secondsFlag, UsageError } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import { relativeTime } from '../profile-report.js';
+
+/**
+ * Reads `--with-token`'s input. Piped from `claude setup-token`, it is the
+ * official CLI's whole screen, which would otherwise reach no terminal: once a
+ * control sequence shows it is one, it is echoed to stderr as it arrives,
+ * with the token hidden, so the sign-in link and prompts stay visible.
+ */
+async function readScreenOrToken(io: CliIO): Promise<string> {
+  const screen = new TokenHidingWriter(io.stderr);
+  let echoing = false;
+  let held = '';
+  const text = await readAll(io.stdin, (chunk) => {
+    if (!echoing) {
+      held += chunk;
+      if (!held.includes('\u001b')) return;
+      echoing = true;
+      chunk = held;
+    }
+    screen.write(chunk);
+  });
+  if (echoing) screen.flush();
+  return text;
+}
 
 async function run(flags: Flags, _positionals: string[], io: CliIO) {
   const { profile } = activeProfile(flags, io.env);
@@ -30,7 +54,7 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
   const token = await (async () => {
     try {
       if (flags['with-token'] === true)
-        return await login({ ...base, withToken: await readAll(io.stdin) });
+        return await login({ ...base, withToken: await readScreenOrToken(io) });
       if (flags['from-env'] === true) return await login({ ...base, importFromEnv: true });
       if (config === undefined) {
         io.stderr.write(
@@ -109,7 +133,8 @@ Options:
       --provider         Use the OAuth provider configured by CLAUDE_OAUTH_* (required to be set)
       --device           Device authorization (RFC 8628): a code to enter on any device
       --no-browser       Do not open a browser: print the URL, paste the redirect URL back
-      --with-token       Read a Claude subscription token (sk-ant-oat01-…) from stdin
+      --with-token       Read a Claude subscription token (sk-ant-oat01-…) from stdin: the
+                         token alone, or all that \`claude setup-token\` printed (exactly one token)
       --from-env         Store the token in CLAUDE_CODE_OAUTH_TOKEN
       --timeout SECONDS  Give up after this long, the official \`claude setup-token\`
                          included (default 300)

@@ -9,7 +9,7 @@ import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { TokenStorage } from '../../../src/storage/token-storage.js';
 import { AnthropicEmulator } from '../../helpers/anthropic-emulator.js';
 import { childScript } from '../../helpers/child-process.js';
-import { runCliProcess } from '../../helpers/cli-process.js';
+import { CLI, runCliProcess } from '../../helpers/cli-process.js';
 import { capturedOutput } from '../../helpers/oauth-fixture.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
@@ -189,6 +189,26 @@ describe('Claude subscription login through the real `claude setup-token`', () =
     expect(await setupTokenProcessesOf(home)).toEqual([]);
   }, 30_000);
 
+  it("the README's `claude setup-token | claude-auth login --with-token` stores the token the official CLI printed (issue 19 defect 4)", async () => {
+    const env = {
+      ...cliEnv({ BROWSER: childScript('redirect-following-browser.mjs') }),
+      CLAUDE_AUTH_DIR: join(home, '.claude_code'),
+    };
+    const binary = await locateClaudeBinary();
+    // As typed at a terminal: `script` gives the pipeline one, so only the pipe between them is not.
+    const pipeline = `'${binary}' setup-token | '${process.execPath}' '${CLI}' login --with-token`;
+    const { stdout } = await run('script', ['-qec', pipeline, '/dev/null'], {
+      env: env as NodeJS.ProcessEnv,
+    });
+    const issued = emulator.issuedTokens.at(-1) as string;
+    expect((await storage.loadToken())?.accessToken).toBe(issued);
+    expect(stdout).toMatch(/Logged in to profile "default"/);
+    // The official screen still reaches the terminal (through claude-auth), its token hidden.
+    expect(stdout).toContain('Long-lived authentication token created');
+    expect(stdout).toContain('captured and stored by claude-auth');
+    expect(stdout).not.toContain(issued.slice(13, 60));
+  }, 60_000);
+
   it('says how to install Claude Code when the binary is missing', async () => {
     await expect(
       login({ env: cliEnv({ CLAUDE_AUTH_CLAUDE_PATH: join(home, 'no-such-claude') }), storage }),
@@ -208,7 +228,8 @@ describe('storing a token the user already has', () => {
     for (const bad of [
       '',
       'sk-ant-oat01-short',
-      `${TOKEN} extra`,
+      // Two different tokens: which one was meant cannot be told.
+      `${TOKEN}\n${TOKEN.replace('TTTT', 'UUUU')}`,
       `sk-ant-api03-${'k'.repeat(60)}`,
     ]) {
       const error = await login({ withToken: bad, storage }).catch((e) => e);
