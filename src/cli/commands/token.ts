@@ -1,4 +1,4 @@
-import { refreshState } from '../../refresh/refresh-policy.js';
+import { credentialStanding } from '../../refresh/credential-standing.js';
 import { TokenManager } from '../../refresh/token-manager.js';
 import { TokenStorage } from '../../storage/token-storage.js';
 import type { AuthToken } from '../../token/auth-token.js';
@@ -25,11 +25,8 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
   // (5 min before expiry, or half a shorter lifetime) is refreshed first, so that
   // Claude Code's apiKeyHelper cache (5 min) rarely outlives it. A fixed minimum
   // would refresh a token that lives no longer than it on every call.
-  if (
-    minTtlMs === undefined &&
-    token.refreshToken !== undefined &&
-    refreshState(token, Date.now()) !== 'fresh'
-  )
+  const standing = credentialStanding(token, Date.now()).state;
+  if (minTtlMs === undefined && (standing === 'advisory' || standing === 'mandatory'))
     token = await manager.refreshNow();
   io.stdout.write(`${token.accessToken}\n`);
   return ExitCode.OK;
