@@ -89,7 +89,7 @@ async function subscriptionLogin(
   env: NodeJS.ProcessEnv,
 ): Promise<AuthToken> {
   if (options.withToken !== undefined)
-    return subscriptionAuthToken(findSubscriptionToken(options.withToken));
+    return subscriptionAuthToken(findSubscriptionToken(options.withToken), Date.now(), 'unknown');
   if (options.importFromEnv === true) {
     const fromEnv = env.CLAUDE_CODE_OAUTH_TOKEN;
     if (!fromEnv) {
@@ -101,7 +101,7 @@ async function subscriptionLogin(
         },
       );
     }
-    return subscriptionAuthToken(parseSubscriptionToken(fromEnv));
+    return subscriptionAuthToken(parseSubscriptionToken(fromEnv), Date.now(), 'unknown');
   }
   const binary = options.claudeCli?.binary ?? (await locateClaudeBinary({ env }));
   const childEnv = Object.fromEntries(
@@ -143,6 +143,15 @@ export async function login(options: LoginOptions = {}): Promise<AuthToken> {
   let token: AuthToken;
   if (config === undefined) {
     token = await subscriptionLogin(options, env);
+    // Importing the token already stored changes nothing: re-recording it would
+    // move its expiry (an upper bound, counted from the import) ever later.
+    if (options.withToken !== undefined || options.importFromEnv === true) {
+      const stored = await storageFor(options)
+        .loadToken()
+        .catch(() => null);
+      if (stored?.kind === 'claude-subscription' && stored.accessToken === token.accessToken)
+        return stored;
+    }
   } else {
     const flow = new OAuthFlow(config, options.flow);
     // An issuer learnt by the previous login to the same endpoints is enforced on this one.

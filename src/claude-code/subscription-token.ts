@@ -91,17 +91,43 @@ export function findSubscriptionToken(text: string): string {
 }
 
 /**
- * The stored form of a subscription token: valid one year from now, no refresh token.
+ * When an imported token was obtained: unknown, recorded as the epoch (as a
+ * token file without `obtainedAt` reads), so its lifetime counts as unknown.
+ */
+const UNKNOWN_OBTAINED_AT = 0;
+
+/**
+ * The stored form of a subscription token: no refresh token, valid one year
+ * from when it was minted. A token captured from `claude setup-token` was
+ * minted now; one the user brings (`--with-token`, `--from-env`) may be
+ * months old, so its age is recorded as unknown and its expiry is only the
+ * latest it can be (`status` says so).
  *
  * @param token - A token checked by {@link parseSubscriptionToken}.
  * @param now - The current time in epoch milliseconds.
+ * @param age - `minted-now` (the official login, the default) or `unknown`
+ *   (brought by the user).
  */
-export function subscriptionAuthToken(token: string, now: number = Date.now()): AuthToken {
+export function subscriptionAuthToken(
+  token: string,
+  now: number = Date.now(),
+  age: 'minted-now' | 'unknown' = 'minted-now',
+): AuthToken {
   return new AuthToken({
     kind: 'claude-subscription',
     accessToken: token,
     expiresAt: new Date(now + SUBSCRIPTION_TOKEN_LIFETIME_MS),
     scopes: ['user:inference'],
-    obtainedAt: new Date(now),
+    obtainedAt: new Date(age === 'minted-now' ? now : UNKNOWN_OBTAINED_AT),
   });
+}
+
+/**
+ * Whether a subscription token's expiry is only an upper bound: it was
+ * imported, and its age is unknown.
+ *
+ * @param token - A stored subscription token.
+ */
+export function hasUnknownAge(token: AuthToken): boolean {
+  return token.obtainedAt.getTime() <= UNKNOWN_OBTAINED_AT;
 }

@@ -1,11 +1,12 @@
 import { stat } from 'node:fs/promises';
+import { hasUnknownAge } from '../claude-code/subscription-token.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
 import {
   credentialStanding,
   type StandingState,
   standingFix,
 } from '../refresh/credential-standing.js';
-import { loginCommand } from '../storage/fix-commands.js';
+import { loginCommand, refreshCommand } from '../storage/fix-commands.js';
 import { resolveProfile } from '../storage/profile-paths.js';
 import type { CredentialStore, StoreDescription } from '../store/credential-store.js';
 import { openStore } from '../store/open-store.js';
@@ -186,6 +187,10 @@ function judged(report: ProfileReport, token: AuthToken, profile: string, now: n
   const standing = credentialStanding(token, now);
   report.state = REPORTED_STATE[standing.state];
   report.fix = standingFix(standing, profile, token.kind);
+  if (token.kind === 'claude-subscription' && hasUnknownAge(token) && token.expiresAt !== null)
+    report.warnings.push(
+      `Its real expiry is unknown (the token was imported, its age with it): it expires ${token.expiresAt.toISOString()} at the latest. To know it, renew it: ${refreshCommand(profile)} --force`,
+    );
   if (standing.state === 'renewal-due')
     report.warnings.push(
       `The ${token.kind === 'claude-subscription' ? 'subscription token' : 'token (it has no refresh token)'} expires ${relativeTime(left)}.`,
