@@ -7,7 +7,8 @@ import {
 import type { OAuthFetch } from '../oauth/http-client.js';
 import type { OAuthConfig } from '../oauth/oauth-config.js';
 import type { OAuthFlowOptions } from '../oauth/oauth-flow.js';
-import { advisoryDueAt, refreshState, refreshWindows } from '../refresh/refresh-policy.js';
+import { credentialStanding } from '../refresh/credential-standing.js';
+import { advisoryDueAt } from '../refresh/refresh-policy.js';
 import { TokenManager } from '../refresh/token-manager.js';
 import { loginCommand } from '../storage/fix-commands.js';
 import type { ProfileOptions } from '../storage/profile-paths.js';
@@ -214,7 +215,10 @@ export class ClaudeAuth {
         return renewed ? this.#fromToken(stored) : undefined;
       }
       let token = await this.#manager.getValidToken();
-      if (token.accessToken === current.secret && refreshState(token, this.#now()) !== 'fresh')
+      if (
+        token.accessToken === current.secret &&
+        credentialStanding(token, this.#now()).state !== 'fresh'
+      )
         token = await this.#manager.refreshNow();
       return token.accessToken === current.secret ? undefined : this.#fromToken(token);
     } catch {
@@ -251,7 +255,7 @@ export class ClaudeAuth {
     const now = this.#now();
     const left = credential.expiresAt.getTime() - now;
     if (
-      left > refreshWindows(credential, now).renewalMs ||
+      credentialStanding(credential, now).state !== 'renewal-due' ||
       warnedAboutExpiry.has(this.tokenStorage.path)
     )
       return;
@@ -300,10 +304,7 @@ export class ClaudeAuth {
         const token = await this.tokenStorage.loadToken();
         if (token === null) return undefined;
         // Judged as a refresh would judge it, without refreshing.
-        if (
-          token.reauthRequired ||
-          (token.isExpired(0, this.#now()) && token.refreshToken === undefined)
-        ) {
+        if (credentialStanding(token, this.#now()).state === 'relogin-required') {
           throw new AuthenticationError(
             AuthErrorCode.REAUTH_REQUIRED,
             'The stored credential has expired or was refused; it cannot be refreshed.',

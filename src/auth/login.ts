@@ -1,13 +1,19 @@
 import { locateClaudeBinary } from '../claude-code/claude-binary.js';
 import { runSetupToken } from '../claude-code/setup-token.js';
 import {
+  findSubscriptionToken,
   parseSubscriptionToken,
   SUBSCRIPTION_REVOKE_URL,
   subscriptionAuthToken,
 } from '../claude-code/subscription-token.js';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 import { OAuthConfig } from '../oauth/oauth-config.js';
-import { OAuthFlow, type OAuthFlowOptions, type OAuthLoginOptions } from '../oauth/oauth-flow.js';
+import {
+  DEFAULT_LOGIN_TIMEOUT_MS,
+  OAuthFlow,
+  type OAuthFlowOptions,
+  type OAuthLoginOptions,
+} from '../oauth/oauth-flow.js';
 import { revokeProviderTokens, type TokenRevocation } from '../oauth/provider-tokens.js';
 import type { ProfileOptions } from '../storage/profile-paths.js';
 import { TokenStorage } from '../storage/token-storage.js';
@@ -39,7 +45,10 @@ export interface LoginOptions extends ProfileOptions, OAuthLoginOptions {
   kind?: 'claude-subscription';
   /** Use the device authorization grant (RFC 8628) with the OAuth provider. */
   device?: boolean;
-  /** Store this Claude subscription token instead of logging in (`--with-token`). */
+  /**
+   * Store this Claude subscription token instead of logging in (`--with-token`):
+   * the token, or the whole screen `claude setup-token` printed, holding exactly one.
+   */
   withToken?: string;
   /** Store the subscription token found in `CLAUDE_CODE_OAUTH_TOKEN`. */
   importFromEnv?: boolean;
@@ -80,7 +89,7 @@ async function subscriptionLogin(
   env: NodeJS.ProcessEnv,
 ): Promise<AuthToken> {
   if (options.withToken !== undefined)
-    return subscriptionAuthToken(parseSubscriptionToken(options.withToken));
+    return subscriptionAuthToken(findSubscriptionToken(options.withToken), Date.now(), 'unknown');
   if (options.importFromEnv === true) {
     const fromEnv = env.CLAUDE_CODE_OAUTH_TOKEN;
     if (!fromEnv) {
@@ -92,7 +101,7 @@ async function subscriptionLogin(
         },
       );
     }
-    return subscriptionAuthToken(parseSubscriptionToken(fromEnv));
+    return subscriptionAuthToken(parseSubscriptionToken(fromEnv), Date.now(), 'unknown');
   }
   const binary = options.claudeCli?.binary ?? (await locateClaudeBinary({ env }));
   const childEnv = Object.fromEntries(
@@ -104,6 +113,8 @@ async function subscriptionLogin(
     ...(options.claudeCli?.input !== undefined && { input: options.claudeCli.input }),
     ...(options.claudeCli?.output !== undefined && { output: options.claudeCli.output }),
     ...(options.signal !== undefined && { signal: options.signal }),
+    // The same bound as a provider login: a sign-in nobody completes must not run forever.
+    timeoutMs: options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS,
   });
   return subscriptionAuthToken(parseSubscriptionToken(token));
 }
@@ -132,6 +143,15 @@ export async function login(options: LoginOptions = {}): Promise<AuthToken> {
   let token: AuthToken;
   if (config === undefined) {
     token = await subscriptionLogin(options, env);
+    // Importing the token already stored changes nothing: re-recording it would
+    // move its expiry (an upper bound, counted from the import) ever later.
+    if (options.withToken !== undefined || options.importFromEnv === true) {
+      const stored = await storageFor(options)
+        .loadToken()
+        .catch(() => null);
+      if (stored?.kind === 'claude-subscription' && stored.accessToken === token.accessToken)
+        return stored;
+    }
   } else {
     const flow = new OAuthFlow(config, options.flow);
     // An issuer learnt by the previous login to the same endpoints is enforced on this one.

@@ -1,6 +1,7 @@
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 import { redactSecrets } from '../errors/redact.js';
-import { SUBSCRIPTION_TOKEN_PATTERN } from './subscription-token.js';
+import { findSubscriptionToken, SUBSCRIPTION_TOKEN_PATTERN } from './subscription-token.js';
+import { stripTerminalCodes } from './terminal-text.js';
 
 /** Wide enough that the ~108-character token is never wrapped in the rendered screen. */
 const PTY_COLUMNS = 240;
@@ -23,23 +24,16 @@ export interface SetupTokenOptions {
   output?: NodeJS.WritableStream;
   /** Cancels the login. */
   signal?: AbortSignal;
+  /**
+   * How long the whole login may take, the official CLI included: when it is
+   * over, the CLI is killed and `LOGIN_TIMEOUT` thrown. Default: no limit.
+   */
+  timeoutMs?: number;
 }
 
 const TOKEN_MARK = 'sk-ant-oat01-';
 /** How the CLI reports a failed sign-in before offering to retry. */
 const FAILURE_LINE = /((?:OAuth error|Login failed|Authentication failed)[^\r\n]*)[\r\n]/i;
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal control sequences are what it matches
-const OSC_SEQUENCE = /\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal control sequences are what it matches
-const CSI_SEQUENCE = /\u001b\[[0-9;?<>=]*[ -/]*[@-~]/g;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal control sequences are what it matches
-const ESCAPE_PAIR = /\u001b[@-_]/g;
-
-/** Text without terminal control sequences (colours, cursor moves, hyperlinks). */
-function stripTerminalCodes(text: string): string {
-  return text.replace(OSC_SEQUENCE, '').replace(CSI_SEQUENCE, ' ').replace(ESCAPE_PAIR, '');
-}
 
 /** Where a possible beginning of {@link TOKEN_MARK} starts at the end of `text` (its length if none). */
 function partialMarkStart(text: string): number {
@@ -123,6 +117,7 @@ function screenText(terminal: Terminal): string[] {
  * @param options - See {@link SetupTokenOptions}.
  * @returns The subscription token the CLI printed.
  * @throws {@link AuthenticationError} `LOGIN_ABORTED` (Ctrl-C or the signal),
+ *   `LOGIN_TIMEOUT` (after `timeoutMs`, the CLI killed),
  *   `CLI_LOGIN_FAILED` with the CLI's last lines, secrets redacted.
  */
 export async function runSetupToken(options: SetupTokenOptions): Promise<string> {
@@ -143,6 +138,7 @@ export async function runSetupToken(options: SetupTokenOptions): Promise<string>
     env: { TERM: 'xterm-256color', ...options.env },
   });
   let userAborted = false;
+  let timedOut = false;
   let failure: string | undefined;
   let plain = '';
   const forward = (data: Buffer | string) => {
@@ -165,6 +161,14 @@ export async function runSetupToken(options: SetupTokenOptions): Promise<string>
     child.kill();
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  // The CLI waits for a sign-in that may never come (no browser, stdin at EOF): the deadline ends it.
+  const deadline =
+    options.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          child.kill();
+        }, options.timeoutMs);
   const rendered: Promise<void>[] = [];
   child.onData((data) => {
     screen.write(data);
@@ -181,6 +185,7 @@ export async function runSetupToken(options: SetupTokenOptions): Promise<string>
     child.onExit(({ exitCode: code }) => resolve(code)),
   );
   options.signal?.removeEventListener('abort', onAbort);
+  clearTimeout(deadline);
   input.off('data', forward);
   input.pause();
   if (wasRaw !== undefined) rawInput.setRawMode(wasRaw);
@@ -188,10 +193,22 @@ export async function runSetupToken(options: SetupTokenOptions): Promise<string>
   screen.flush();
   const lines = screenText(terminal);
   terminal.dispose();
-  const token = lines
-    .map((line) => SUBSCRIPTION_TOKEN_PATTERN.exec(line)?.[0])
-    .find((found) => found !== undefined);
+  const token = (() => {
+    try {
+      return findSubscriptionToken(lines.join('\n'));
+    } catch {
+      return undefined;
+    }
+  })();
   if (token !== undefined && exitCode === 0 && failure === undefined) return token;
+  if (timedOut)
+    throw new AuthenticationError(
+      AuthErrorCode.LOGIN_TIMEOUT,
+      `\`claude setup-token\` did not finish within ${Math.round((options.timeoutMs ?? 0) / 1000)} s; it was stopped and nothing was stored.`,
+      {
+        fix: 'claude-auth login --timeout 600   # or run `claude setup-token` yourself, then `claude-auth login --with-token`',
+      },
+    );
   if (userAborted)
     throw new AuthenticationError(
       AuthErrorCode.LOGIN_ABORTED,

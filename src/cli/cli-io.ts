@@ -11,6 +11,19 @@ export function processIO(): CliIO {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
 }
 
+/**
+ * A reader that went away (`claude-auth status | head -1`) ends the output,
+ * not the command: `EPIPE` on the stream is dropped without a stack, and the
+ * command's own exit code stands. Any other stream error is still thrown.
+ *
+ * @param stream - stdout or stderr of the process.
+ */
+export function endQuietlyOnClosedPipe(stream: NodeJS.WritableStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 const CODES = { green: 32, yellow: 33, red: 31, dim: 2, bold: 1 } as const;
 
 /**
@@ -33,10 +46,21 @@ export function palette(
   };
 }
 
-/** Reads a whole stream as text (for `--with-token`). */
-export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+/**
+ * Reads a whole stream as text (for `--with-token`).
+ *
+ * @param stream - The stream.
+ * @param echo - Called with each chunk as it arrives.
+ */
+export async function readAll(
+  stream: NodeJS.ReadableStream,
+  echo: (chunk: string) => void = () => undefined,
+): Promise<string> {
   let text = '';
-  for await (const chunk of stream) text += chunk;
+  for await (const chunk of stream) {
+    text += chunk;
+    echo(String(chunk));
+  }
   return text;
 }
 

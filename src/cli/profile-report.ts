@@ -1,7 +1,12 @@
 import { stat } from 'node:fs/promises';
+import { hasUnknownAge } from '../claude-code/subscription-token.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
-import { refreshWindows } from '../refresh/refresh-policy.js';
-import { loginCommand } from '../storage/fix-commands.js';
+import {
+  credentialStanding,
+  type StandingState,
+  standingFix,
+} from '../refresh/credential-standing.js';
+import { loginCommand, refreshCommand } from '../storage/fix-commands.js';
 import { resolveProfile } from '../storage/profile-paths.js';
 import type { CredentialStore, StoreDescription } from '../store/credential-store.js';
 import { AutoSelectedStore } from '../store/keychain/auto-selected-store.js';
@@ -180,6 +185,19 @@ function failed(report: ProfileReport, error: unknown): ProfileReport {
   return report;
 }
 
+/**
+ * The `status --json` state of each standing (schema 1 names them so): a
+ * token the library refreshes on its own is `valid`.
+ */
+const REPORTED_STATE: Record<StandingState, ProfileState> = {
+  fresh: 'valid',
+  advisory: 'valid',
+  mandatory: 'valid',
+  expired: 'expired',
+  'renewal-due': 'expiring',
+  'relogin-required': 'reauth-required',
+};
+
 function judged(report: ProfileReport, token: AuthToken, profile: string, now: number) {
   const left = token.remainingMs(now);
   Object.assign(report, {
@@ -192,22 +210,16 @@ function judged(report: ProfileReport, token: AuthToken, profile: string, now: n
     apiBaseUrl: token.provider?.apiBaseUrl ?? null,
     fix: null,
   });
-  const refreshFlag = profile === 'default' ? '' : ` --profile ${profile}`;
-  if (token.reauthRequired) {
-    report.state = 'reauth-required';
-    report.fix = loginCommand(profile);
-  } else if (left <= 0) {
-    report.state = token.refreshToken !== undefined ? 'expired' : 'reauth-required';
-    report.fix =
-      token.refreshToken !== undefined
-        ? `claude-auth refresh${refreshFlag}`
-        : loginCommand(profile);
-  } else if (token.kind === 'claude-subscription' && left <= refreshWindows(token, now).renewalMs) {
-    report.state = 'expiring';
-    report.warnings.push(`The subscription token expires ${relativeTime(left)}.`);
-    report.fix = `claude-auth refresh${refreshFlag}`;
-  } else {
-    report.state = 'valid';
-  }
+  const standing = credentialStanding(token, now);
+  report.state = REPORTED_STATE[standing.state];
+  report.fix = standingFix(standing, profile, token.kind);
+  if (token.kind === 'claude-subscription' && hasUnknownAge(token) && token.expiresAt !== null)
+    report.warnings.push(
+      `Its real expiry is unknown (the token was imported, its age with it): it expires ${token.expiresAt.toISOString()} at the latest. To know it, renew it: ${refreshCommand(profile)} --force`,
+    );
+  if (standing.state === 'renewal-due')
+    report.warnings.push(
+      `The ${token.kind === 'claude-subscription' ? 'subscription token' : 'token (it has no refresh token)'} expires ${relativeTime(left)}.`,
+    );
   return report;
 }

@@ -59,7 +59,8 @@ Options:
   -h, --help           Show help (also: claude-auth <command> --help)
   -v, --version        Show the version
 
-Exit codes: 0 ok, 1 error, 2 usage, 3 not logged in, 4 re-login required, 130 cancelled.
+Exit codes: 0 ok, 1 error, 2 usage, 3 not logged in, 4 re-login required,
+5 the store cannot be read now (the login may exist), 130 cancelled.
 `;
 
 function packageVersion(): string {

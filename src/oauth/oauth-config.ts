@@ -204,6 +204,32 @@ export class OAuthConfig {
   }
 
   /**
+   * The configuration as JSON, the client secret replaced by `[REDACTED]`: a
+   * logged or serialised configuration must not hand out the credential
+   * (RFC 6749 §2.3.1 treats it as one).
+   */
+  toJSON(): Record<string, unknown> {
+    return {
+      clientId: this.clientId,
+      ...(this.clientSecret !== undefined && { clientSecret: '[REDACTED]' }),
+      issuer: this.issuer?.href,
+      authorizeUrl: this.authorizeUrl?.href,
+      tokenUrl: this.tokenUrl?.href,
+      revocationUrl: this.revocationUrl?.href,
+      deviceAuthorizationUrl: this.deviceAuthorizationUrl?.href,
+      redirectUri: this.redirectUri.href,
+      scopes: this.scopes,
+      apiBaseUrl: this.apiBaseUrl?.href,
+      tokenEndpointAuthMethod: this.tokenEndpointAuthMethod,
+    };
+  }
+
+  /** What `util.inspect` and `console.log` show: {@link OAuthConfig.toJSON}, never the secret. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `OAuthConfig ${JSON.stringify(this.toJSON())}`;
+  }
+
+  /**
    * Reads a configuration from the environment: the guide's
    * `CLAUDE_OAUTH_CLIENT_ID`, `CLAUDE_OAUTH_CLIENT_SECRET`,
    * `CLAUDE_OAUTH_REDIRECT_URI`, `CLAUDE_OAUTH_AUTHORIZE_URL`,

@@ -54,15 +54,23 @@ export function storageDirectory(env: NodeJS.ProcessEnv = process.env): string {
  * so that it is always a plain file name.
  *
  * @param name - The profile name to check.
+ * @param from - Where the name came from (`CLAUDE_AUTH_PROFILE`), named in the
+ *   message and the fix: a bad variable must be recognisable as the cause.
  * @throws {@link AuthenticationError} `CONFIG_INVALID` for anything else.
  */
-export function assertProfileName(name: string): void {
+export function assertProfileName(name: string, from?: string): void {
   // "tokens" and "config" would name other files of the directory.
   if (!isProfileName(name)) {
+    const shown = `"${name.slice(0, 80)}"`;
     throw new AuthenticationError(
       AuthErrorCode.CONFIG_INVALID,
-      `"${name.slice(0, 80)}" is not a valid profile name: use letters, digits, "-" and "_" (at most 64; not "tokens" or "config").`,
-      { fix: 'claude-auth status --all  # lists the existing profiles' },
+      `${from === undefined ? shown : `${from}=${shown}`} is not a valid profile name: use letters, digits, "-" and "_" (at most 64; not "tokens" or "config").`,
+      {
+        fix:
+          from === undefined
+            ? 'claude-auth status --all  # lists the existing profiles'
+            : `unset ${from}, or set it to a profile that claude-auth status --all lists`,
+      },
     );
   }
 }
@@ -83,12 +91,44 @@ export function chosenDefaultProfile(directory: string): string | undefined {
   }
 }
 
+/** What chose the profile, in the order they are asked. */
+export type ProfileChoice = 'option' | typeof ENV_PROFILE | 'profiles use' | 'default';
+
 /**
- * The token file of a profile: the option, else `$CLAUDE_AUTH_PROFILE`, else
- * the profile chosen with `claude-auth profiles use`, else `default`. The `default` profile is `tokens.json` (the
- * guide's path); any other profile `NAME` is `NAME.json` beside it, so the
- * guide's `~/.claude_code/work.json` is the profile `work`. The directory is
- * returned absolute and normalised (no trailing slash, `.` or `..`).
+ * The one rule for which profile is meant: the option, else
+ * `$CLAUDE_AUTH_PROFILE`, else the profile chosen with `claude-auth profiles
+ * use`, else `default`. Every command and {@link resolveProfile} ask here, so
+ * what a command reports is the profile it used.
+ *
+ * @param options - See {@link ProfileOptions}.
+ * @returns The profile's name and what chose it.
+ * @throws {@link AuthenticationError} `CONFIG_INVALID` for an invalid name,
+ *   naming `CLAUDE_AUTH_PROFILE` when the variable gave it.
+ */
+export function chooseProfile(options: ProfileOptions = {}): {
+  profile: string;
+  chosenBy: ProfileChoice;
+} {
+  const env = options.env ?? process.env;
+  const choice = (): { profile: string; chosenBy: ProfileChoice } => {
+    if (options.profile !== undefined) return { profile: options.profile, chosenBy: 'option' };
+    const fromEnv = env[ENV_PROFILE];
+    if (fromEnv) return { profile: fromEnv, chosenBy: ENV_PROFILE };
+    const chosen = chosenDefaultProfile(options.directory ?? storageDirectory(env));
+    return chosen !== undefined
+      ? { profile: chosen, chosenBy: 'profiles use' }
+      : { profile: DEFAULT_PROFILE, chosenBy: 'default' };
+  };
+  const chosen = choice();
+  assertProfileName(chosen.profile, chosen.chosenBy === ENV_PROFILE ? ENV_PROFILE : undefined);
+  return chosen;
+}
+
+/**
+ * The token file of a profile, chosen by {@link chooseProfile}. The `default`
+ * profile is `tokens.json` (the guide's path); any other profile `NAME` is
+ * `NAME.json` beside it, so the guide's `~/.claude_code/work.json` is the profile `work`. The
+ * directory is returned absolute and normalised (no trailing slash, `.` or `..`).
  *
  * @param options - See {@link ProfileOptions}.
  * @throws {@link AuthenticationError} `CONFIG_INVALID` for an invalid profile name.
@@ -98,9 +138,7 @@ export function resolveProfile(options: ProfileOptions = {}): ProfileLocation {
   // One directory, one name: `dir/`, `dir//` and `./dir` are the same profiles, and the
   // keychain names its entries after the directory (a literal spelling would lose them).
   const directory = resolve(options.directory ?? storageDirectory(env));
-  const profile =
-    options.profile ?? (env[ENV_PROFILE] || chosenDefaultProfile(directory) || DEFAULT_PROFILE);
-  assertProfileName(profile);
+  const { profile } = chooseProfile({ ...options, env, directory });
   const file = profile === DEFAULT_PROFILE ? DEFAULT_TOKEN_FILE : `${profile}.json`;
   return { profile, directory, path: join(directory, file) };
 }

@@ -1,14 +1,39 @@
 import { login } from '../../auth/login.js';
+import { TokenHidingWriter } from '../../claude-code/setup-token.js';
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
 import { OAuthConfig } from '../../oauth/oauth-config.js';
+import { activeProfile } from '../active-profile.js';
 import { type CliIO, palette, readAll, startSpinner } from '../cli-io.js';
-import { type Command, type Flags, secondsFlag, stringFlag, UsageError } from '../command.js';
+import { type Command, type Flags, secondsFlag, UsageError } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import { relativeTime } from '../profile-report.js';
 
+/**
+ * Reads `--with-token`'s input. Piped from `claude setup-token`, it is the
+ * official CLI's whole screen, which would otherwise reach no terminal: once a
+ * control sequence shows it is one, it is echoed to stderr as it arrives,
+ * with the token hidden, so the sign-in link and prompts stay visible.
+ */
+async function readScreenOrToken(io: CliIO): Promise<string> {
+  const screen = new TokenHidingWriter(io.stderr);
+  let echoing = false;
+  let held = '';
+  const text = await readAll(io.stdin, (chunk) => {
+    if (!echoing) {
+      held += chunk;
+      if (!held.includes('\u001b')) return;
+      echoing = true;
+      chunk = held;
+    }
+    screen.write(chunk);
+  });
+  if (echoing) screen.flush();
+  return text;
+}
+
 async function run(flags: Flags, _positionals: string[], io: CliIO) {
-  const profile = stringFlag(flags, 'profile');
-  const base = { env: io.env, ...(profile !== undefined && { profile }) };
+  const { profile } = activeProfile(flags, io.env);
+  const base = { env: io.env, profile };
   const timeoutMs = secondsFlag(flags, 'timeout');
   const config = OAuthConfig.fromEnv(io.env);
   if (flags.provider === true && config === undefined) {
@@ -29,13 +54,17 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
   const token = await (async () => {
     try {
       if (flags['with-token'] === true)
-        return await login({ ...base, withToken: await readAll(io.stdin) });
+        return await login({ ...base, withToken: await readScreenOrToken(io) });
       if (flags['from-env'] === true) return await login({ ...base, importFromEnv: true });
       if (config === undefined) {
         io.stderr.write(
           'Logging in with your Claude subscription through the official Claude Code CLI.\n',
         );
-        return await login({ ...base, claudeCli: { input: io.stdin, output: io.stderr } });
+        return await login({
+          ...base,
+          ...(timeoutMs !== undefined && { timeoutMs }),
+          claudeCli: { input: io.stdin, output: io.stderr },
+        });
       }
       return await login({
         ...base,
@@ -66,12 +95,10 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
       ? `OAuth token from ${token.provider?.issuer ?? token.provider?.tokenEndpoint}`
       : 'Claude subscription token';
   io.stderr.write(
-    `${c.green('✓')} Logged in to profile "${profile ?? 'default'}"${who ? ` as ${who}` : ''}: ${kind}, ${expiry}.\n`,
+    `${c.green('✓')} Logged in to profile "${profile}"${who ? ` as ${who}` : ''}: ${kind}, ${expiry}.\n`,
   );
   if (flags.json === true)
-    io.stdout.write(
-      `${JSON.stringify({ profile: profile ?? 'default', credential: token.toJSON() }, null, 2)}\n`,
-    );
+    io.stdout.write(`${JSON.stringify({ profile, credential: token.toJSON() }, null, 2)}\n`);
   return ExitCode.OK;
 }
 
@@ -101,13 +128,16 @@ Usage:
   claude-auth login [--profile NAME] --from-env
 
 Options:
-  -p, --profile NAME     Store into this profile (default "default")
+  -p, --profile NAME     Store into this profile (default: $CLAUDE_AUTH_PROFILE, the one
+                         chosen with \`claude-auth profiles use\`, or "default")
       --provider         Use the OAuth provider configured by CLAUDE_OAUTH_* (required to be set)
       --device           Device authorization (RFC 8628): a code to enter on any device
       --no-browser       Do not open a browser: print the URL, paste the redirect URL back
-      --with-token       Read a Claude subscription token (sk-ant-oat01-…) from stdin
+      --with-token       Read a Claude subscription token (sk-ant-oat01-…) from stdin: the
+                         token alone, or all that \`claude setup-token\` printed (exactly one token)
       --from-env         Store the token in CLAUDE_CODE_OAUTH_TOKEN
-      --timeout SECONDS  Give up waiting for the browser after this long (default 300)
+      --timeout SECONDS  Give up after this long, the official \`claude setup-token\`
+                         included (default 300)
       --json             Print the stored credential's details (never its secrets) as JSON
 
 Examples:

@@ -1,13 +1,14 @@
 import { login } from '../../auth/login.js';
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
 import { refreshProviderToken } from '../../oauth/provider-tokens.js';
-import { refreshWindows } from '../../refresh/refresh-policy.js';
+import { credentialStanding } from '../../refresh/credential-standing.js';
 import { TokenManager } from '../../refresh/token-manager.js';
 import { loginCommand } from '../../storage/fix-commands.js';
 import { TokenStorage } from '../../storage/token-storage.js';
 import type { AuthToken } from '../../token/auth-token.js';
+import { activeProfile } from '../active-profile.js';
 import { type CliIO, palette } from '../cli-io.js';
-import { type Command, type Flags, stringFlag } from '../command.js';
+import type { Command, Flags } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import { relativeTime } from '../profile-report.js';
 
@@ -18,10 +19,9 @@ function validity(token: AuthToken): string {
 }
 
 async function run(flags: Flags, _positionals: string[], io: CliIO) {
-  const profile = stringFlag(flags, 'profile');
   const storage = TokenStorage.forProfile({
     env: io.env,
-    ...(profile !== undefined && { profile }),
+    profile: activeProfile(flags, io.env).profile,
   });
   const current = await storage.loadToken();
   if (current === null) {
@@ -36,8 +36,7 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
   let refreshed = true;
   if (current.kind === 'claude-subscription') {
     // One-year tokens have no refresh token: renewing one is a new official login.
-    const now = Date.now();
-    const due = current.remainingMs(now) <= refreshWindows(current, now).renewalMs;
+    const due = credentialStanding(current, Date.now()).state !== 'fresh';
     if (!due && flags.force !== true) {
       io.stderr.write(
         `The subscription token of profile "${storage.profile}" is ${validity(current)}; nothing to do (use --force to renew it now).\n`,

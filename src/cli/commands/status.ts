@@ -1,8 +1,10 @@
 import { ClaudeAuth, type ResolutionStep } from '../../auth/claude-auth.js';
-import { resolveProfile } from '../../storage/profile-paths.js';
+import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
+import { ENV_PROFILE } from '../../storage/profile-paths.js';
+import { activeProfile } from '../active-profile.js';
 import { type CliIO, palette } from '../cli-io.js';
-import { type Command, type Flags, stringFlag } from '../command.js';
-import { ExitCode } from '../exit-codes.js';
+import type { Command, Flags } from '../command.js';
+import { ExitCode, exitCodeFor } from '../exit-codes.js';
 import { type ProfileReport, relativeTime, reportProfile } from '../profile-report.js';
 import { storedProfiles } from '../stored-profiles.js';
 
@@ -75,40 +77,75 @@ function stepJson(step: ResolutionStep) {
   };
 }
 
+/**
+ * The active profile, or with `--all` the error that prevents choosing one:
+ * `status --all` is the fix a bad `CLAUDE_AUTH_PROFILE` names, so it must list
+ * the profiles regardless, then report the error.
+ */
+function activeOrError(flags: Flags, env: NodeJS.ProcessEnv) {
+  try {
+    return { active: activeProfile(flags, env).profile, problem: undefined };
+  } catch (error) {
+    if (flags.all !== true || !(error instanceof AuthenticationError)) throw error;
+    return { active: undefined, problem: error };
+  }
+}
+
+/**
+ * Why no credential is usable, as the error code a command reading it would
+ * fail with: the exit code is then the one `token` and `refresh` give.
+ */
+function unusableBecause(chain: readonly ResolutionStep[], active: ProfileReport): AuthErrorCode {
+  const failure = chain.find((step) => step.outcome === 'failed')?.error;
+  if (failure !== undefined) return failure.code;
+  return active.state === 'reauth-required' || active.state === 'expired'
+    ? AuthErrorCode.REAUTH_REQUIRED
+    : AuthErrorCode.NOT_LOGGED_IN;
+}
+
 async function run(flags: Flags, _positionals: string[], io: CliIO) {
   const now = Date.now();
   const env = io.env;
-  const activeLocation = resolveProfile({
-    env,
-    ...(stringFlag(flags, 'profile') !== undefined && {
-      profile: stringFlag(flags, 'profile') as string,
-    }),
-  });
-  const names = flags.all === true ? await storedProfiles(env) : [activeLocation.profile];
-  if (!names.includes(activeLocation.profile)) names.unshift(activeLocation.profile);
+  const { active: activeName, problem } = activeOrError(flags, env);
+  // Listing does not depend on the active profile: a bad CLAUDE_AUTH_PROFILE must not stop it.
+  const listingEnv = { ...env, [ENV_PROFILE]: undefined };
+  const names =
+    flags.all === true
+      ? await storedProfiles(listingEnv)
+      : [activeName as string];
+  if (activeName !== undefined && !names.includes(activeName)) names.unshift(activeName);
   const reports = await Promise.all(names.map((name) => reportProfile(name, env, now)));
-  const chain = await new ClaudeAuth({ env, profile: activeLocation.profile }).explain();
+  if (problem !== undefined) {
+    // No profile is active, so there is no chain to explain: the listing, then the error.
+    if (flags.json === true) {
+      const document = {
+        schemaVersion: STATUS_SCHEMA_VERSION,
+        activeProfile: null,
+        resolution: { answeredBy: null, chain: [] },
+        profiles: reports,
+        error: problem.toJSON(),
+      };
+      io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    } else for (const report of reports) printProfile(io, report, false, now);
+    io.stderr.write(`claude-auth status: ${problem.message}\n`);
+    return exitCodeFor(problem.code);
+  }
+  const chain = await new ClaudeAuth({ env, profile: activeName as string }).explain();
   const answered = chain.find((step) => step.outcome === 'used');
-  const active = reports.find((report) => report.name === activeLocation.profile) as ProfileReport;
-  const exit =
-    answered !== undefined
-      ? ExitCode.OK
-      : active.state === 'reauth-required' || active.state === 'expired'
-        ? ExitCode.REAUTH_REQUIRED
-        : ExitCode.NOT_LOGGED_IN;
+  const active = reports.find((report) => report.name === activeName) as ProfileReport;
+  const exit = answered !== undefined ? ExitCode.OK : exitCodeFor(unusableBecause(chain, active));
 
   if (flags.json === true) {
     const document = {
       schemaVersion: STATUS_SCHEMA_VERSION,
-      activeProfile: activeLocation.profile,
+      activeProfile: activeName,
       resolution: { answeredBy: answered?.link ?? null, chain: chain.map(stepJson) },
       profiles: reports,
     };
     io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
     return exit;
   }
-  for (const report of reports)
-    printProfile(io, report, report.name === activeLocation.profile, now);
+  for (const report of reports) printProfile(io, report, report.name === activeName, now);
   const c = palette(io.stdout, io.env);
   io.stdout.write(`${c.bold('Resolution chain')} (first match is used by queries):\n`);
   for (const step of chain) {
@@ -145,7 +182,8 @@ Options:
   -a, --all            Every profile
       --json           A JSON document (schemaVersion ${STATUS_SCHEMA_VERSION}; see the README)
 
-Exit codes: 0 a credential is usable, 3 not logged in, 4 expired or re-login required.
+Exit codes: 0 a credential is usable, 3 not logged in, 4 expired or re-login required,
+5 the store cannot be read now (the login may exist: fix the store, do not log in again).
 
 Examples:
   claude-auth status

@@ -1,16 +1,52 @@
-import { refreshState } from '../../refresh/refresh-policy.js';
+import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
+import { credentialStanding } from '../../refresh/credential-standing.js';
+import { lifetimeMs } from '../../refresh/refresh-policy.js';
 import { TokenManager } from '../../refresh/token-manager.js';
+import { refreshCommand } from '../../storage/fix-commands.js';
 import { TokenStorage } from '../../storage/token-storage.js';
 import type { AuthToken } from '../../token/auth-token.js';
+import { activeProfile } from '../active-profile.js';
 import type { CliIO } from '../cli-io.js';
-import { type Command, type Flags, secondsFlag, stringFlag } from '../command.js';
+import { type Command, type Flags, secondsFlag } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
+import { relativeTime } from '../profile-report.js';
+
+/**
+ * A token valid for `minTtlMs` more, refreshed at most once: when the tokens
+ * of this profile live less than that, no refresh can help, so none is made
+ * (it would hit the provider on every call) and the command fails instead of
+ * printing a token that misses the promise.
+ */
+async function withMinTtl(
+  token: AuthToken,
+  minTtlMs: number,
+  manager: TokenManager,
+  profile: string | undefined,
+): Promise<AuthToken> {
+  if (token.remainingMs(Date.now()) >= minTtlMs) return token;
+  const lifetime = lifetimeMs(token);
+  const refreshable = token.refreshToken !== undefined && lifetime >= minTtlMs;
+  const renewed = refreshable ? await manager.refreshNow() : token;
+  if (renewed.remainingMs(Date.now()) >= minTtlMs) return renewed;
+  const lives = Number.isFinite(lifetimeMs(renewed))
+    ? `live ${relativeTime(lifetimeMs(renewed)).replace(/^in /, '')}`
+    : `has ${relativeTime(renewed.remainingMs(Date.now())).replace(/^in /, '')} left`;
+  throw new AuthenticationError(
+    AuthErrorCode.CONFIG_INVALID,
+    `The tokens of this profile ${lives}: --min-ttl ${Math.round(minTtlMs / 1000)} cannot be met, so no token was printed.`,
+    {
+      fix:
+        token.kind === 'claude-subscription'
+          ? `${refreshCommand(profile)} --force   # renews the subscription token`
+          : `ask for less${Number.isFinite(lifetimeMs(renewed)) ? ` (at most ${Math.floor(lifetimeMs(renewed) / 2000)} s)` : ''}, or a longer token lifetime at the provider`,
+    },
+  );
+}
 
 async function run(flags: Flags, _positionals: string[], io: CliIO) {
-  const profile = stringFlag(flags, 'profile');
   const storage = TokenStorage.forProfile({
     env: io.env,
-    ...(profile !== undefined && { profile }),
+    profile: activeProfile(flags, io.env).profile,
   });
   // The OAuth client loads only when a refresh is due: printing a fresh token must start fast.
   const refresh = async (token: AuthToken, { signal }: { signal?: AbortSignal }) =>
@@ -20,17 +56,16 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
     );
   const manager = new TokenManager({ storage, refresh });
   const minTtlMs = secondsFlag(flags, 'min-ttl');
-  let token = await manager.getValidToken(minTtlMs === undefined ? {} : { minTtlMs });
-  // Without --min-ttl the refresh policy decides: a token in its advisory window
-  // (5 min before expiry, or half a shorter lifetime) is refreshed first, so that
-  // Claude Code's apiKeyHelper cache (5 min) rarely outlives it. A fixed minimum
-  // would refresh a token that lives no longer than it on every call.
-  if (
-    minTtlMs === undefined &&
-    token.refreshToken !== undefined &&
-    refreshState(token, Date.now()) !== 'fresh'
-  )
-    token = await manager.refreshNow();
+  let token = await manager.getValidToken();
+  if (minTtlMs !== undefined) token = await withMinTtl(token, minTtlMs, manager, storage.profile);
+  else {
+    // Without --min-ttl the refresh policy decides: a token in its advisory window
+    // (5 min before expiry, or half a shorter lifetime) is refreshed first, so that
+    // Claude Code's apiKeyHelper cache (5 min) rarely outlives it. A fixed minimum
+    // would refresh a token that lives no longer than it on every call.
+    const standing = credentialStanding(token, Date.now()).state;
+    if (standing === 'advisory' || standing === 'mandatory') token = await manager.refreshNow();
+  }
   io.stdout.write(`${token.accessToken}\n`);
   return ExitCode.OK;
 }
@@ -51,7 +86,8 @@ Options:
       --min-ttl SECONDS  The token must stay valid this long (default: refreshed
                          within 5 min of expiry, or half a shorter lifetime)
 
-Exit codes: 0 printed, 3 not logged in, 4 re-login required.
+Exit codes: 0 printed, 2 --min-ttl cannot be met (tokens live less; nothing
+printed, no refresh), 3 not logged in, 4 re-login required, 5 the store cannot be read now.
 
 Examples:
   curl -H "Authorization: Bearer $(claude-auth token --profile work)" …

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { TokenStorage } from '../../../src/storage/token-storage.js';
 import { AnthropicEmulator } from '../../helpers/anthropic-emulator.js';
 import { childScript } from '../../helpers/child-process.js';
-import { runCliProcess } from '../../helpers/cli-process.js';
+import { CLI, runCliProcess } from '../../helpers/cli-process.js';
 import { capturedOutput } from '../../helpers/oauth-fixture.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
@@ -59,6 +59,23 @@ async function startPasteLogin() {
   await expect.poll(() => link.test(screen.text()), { timeout: 20_000 }).toBe(true);
   const url = new URL((link.exec(screen.text()) as RegExpExecArray)[1] as string);
   return { screen, input, pending, url };
+}
+
+/** The `claude setup-token` processes still running with `home` as their HOME. */
+async function setupTokenProcessesOf(home: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+      const environ = await readFile(`/proc/${pid}/environ`, 'utf8');
+      if (cmdline.includes('setup-token') && environ.split('\0').includes(`HOME=${home}`))
+        found.push(pid);
+    } catch {
+      // Gone meanwhile, or another user's.
+    }
+  }
+  return found;
 }
 
 describe('Claude subscription login through the real `claude setup-token`', () => {
@@ -161,6 +178,37 @@ describe('Claude subscription login through the real `claude setup-token`', () =
     expect(stored?.accessToken).toBe(emulator.issuedTokens.at(-1));
   }, 60_000);
 
+  it('`login --timeout 2` bounds the whole subscription login: LOGIN_TIMEOUT, the official CLI killed, nothing stored (issue 19 defect 16)', async () => {
+    // A browser that "opens" and never signs in, and no keystrokes (stdin at EOF): only the timeout ends it.
+    const env = { ...cliEnv({ BROWSER: 'true' }), CLAUDE_AUTH_DIR: join(home, '.claude_code') };
+    const run = await runCliProcess(['login', '--timeout', '2', '--json'], env);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).error.code).toBe(AuthErrorCode.LOGIN_TIMEOUT);
+    expect(run.stderr).toMatch(/did not finish within 2 s/);
+    expect(await storage.loadToken()).toBeNull();
+    expect(await setupTokenProcessesOf(home)).toEqual([]);
+  }, 30_000);
+
+  it("the README's `claude setup-token | claude-auth login --with-token` stores the token the official CLI printed (issue 19 defect 4)", async () => {
+    const env = {
+      ...cliEnv({ BROWSER: childScript('redirect-following-browser.mjs') }),
+      CLAUDE_AUTH_DIR: join(home, '.claude_code'),
+    };
+    const binary = await locateClaudeBinary();
+    // As typed at a terminal: `script` gives the pipeline one, so only the pipe between them is not.
+    const pipeline = `'${binary}' setup-token | '${process.execPath}' '${CLI}' login --with-token`;
+    const { stdout } = await run('script', ['-qec', pipeline, '/dev/null'], {
+      env: env as NodeJS.ProcessEnv,
+    });
+    const issued = emulator.issuedTokens.at(-1) as string;
+    expect((await storage.loadToken())?.accessToken).toBe(issued);
+    expect(stdout).toMatch(/Logged in to profile "default"/);
+    // The official screen still reaches the terminal (through claude-auth), its token hidden.
+    expect(stdout).toContain('Long-lived authentication token created');
+    expect(stdout).toContain('captured and stored by claude-auth');
+    expect(stdout).not.toContain(issued.slice(13, 60));
+  }, 60_000);
+
   it('says how to install Claude Code when the binary is missing', async () => {
     await expect(
       login({ env: cliEnv({ CLAUDE_AUTH_CLAUDE_PATH: join(home, 'no-such-claude') }), storage }),
@@ -180,7 +228,8 @@ describe('storing a token the user already has', () => {
     for (const bad of [
       '',
       'sk-ant-oat01-short',
-      `${TOKEN} extra`,
+      // Two different tokens: which one was meant cannot be told.
+      `${TOKEN}\n${TOKEN.replace('TTTT', 'UUUU')}`,
       `sk-ant-api03-${'k'.repeat(60)}`,
     ]) {
       const error = await login({ withToken: bad, storage }).catch((e) => e);

@@ -1,10 +1,12 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { chmod, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import manifest from '../../../package.json' with { type: 'json' };
 import { TokenStorage } from '../../../src/storage/token-storage.js';
 import { subscriptionToken } from '../../helpers/claude-code-env.js';
-import { runCliProcess } from '../../helpers/cli-process.js';
+import { CLI, runCliProcess } from '../../helpers/cli-process.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const TOKEN = `sk-ant-oat01-${'C'.repeat(90)}AA`;
@@ -132,7 +134,7 @@ describe('claude-auth, run as users run it', () => {
     });
     expect(await readFile(storage.path, 'utf8')).toBe(before);
     const token = await runCliProcess(['token'], env);
-    expect(token.code).toBe(1);
+    expect(token.code).toBe(5);
     expect(token.stderr).toMatch(/To fix: chmod 600/);
   });
 
@@ -145,5 +147,21 @@ describe('claude-auth, run as users run it', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/not a Claude subscription token/);
     expect(run.stderr).not.toContain('garbled');
+  });
+
+  it('exits quietly when its reader goes away (`status | head -1`), without an EPIPE stack', async () => {
+    // The reader is gone before the first line is written: every write meets a closed pipe.
+    const child = spawn(process.execPath, [CLI, 'status', '--all'], {
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const [code] = await once(child, 'close');
+    expect(stderr).toBe('');
+    expect(code).toBe(3);
   });
 });

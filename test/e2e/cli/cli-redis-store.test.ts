@@ -93,7 +93,7 @@ describe('claude-auth with a Redis store', () => {
     closed.close();
     const down = `redis://127.0.0.1:${port}/0`;
     const run = await runCliProcess(['token', '--store', down], env);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(5);
     expect(run.stderr).toContain(`The Redis store at redis://127.0.0.1:${port}/0 did not answer`);
     expect(run.stderr).toContain('To fix:');
     const status = JSON.parse(

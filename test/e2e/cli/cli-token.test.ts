@@ -47,4 +47,23 @@ describe('claude-auth token: the refresh policy decides when to refresh', () => 
     expect(endpoint.refreshes).toBe(1);
     expect([...printed]).toEqual([endpoint.lastAccessToken]);
   }, 30_000);
+
+  it('--min-ttl longer than the tokens live: exit 2 naming both, every call, without refreshing (issue 19)', async () => {
+    const { endpoint, env } = await profileWith(600, 0);
+    for (let i = 0; i < 3; i++) {
+      const run = await runCliProcess(['token', '--min-ttl', '3600'], env);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/live 10 minutes.*--min-ttl 3600/);
+    }
+    expect(endpoint.refreshes).toBe(0);
+  }, 30_000);
+
+  it('--min-ttl within the lifetime: one refresh gives a token that meets it', async () => {
+    const { endpoint, env } = await profileWith(600, 300);
+    const run = await runCliProcess(['token', '--min-ttl', '400'], env);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toBe(endpoint.lastAccessToken);
+    expect(endpoint.refreshes).toBe(1);
+  }, 30_000);
 });

@@ -1,3 +1,4 @@
+import { format, inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { DEFAULT_REDIRECT_URI, OAuthConfig } from '../../../src/oauth/oauth-config.js';
@@ -143,5 +144,28 @@ describe('OAuthConfig', () => {
     expect(() =>
       OAuthConfig.fromEnv({ CLAUDE_OAUTH_CLIENT_ID: 'c', CLAUDE_OAUTH_TOKEN_URL: 'nope' }),
     ).toThrow(/CLAUDE_OAUTH_TOKEN_URL/);
+  });
+});
+
+describe('OAuthConfig never prints its client secret (issue 19 defect 17)', () => {
+  const secret = 'client-secret-value-1234';
+  const config = new OAuthConfig({ ...base, clientSecret: secret });
+
+  it('redacts it in util.inspect, console.log and JSON.stringify, keeping the rest', () => {
+    for (const printed of [inspect(config), format('%o', config), JSON.stringify(config)]) {
+      expect(printed).not.toContain(secret);
+      expect(printed).toContain('[REDACTED]');
+      expect(printed).toContain('https://idp.example/token');
+    }
+    expect(JSON.parse(JSON.stringify(config))).toMatchObject({
+      clientId: 'cli',
+      clientSecret: '[REDACTED]',
+      tokenUrl: 'https://idp.example/token',
+    });
+  });
+
+  it('shows no secret marker for a public client, and the secret stays readable to code', () => {
+    expect(JSON.stringify(new OAuthConfig(base))).not.toContain('clientSecret');
+    expect(config.clientSecret).toBe(secret);
   });
 });

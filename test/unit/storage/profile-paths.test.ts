@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import {
+  chooseProfile,
   listProfiles,
   resolveProfile,
   storageDirectory,
@@ -57,5 +58,43 @@ describe('profile paths', () => {
     // default.json is no profile: the default profile's file is tokens.json (listed once).
     expect(await listProfiles(dir)).toEqual(['default', 'alpha', 'work']);
     expect(await listProfiles(join(dir, 'missing'))).toEqual([]);
+  });
+});
+
+describe('chooseProfile: the one rule for the active profile', () => {
+  it('asks the option, then CLAUDE_AUTH_PROFILE, then `profiles use`, then default, and says which chose', async () => {
+    const directory = await tempDir('choose-');
+    expect(chooseProfile({ env: {}, directory })).toEqual({
+      profile: 'default',
+      chosenBy: 'default',
+    });
+    await writeFile(join(directory, 'config.json'), '{"defaultProfile":"team"}');
+    expect(chooseProfile({ env: {}, directory })).toEqual({
+      profile: 'team',
+      chosenBy: 'profiles use',
+    });
+    const env = { CLAUDE_AUTH_PROFILE: 'ci' };
+    expect(chooseProfile({ env, directory })).toEqual({
+      profile: 'ci',
+      chosenBy: 'CLAUDE_AUTH_PROFILE',
+    });
+    expect(chooseProfile({ env, directory, profile: 'me' })).toEqual({
+      profile: 'me',
+      chosenBy: 'option',
+    });
+  });
+
+  it('names CLAUDE_AUTH_PROFILE when the variable holds a bad name, and how to fix it', () => {
+    expect(() =>
+      chooseProfile({ env: { CLAUDE_AUTH_PROFILE: '../x' }, directory: '/nowhere' }),
+    ).toThrow(
+      expect.objectContaining({
+        code: AuthErrorCode.CONFIG_INVALID,
+        summary: expect.stringMatching(
+          /^CLAUDE_AUTH_PROFILE="\.\.\/x" is not a valid profile name/,
+        ),
+        fix: expect.stringMatching(/^unset CLAUDE_AUTH_PROFILE/),
+      }),
+    );
   });
 });
