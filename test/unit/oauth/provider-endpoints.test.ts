@@ -270,7 +270,7 @@ describe('client authentication (RFC 6749 §2.3.1)', () => {
   it.each([
     ['c', ['client_secret_post'], undefined, 'client_secret_post'],
     ['c', ['client_secret_post', 'client_secret_basic'], undefined, 'client_secret_basic'],
-    ['cli-conf', ['client_secret_post', 'client_secret_basic'], undefined, 'client_secret_post'],
+    ['cli-conf', ['client_secret_post', 'client_secret_basic'], undefined, 'client_secret_basic'],
     ['cli-conf', ['client_secret_basic'], undefined, 'client_secret_basic'],
     ['c', undefined, undefined, 'client_secret_basic'],
     ['cli-conf', undefined, undefined, 'client_secret_basic'],
@@ -292,6 +292,26 @@ describe('client authentication (RFC 6749 §2.3.1)', () => {
       expect(endpoints.metadata.tokenEndpointAuthMethod).toBe(chosen);
     },
   );
+
+  it('form-encodes Basic credentials as RFC 6749 §2.3.1 says: `-`, `.`, `_` and `*` stay, others are percent-encoded', async () => {
+    const headers: string[] = [];
+    const base = await scriptedServer((request, response) => {
+      headers.push(request.headers.authorization ?? '');
+      request.resume();
+      json(response, { access_token: 'new-at-123456', token_type: 'bearer', expires_in: 60 });
+    });
+    const token = oauthToken(-1, Date.now(), {
+      provider: {
+        clientId: 'cli-conf.v2_x*',
+        clientSecret: 'a-secret_with:colon ~!',
+        tokenEndpoint: `${base}/token`,
+        tokenEndpointAuthMethod: 'client_secret_basic',
+      },
+    });
+    await refreshProviderToken(token);
+    const decoded = Buffer.from((headers[0] ?? '').replace(/^Basic /, ''), 'base64').toString();
+    expect(decoded).toBe('cli-conf.v2_x*:a-secret_with%3Acolon+%7E%21');
+  });
 
   it('keeps Basic for a base64url secret (its `-`/`_` would be encoded): only the client id decides', async () => {
     const base = await metadataWith(['client_secret_post', 'client_secret_basic']);
