@@ -162,6 +162,7 @@ export class BetterAuthServer implements InteropProvider {
   readonly name = 'Better Auth 1.7';
   readonly scopes = 'openid email offline_access';
   readonly userEmail = USER.email;
+  readonly offersOfflineAccess = true;
   readonly rotatesConfidentialRefreshTokens = true;
   readonly revokesForPublicClients = true;
   readonly publicClient = { id: PUBLIC_CLIENT };
