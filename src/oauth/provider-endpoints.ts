@@ -194,7 +194,9 @@ function build(input: BuildInput): ProviderEndpoints {
 /**
  * The same endpoints authenticating with the other client-secret method
  * (`client_secret_basic` ↔ `client_secret_post`), for one retry after the
- * server refused the client's authentication; `undefined` for a public client.
+ * server refused the client's authentication; `undefined` for a public client,
+ * or when the server's `token_endpoint_auth_methods_supported` (RFC 8414 §2,
+ * stored with a login) excludes the other method.
  *
  * @param endpoints - Endpoints of a client whose authentication was refused.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
@@ -204,6 +206,8 @@ export function withOtherSecretMethod(endpoints: ProviderEndpoints): ProviderEnd
   if (clientSecret === undefined || tokenEndpointAuthMethod === 'none') return undefined;
   const other =
     tokenEndpointAuthMethod === 'client_secret_post' ? 'client_secret_basic' : 'client_secret_post';
+  if (endpoints.as.token_endpoint_auth_methods_supported?.includes(other) === false)
+    return undefined;
   return {
     ...endpoints,
     clientAuth: clientAuthFor(other, clientSecret),

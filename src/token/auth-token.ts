@@ -42,7 +42,7 @@ export interface ProviderMetadata {
   readonly idTokenSigningAlgValuesSupported?: readonly string[];
   /**
    * The server metadata's `token_endpoint_auth_methods_supported` (RFC 8414
-   * §2): which secret method to fall back to when the stored one is refused.
+   * §2): a secret method it excludes is never tried after the stored one is refused.
    */
   readonly tokenEndpointAuthMethodsSupported?: readonly string[];
 }

@@ -352,6 +352,52 @@ describe('client authentication (RFC 6749 §2.3.1)', () => {
     expect(form.get('client_secret')).toBe('a-client-secret-1234');
   });
 
+  it.each([
+    [undefined, 2],
+    [['client_secret_basic', 'client_secret_post'], 2],
+    [['client_secret_basic'], 1],
+  ] as const)(
+    'after invalid_client, retries with the other secret method unless the stored metadata (%j) excludes it: %i request(s)',
+    async (supported, requests) => {
+      const seen: { authorization?: string; form: URLSearchParams }[] = [];
+      const base = await scriptedServer((request, response) => {
+        let body = '';
+        request.on('data', (chunk) => {
+          body += chunk;
+        });
+        request.on('end', () => {
+          seen.push({
+            form: new URLSearchParams(body),
+            ...(request.headers.authorization && { authorization: request.headers.authorization }),
+          });
+          response
+            .writeHead(401, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ error: 'invalid_client' }));
+        });
+      });
+      const token = oauthToken(-1, Date.now(), {
+        provider: {
+          clientId: 'c',
+          clientSecret: 'a-client-secret-1234',
+          tokenEndpoint: `${base}/token`,
+          tokenEndpointAuthMethod: 'client_secret_basic',
+          ...(supported !== undefined && { tokenEndpointAuthMethodsSupported: supported }),
+        },
+      });
+      const error = await refreshProviderToken(token).catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        oauthError: { error: 'invalid_client' },
+        fix: expect.stringContaining('CLAUDE_OAUTH_TOKEN_AUTH_METHOD'),
+      });
+      expect(seen).toHaveLength(requests);
+      expect(seen[0]?.authorization).toMatch(/^Basic /);
+      if (requests === 2) {
+        expect(seen[1]?.authorization).toBeUndefined();
+        expect(seen[1]?.form.get('client_secret')).toBe('a-client-secret-1234');
+      }
+    },
+  );
+
   it('reads CLAUDE_OAUTH_TOKEN_AUTH_METHOD, and refuses an unknown method or one that contradicts the secret', () => {
     const env = {
       CLAUDE_OAUTH_CLIENT_ID: 'c',
