@@ -66,7 +66,10 @@ export interface LogoutResult {
   readonly removed: boolean;
   /** Whether the provider confirmed revoking every token of it (RFC 7009). */
   readonly revoked: boolean;
-  /** What the provider answered for each token (refresh token, then access token). */
+  /**
+   * What the provider answered for each token, in the order revoked: the
+   * access token, then the refresh token (see `revokeProviderTokens`).
+   */
   readonly revocations?: readonly TokenRevocation[];
   /** Why the first revocation failed, when one did; the local logout happened regardless. */
   readonly revocationError?: AuthenticationError;

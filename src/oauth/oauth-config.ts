@@ -54,7 +54,11 @@ export interface OAuthConfigInit {
    * Port 0 picks a free port. Default {@link DEFAULT_REDIRECT_URI}.
    */
   redirectUri?: string;
-  /** Scopes to request. Default: `openid offline_access` with `issuer`, none without. */
+  /**
+   * Scopes to request. Default: chosen from the provider's metadata — `openid`
+   * of an OpenID Provider, `offline_access` when offered (see `defaultScopes`);
+   * none without metadata.
+   */
   scopes?: readonly string[];
   /** The Claude API base URL the tokens are for (a gateway); set as `ANTHROPIC_BASE_URL` for Claude Code. */
   apiBaseUrl?: string;
@@ -162,7 +166,8 @@ export class OAuthConfig {
   readonly revocationUrl: URL | undefined;
   readonly deviceAuthorizationUrl: URL | undefined;
   readonly redirectUri: URL;
-  readonly scopes: readonly string[];
+  /** The configured scopes; `undefined`: chosen from the provider's metadata at login. */
+  readonly scopes: readonly string[] | undefined;
   readonly apiBaseUrl: URL | undefined;
   readonly tokenEndpointAuthMethod: TokenEndpointAuthMethod | undefined;
 
@@ -197,9 +202,7 @@ export class OAuthConfig {
         envNames.tokenUrl,
       );
     }
-    this.scopes = Object.freeze([
-      ...(init.scopes ?? (this.issuer ? ['openid', 'offline_access'] : [])),
-    ]);
+    this.scopes = init.scopes === undefined ? undefined : Object.freeze([...init.scopes]);
     Object.freeze(this);
   }
 

@@ -6,6 +6,12 @@ import {
 } from '../errors/authentication-error.js';
 import { ResponseTooLargeError } from './http-client.js';
 
+/** What to check when the server refused the client itself (RFC 6749 §5.2 `invalid_client`). */
+const CLIENT_REFUSED_FIX =
+  'check the client id and secret, and the authentication method the client is registered with at the provider: set CLAUDE_OAUTH_TOKEN_AUTH_METHOD (client_secret_basic or client_secret_post) to it';
+/** RFC 6749 §5.2 errors about the client rather than the grant. */
+const CLIENT_ERRORS: ReadonlySet<string> = new Set(['invalid_client', 'unauthorized_client']);
+
 /** Keeps only the RFC 6749 §5.2 error fields of a response body, as strings. */
 function errorFields(body: Record<string, unknown>): OAuthErrorFields {
   const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 500) : undefined);
@@ -41,7 +47,12 @@ export function toAuthenticationError(
     return new AuthenticationError(
       AuthErrorCode.TOKEN_ENDPOINT_ERROR,
       `${what} refused the request (HTTP ${error.status}, ${fields.error}${detail}).`,
-      { ...options, status: error.status, oauthError: fields },
+      {
+        ...options,
+        status: error.status,
+        oauthError: fields,
+        ...(CLIENT_ERRORS.has(fields.error) && { fix: CLIENT_REFUSED_FIX }),
+      },
     );
   }
   if (error instanceof oauth.WWWAuthenticateChallengeError) {
@@ -54,7 +65,7 @@ export function toAuthenticationError(
         ...options,
         status: error.status,
         oauthError: fields,
-        fix: 'check the client id and secret',
+        fix: CLIENT_REFUSED_FIX,
       },
     );
   }

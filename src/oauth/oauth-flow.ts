@@ -9,17 +9,24 @@ import {
 import { MAX_TIMER_DELAY_MS, timerDelayUntil } from '../refresh/refresh-policy.js';
 import type { AuthToken, ProviderMetadata } from '../token/auth-token.js';
 import { type BrowserOpener, systemBrowserOpener } from './browser-opener.js';
+import { sendWithClientAuthentication } from './client-authentication.js';
 import { createOAuthFetch, type OAuthFetch } from './http-client.js';
 import { listenForCallback } from './loopback-listener.js';
 import type { OAuthConfig } from './oauth-config.js';
 import { toAuthenticationError } from './oauth-errors.js';
 import { parsePastedResponse } from './pasted-response.js';
 import {
+  defaultScopes,
   type ProviderEndpoints,
   resolveProviderEndpoints,
   withLearntIssuer,
 } from './provider-endpoints.js';
-import { accountFromClaims, peekIdTokenIssuer, tokenFromResponse } from './token-response.js';
+import {
+  accountFromClaims,
+  peekIdTokenIssuer,
+  prepareTokenResponse,
+  tokenFromResponse,
+} from './token-response.js';
 
 /** How long a browser login may take before it fails with `LOGIN_TIMEOUT`. */
 export const DEFAULT_LOGIN_TIMEOUT_MS = 5 * 60_000;
@@ -256,8 +263,10 @@ export class OAuthFlow {
     }
     const verifier = oauth.generateRandomCodeVerifier();
     const state = oauth.generateRandomState();
-    // OpenID Connect Core §3.1.2.1: a nonce binds the ID token to this login (some servers require it).
-    const nonce = this.config.scopes.includes('openid') ? oauth.generateRandomNonce() : undefined;
+    const scopes = this.#scopes(endpoints);
+    // OpenID Connect Core §3.1.2.1: a nonce binds the ID token to this login (some servers
+    // require it). Only with `openid` is an ID token due, and then required and validated.
+    const nonce = scopes.includes('openid') ? oauth.generateRandomNonce() : undefined;
     const listener = await listenForCallback(this.config.redirectUri, state);
     try {
       const url = new URL(authorizationEndpoint);
@@ -268,10 +277,9 @@ export class OAuthFlow {
       url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(verifier));
       url.searchParams.set('code_challenge_method', 'S256');
       if (nonce !== undefined) url.searchParams.set('nonce', nonce);
-      if (this.config.scopes.length > 0)
-        url.searchParams.set('scope', this.config.scopes.join(' '));
+      if (scopes.length > 0) url.searchParams.set('scope', scopes.join(' '));
       // OpenID Connect Core §11: offline_access is honoured only with prompt=consent.
-      if (this.config.scopes.includes('offline_access')) url.searchParams.set('prompt', 'consent');
+      if (scopes.includes('offline_access')) url.searchParams.set('prompt', 'consent');
       options.onAuthorizationUrl?.(url.href);
 
       const opened = options.noBrowser !== true && (await this.#openBrowser(url.href));
@@ -295,6 +303,7 @@ export class OAuthFlow {
         return await this.#exchange(endpoints, params, {
           state,
           nonce,
+          scopes,
           redirectUri: listener.redirectUri,
           verifier,
           stopped,
@@ -305,6 +314,11 @@ export class OAuthFlow {
     } finally {
       await listener.close();
     }
+  }
+
+  /** The configured scopes, else those the provider's metadata suggests. */
+  #scopes(endpoints: ProviderEndpoints): readonly string[] {
+    return this.config.scopes ?? defaultScopes(endpoints);
   }
 
   /** Resolves the endpoints (discovery included) within the login's bound. */
@@ -353,20 +367,27 @@ export class OAuthFlow {
         },
       );
     }
-    const { as, client, clientAuth, http } = endpoints;
-    const tokenRequest = http(as.token_endpoint);
-    const parameters: Record<string, string> =
-      this.config.scopes.length > 0 ? { scope: this.config.scopes.join(' ') } : {};
+    const scopes = this.#scopes(endpoints);
+    const parameters: Record<string, string> = scopes.length > 0 ? { scope: scopes.join(' ') } : {};
     let device: oauth.DeviceAuthorizationResponse;
     try {
-      const response = await oauth.deviceAuthorizationRequest(
-        as,
-        client,
-        clientAuth,
-        parameters,
-        http(as.device_authorization_endpoint),
+      const sent = await sendWithClientAuthentication(
+        endpoints,
+        ({ as, client, clientAuth, http }) =>
+          oauth.deviceAuthorizationRequest(
+            as,
+            client,
+            clientAuth,
+            parameters,
+            http(as.device_authorization_endpoint),
+          ),
       );
-      device = await oauth.processDeviceAuthorizationResponse(as, client, response);
+      endpoints = sent.endpoints;
+      device = await oauth.processDeviceAuthorizationResponse(
+        endpoints.as,
+        endpoints.client,
+        sent.response,
+      );
     } catch (error) {
       throw toAuthenticationError(error, 'the device authorization endpoint');
     }
@@ -382,6 +403,7 @@ export class OAuthFlow {
       this.#now() +
       Math.min(device.expires_in * 1000, options.timeoutMs ?? Number.POSITIVE_INFINITY);
     let intervalS = device.interval ?? DEFAULT_DEVICE_INTERVAL_S;
+    const secrets: (string | undefined)[] = [device.device_code];
     for (;;) {
       try {
         // A server's interval beyond setTimeout's range (2^31-1 ms) would fire after 1 ms:
@@ -392,18 +414,29 @@ export class OAuthFlow {
       }
       if (this.#now() >= deadline) throw deviceCodeExpired();
       try {
-        const response = await oauth.deviceCodeGrantRequest(
-          as,
-          client,
-          clientAuth,
-          device.device_code,
-          tokenRequest,
+        const sent = await sendWithClientAuthentication(
+          endpoints,
+          ({ as, client, clientAuth, http }) =>
+            oauth.deviceCodeGrantRequest(
+              as,
+              client,
+              clientAuth,
+              device.device_code,
+              http(as.token_endpoint),
+            ),
         );
+        endpoints = sent.endpoints;
+        const { response, credentials } = await prepareTokenResponse(sent.response);
+        secrets.push(...credentials);
         endpoints = await learnIssuerFromIdToken(endpoints, response);
-        const result = await oauth.processDeviceCodeResponse(endpoints.as, client, response);
+        const result = await oauth.processDeviceCodeResponse(
+          endpoints.as,
+          endpoints.client,
+          response,
+        );
         return await this.#withUserInfo(
           endpoints,
-          tokenFromResponse(result, endpoints.metadata, this.config.scopes, this.#now()),
+          tokenFromResponse(result, endpoints.metadata, scopes, this.#now()),
         );
       } catch (error) {
         if (error instanceof oauth.ResponseBodyError) {
@@ -424,7 +457,7 @@ export class OAuthFlow {
             );
           }
         }
-        throw toAuthenticationError(error, 'the token endpoint', [device.device_code]);
+        throw toAuthenticationError(error, 'the token endpoint', secrets);
       }
     }
   }
@@ -435,6 +468,7 @@ export class OAuthFlow {
     login: {
       state: string;
       nonce: string | undefined;
+      scopes: readonly string[];
       redirectUri: string;
       verifier: string;
       stopped: Promise<never>;
@@ -446,32 +480,38 @@ export class OAuthFlow {
     const iss = params.get('iss');
     if (endpoints.issuer === 'unknown' && iss && learnable(iss, endpoints))
       endpoints = withLearntIssuer(endpoints, iss);
-    const { client, clientAuth, http } = endpoints;
     let validated: URLSearchParams;
     try {
-      validated = oauth.validateAuthResponse(endpoints.as, client, params, login.state);
+      validated = oauth.validateAuthResponse(endpoints.as, endpoints.client, params, login.state);
     } catch (error) {
       throw authorizationResponseError(error, endpoints);
     }
     const secrets = [validated.get('code') ?? undefined, login.verifier];
     try {
       const exchange = (async () => {
-        const response = await oauth.authorizationCodeGrantRequest(
-          endpoints.as,
-          client,
-          clientAuth,
-          validated,
-          login.redirectUri,
-          login.verifier,
-          http(endpoints.as.token_endpoint),
+        const sent = await sendWithClientAuthentication(
+          endpoints,
+          ({ as, client, clientAuth, http }) =>
+            oauth.authorizationCodeGrantRequest(
+              as,
+              client,
+              clientAuth,
+              validated,
+              login.redirectUri,
+              login.verifier,
+              http(as.token_endpoint),
+            ),
         );
+        endpoints = sent.endpoints;
+        const { response, credentials } = await prepareTokenResponse(sent.response);
+        secrets.push(...credentials);
         endpoints = await learnIssuerFromIdToken(endpoints, response);
-        return oauth.processAuthorizationCodeResponse(endpoints.as, client, response, {
+        return oauth.processAuthorizationCodeResponse(endpoints.as, endpoints.client, response, {
           ...(login.nonce !== undefined && { expectedNonce: login.nonce }),
         });
       })();
       const result = await Promise.race([exchange, login.stopped]);
-      const token = tokenFromResponse(result, endpoints.metadata, this.config.scopes, this.#now());
+      const token = tokenFromResponse(result, endpoints.metadata, login.scopes, this.#now());
       return await this.#withUserInfo(endpoints, token);
     } catch (error) {
       if (isIssuerError(error)) throw issuerMismatch(error, endpoints);

@@ -25,6 +25,12 @@ export interface ProviderEndpoints {
   /** What to store with a token so it can be refreshed and revoked later. */
   readonly metadata: ProviderMetadata;
   /**
+   * Whether the server is an OpenID Provider: its metadata came from OpenID
+   * Connect discovery or lists the `openid` scope. Only then are `openid` and
+   * an ID token asked for by default.
+   */
+  readonly openIdProvider: boolean;
+  /**
    * Where `as.issuer` comes from: the configuration, discovery or a stored
    * login (`known`), or nowhere yet (`unknown`: it is learnt from the login's
    * first verified `iss`, and `as.issuer` is a placeholder never compared).
@@ -79,37 +85,47 @@ function assertSecureEndpoints(
 }
 
 /**
- * Whether RFC 6749 §2.3.1's form-encoding of Basic credentials changes the
- * client id (oauth4webapi encodes `-_.!~*'()` and spaces too). Servers disagree
- * on decoding such ids: glewlwyd reads `cli%2Dconf` literally and refuses it.
- * Only the id is judged: base64url secrets nearly always hold `-` or `_`, and
- * switching every such client to `client_secret_post` would break servers that
- * enforce the method a client was registered with.
- */
-function idAlteredByBasicEncoding(clientId: string): boolean {
-  return /[-_.!~*'() ]/.test(clientId) || encodeURIComponent(clientId) !== clientId;
-}
-
-/**
  * The client authentication to use (RFC 6749 §2.3.1): the configured method;
  * else, for a confidential client, `client_secret_basic` when the metadata
- * lists it (or lists nothing: RFC 8414 §2's default) — unless Basic's
- * encoding would alter the client id and the metadata also lists
- * `client_secret_post` — else `client_secret_post`.
+ * lists it or lists nothing (RFC 8414 §2's default), else `client_secret_post`
+ * when listed. The client id never decides it: Basic credentials are
+ * form-encoded (see {@link clientSecretBasic}), which keeps any id intact.
  */
 function chooseAuthMethod(
   configured: TokenEndpointAuthMethod | undefined,
-  clientId: string,
   clientSecret: string | undefined,
   supported: readonly string[] | undefined,
 ): TokenEndpointAuthMethod {
   if (clientSecret === undefined) return 'none';
   if (configured !== undefined) return configured;
-  const post = supported?.includes('client_secret_post') === true;
-  if (post && idAlteredByBasicEncoding(clientId)) return 'client_secret_post';
-  if (supported === undefined || supported.includes('client_secret_basic'))
-    return 'client_secret_basic';
-  return post ? 'client_secret_post' : 'client_secret_basic';
+  if (
+    supported?.includes('client_secret_basic') === false &&
+    supported.includes('client_secret_post')
+  )
+    return 'client_secret_post';
+  return 'client_secret_basic';
+}
+
+/** The `application/x-www-form-urlencoded` serialisation of one value (WHATWG URL §5.2). */
+function formEncode(value: string): string {
+  return new URLSearchParams([['', value]]).toString().slice(1);
+}
+
+/**
+ * HTTP Basic client authentication as RFC 6749 §2.3.1 defines it: the client
+ * id and secret each encoded with the `application/x-www-form-urlencoded`
+ * algorithm, then joined by `:` and base64-encoded. That algorithm leaves
+ * `*-._` and alphanumerics as they are; oauth4webapi's own helper
+ * percent-encodes `-`, `.` and `_` too, which servers that do not decode the
+ * credentials (glewlwyd) read as a different client id.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ */
+function clientSecretBasic(clientSecret: string): oauth.ClientAuth {
+  return (_as, client, _body, headers) => {
+    const credentials = `${formEncode(client.client_id)}:${formEncode(clientSecret)}`;
+    headers.set('authorization', `Basic ${Buffer.from(credentials).toString('base64')}`);
+  };
 }
 
 function clientAuthFor(
@@ -119,12 +135,13 @@ function clientAuthFor(
   if (method === 'none' || clientSecret === undefined) return oauth.None();
   return method === 'client_secret_post'
     ? oauth.ClientSecretPost(clientSecret)
-    : oauth.ClientSecretBasic(clientSecret);
+    : clientSecretBasic(clientSecret);
 }
 
 interface BuildInput {
   as: oauth.AuthorizationServer;
   issuer: ProviderEndpoints['issuer'];
+  openIdProvider: boolean;
   clientId: string;
   clientSecret: string | undefined;
   authMethod: TokenEndpointAuthMethod | undefined;
@@ -144,10 +161,11 @@ function build(input: BuildInput): ProviderEndpoints {
   }
   const method = chooseAuthMethod(
     input.authMethod,
-    clientId,
     clientSecret,
     as.token_endpoint_auth_methods_supported,
   );
+  // Every metadata field a later refresh or revocation depends on is stored with the login:
+  // rebuilt from fewer, a refresh judged the server by defaults it never stated.
   const metadata: ProviderMetadata = {
     clientId,
     tokenEndpoint,
@@ -155,6 +173,12 @@ function build(input: BuildInput): ProviderEndpoints {
     ...(clientSecret !== undefined && { clientSecret, tokenEndpointAuthMethod: method }),
     ...(as.revocation_endpoint !== undefined && { revocationEndpoint: as.revocation_endpoint }),
     ...(input.apiBaseUrl !== undefined && { apiBaseUrl: input.apiBaseUrl }),
+    ...(as.id_token_signing_alg_values_supported !== undefined && {
+      idTokenSigningAlgValuesSupported: as.id_token_signing_alg_values_supported,
+    }),
+    ...(as.token_endpoint_auth_methods_supported !== undefined && {
+      tokenEndpointAuthMethodsSupported: as.token_endpoint_auth_methods_supported,
+    }),
   };
   return {
     as,
@@ -163,7 +187,50 @@ function build(input: BuildInput): ProviderEndpoints {
     http: requestOptions(input.fetch),
     metadata,
     issuer: input.issuer,
+    openIdProvider: input.openIdProvider,
   };
+}
+
+/**
+ * The same endpoints authenticating with the other client-secret method
+ * (`client_secret_basic` ↔ `client_secret_post`), for one retry after the
+ * server refused the client's authentication; `undefined` for a public client,
+ * or when the server's `token_endpoint_auth_methods_supported` (RFC 8414 §2,
+ * stored with a login) excludes the other method.
+ *
+ * @param endpoints - Endpoints of a client whose authentication was refused.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ */
+export function withOtherSecretMethod(endpoints: ProviderEndpoints): ProviderEndpoints | undefined {
+  const { clientSecret, tokenEndpointAuthMethod } = endpoints.metadata;
+  if (clientSecret === undefined || tokenEndpointAuthMethod === 'none') return undefined;
+  const other =
+    tokenEndpointAuthMethod === 'client_secret_post' ? 'client_secret_basic' : 'client_secret_post';
+  if (endpoints.as.token_endpoint_auth_methods_supported?.includes(other) === false)
+    return undefined;
+  return {
+    ...endpoints,
+    clientAuth: clientAuthFor(other, clientSecret),
+    metadata: { ...endpoints.metadata, tokenEndpointAuthMethod: other },
+  };
+}
+
+/**
+ * The scopes a login asks for when none are configured, from the server's
+ * metadata: `openid` only of an OpenID Provider (a plain OAuth 2.0 server
+ * would be asked for an ID token it never issues), `offline_access` when the
+ * metadata lists it (or, listing no scopes, when the server is an OpenID
+ * Provider, where it is the standard way to ask for a refresh token). Nothing
+ * without metadata.
+ *
+ * @param endpoints - The resolved endpoints.
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#OfflineAccess
+ * @see https://www.rfc-editor.org/rfc/rfc8414#section-2
+ */
+export function defaultScopes(endpoints: ProviderEndpoints): string[] {
+  const supported = endpoints.as.scopes_supported;
+  const offline = supported?.includes('offline_access') ?? endpoints.openIdProvider;
+  return [...(endpoints.openIdProvider ? ['openid'] : []), ...(offline ? ['offline_access'] : [])];
 }
 
 /**
@@ -198,13 +265,24 @@ function followingSameOrigin(fetch: OAuthFetch): OAuthFetch {
   };
 }
 
+/** Metadata and whether it came from OpenID Connect discovery. */
+interface Discovered {
+  readonly as: oauth.AuthorizationServer;
+  readonly openIdProvider: boolean;
+}
+
+/** Whether discovered metadata describes an OpenID Provider (OpenID Connect Discovery §3). */
+function isOpenIdProvider(as: oauth.AuthorizationServer, algorithm: 'oidc' | 'oauth2'): boolean {
+  return algorithm === 'oidc' || as.scopes_supported?.includes('openid') === true;
+}
+
 /** One discovery request (OIDC or RFC 8414), with the issuer check of RFC 8414 §3.3. */
 async function fetchMetadata(
   issuer: URL,
   algorithm: 'oidc' | 'oauth2',
   fetch: OAuthFetch,
   requested: string[],
-): Promise<oauth.AuthorizationServer> {
+): Promise<Discovered> {
   const recording: OAuthFetch = (url, init) => {
     requested.push(url);
     return fetch(url, init);
@@ -214,7 +292,8 @@ async function fetchMetadata(
     [oauth.customFetch]: followingSameOrigin(recording),
     ...(issuer.protocol === 'http:' && { [oauth.allowInsecureRequests]: true }),
   });
-  return oauth.processDiscoveryResponse(issuer, response);
+  const as = await oauth.processDiscoveryResponse(issuer, response);
+  return { as, openIdProvider: isOpenIdProvider(as, algorithm) };
 }
 
 /**
@@ -222,7 +301,7 @@ async function fetchMetadata(
  * checking that its `issuer` equals `issuer` exactly (RFC 8414 §3.3). When
  * both fail, the error lists every attempt's URL and failure.
  */
-async function discover(issuer: URL, fetch: OAuthFetch): Promise<oauth.AuthorizationServer> {
+async function discover(issuer: URL, fetch: OAuthFetch): Promise<Discovered> {
   const failures: { url: string; error: AuthenticationError }[] = [];
   for (const algorithm of ['oidc', 'oauth2'] as const) {
     const requested: string[] = [];
@@ -278,7 +357,7 @@ const sameUrl = (a: string | undefined, b: URL | undefined) =>
 async function discoverFromEndpoints(
   config: OAuthConfig,
   fetch: OAuthFetch,
-): Promise<oauth.AuthorizationServer | undefined> {
+): Promise<Discovered | undefined> {
   // All at once, kept in order of preference: one after another, a server that never
   // answers unknown paths held the login for every candidate's full HTTP timeout.
   const found = await Promise.all(
@@ -291,8 +370,8 @@ async function discoverFromEndpoints(
   return found.find(
     (metadata) =>
       metadata !== undefined &&
-      (sameUrl(metadata.token_endpoint, config.tokenUrl) ||
-        sameUrl(metadata.authorization_endpoint, config.authorizeUrl)),
+      (sameUrl(metadata.as.token_endpoint, config.tokenUrl) ||
+        sameUrl(metadata.as.authorization_endpoint, config.authorizeUrl)),
   );
 }
 
@@ -361,12 +440,12 @@ export async function resolveProviderEndpoints(
     sameUrl(previous.tokenEndpoint, config.tokenUrl)
       ? previous.issuer
       : undefined;
-  const issuer = discovered?.issuer ?? pinned;
+  const issuer = discovered?.as.issuer ?? pinned;
   const as: oauth.AuthorizationServer = {
     // An unknown issuer needs a placeholder for oauth4webapi; it is replaced
     // before any comparison (see withLearntIssuer) and never stored or shown.
     issuer: issuer ?? 'urn:claude-auth:issuer-not-yet-known',
-    ...discovered,
+    ...discovered?.as,
     ...explicit,
   };
   // Configured URLs were checked by OAuthConfig; whatever fails here came from the metadata.
@@ -374,6 +453,7 @@ export async function resolveProviderEndpoints(
   return build({
     as,
     issuer: config.issuer !== undefined ? 'configured' : issuer !== undefined ? 'known' : 'unknown',
+    openIdProvider: discovered?.openIdProvider ?? false,
     clientId: config.clientId,
     clientSecret: config.clientSecret,
     authMethod: config.tokenEndpointAuthMethod,
@@ -401,11 +481,19 @@ export function endpointsFromMetadata(
     ...(metadata.revocationEndpoint !== undefined && {
       revocation_endpoint: metadata.revocationEndpoint,
     }),
+    ...(metadata.idTokenSigningAlgValuesSupported !== undefined && {
+      id_token_signing_alg_values_supported: [...metadata.idTokenSigningAlgValuesSupported],
+    }),
+    ...(metadata.tokenEndpointAuthMethodsSupported !== undefined && {
+      token_endpoint_auth_methods_supported: [...metadata.tokenEndpointAuthMethodsSupported],
+    }),
   };
   assertSecureEndpoints(as, insecureStored);
   return build({
     as,
     issuer: metadata.issuer === undefined ? 'unknown' : 'known',
+    // Only a login chooses scopes by it; a refresh asks for none and validates any ID token sent.
+    openIdProvider: false,
     clientId: metadata.clientId,
     clientSecret: metadata.clientSecret,
     authMethod: metadata.tokenEndpointAuthMethod,

@@ -1,10 +1,11 @@
 import * as oauth from 'oauth4webapi';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 import type { AuthToken } from '../token/auth-token.js';
+import { sendWithClientAuthentication } from './client-authentication.js';
 import { createOAuthFetch, type OAuthFetch } from './http-client.js';
 import { toAuthenticationError } from './oauth-errors.js';
 import { endpointsFromMetadata, withLearntIssuer } from './provider-endpoints.js';
-import { peekIdTokenIssuer, tokenFromResponse } from './token-response.js';
+import { peekIdTokenIssuer, prepareTokenResponse, tokenFromResponse } from './token-response.js';
 
 /** Options for {@link refreshProviderToken} and {@link revokeProviderTokens}. */
 export interface ProviderTokenOptions {
@@ -53,34 +54,34 @@ export async function refreshProviderToken(
     );
   }
   let endpoints = endpointsFromMetadata(provider, options.fetch ?? createOAuthFetch());
-  const { as, client, clientAuth, http } = endpoints;
+  const { refreshToken } = token;
   const now = options.now ?? Date.now;
+  const secrets = [refreshToken, token.accessToken, provider.clientSecret];
   try {
-    const response = await oauth.refreshTokenGrantRequest(
-      as,
-      client,
-      clientAuth,
-      token.refreshToken,
-      {
+    const sent = await sendWithClientAuthentication(endpoints, ({ as, client, clientAuth, http }) =>
+      oauth.refreshTokenGrantRequest(as, client, clientAuth, refreshToken, {
         ...http(as.token_endpoint),
         ...(options.signal !== undefined && { signal: options.signal }),
-      },
+      }),
     );
+    endpoints = sent.endpoints;
+    const { response, credentials } = await prepareTokenResponse(sent.response);
+    secrets.push(...credentials);
     // A login that never learnt its issuer learns it from the first ID token, as a login does.
     const learnt = endpoints.issuer === 'unknown' ? await peekIdTokenIssuer(response) : undefined;
     if (learnt !== undefined) endpoints = withLearntIssuer(endpoints, learnt);
-    const result = await oauth.processRefreshTokenResponse(endpoints.as, client, response);
+    const result = await oauth.processRefreshTokenResponse(
+      endpoints.as,
+      endpoints.client,
+      response,
+    );
     const next = tokenFromResponse(result, endpoints.metadata, token.scopes, now());
     // A refreshed ID token often carries only `sub`; keep what was known from the login.
     return token.account === undefined
       ? next
       : next.with({ account: { ...token.account, ...next.account } });
   } catch (error) {
-    throw toAuthenticationError(error, 'the token endpoint', [
-      token.refreshToken,
-      token.accessToken,
-      provider.clientSecret,
-    ]);
+    throw toAuthenticationError(error, 'the token endpoint', secrets);
   }
 }
 
@@ -88,8 +89,15 @@ export async function refreshProviderToken(
 export interface TokenRevocation {
   /** Which token: the refresh token or the access token (the `token_type_hint` sent). */
   readonly token: 'refresh_token' | 'access_token';
-  /** Whether the provider confirmed it (HTTP 200). */
+  /** Whether the provider confirmed it, or had already ended it with the first revocation. */
   readonly revoked: boolean;
+  /**
+   * How it ended: `confirmed` (HTTP 200), or `ended-by-first` when the
+   * provider answered 400 for it after confirming the first revocation, which
+   * ended the whole token family (RFC 7009 §2.1; §2.2 says such a token
+   * should get 200, but several servers answer 400). Absent when not revoked.
+   */
+  readonly outcome?: 'confirmed' | 'ended-by-first';
   /** Why not, when it was not (`REVOCATION_FAILED`, with the HTTP status when there was one). */
   readonly error?: AuthenticationError;
 }
@@ -133,15 +141,29 @@ async function hasOAuthErrorBody(response: Response): Promise<boolean> {
   }
 }
 
+/** Whether a revocation refusal only says the token no longer exists (not a refusal of the client). */
+function endedAlready(cause: AuthenticationError): boolean {
+  const error = cause.oauthError?.error;
+  return (
+    cause.status === 400 &&
+    error !== 'invalid_client' &&
+    error !== 'unauthorized_client' &&
+    error !== 'unsupported_token_type'
+  );
+}
+
 /**
- * Revokes both tokens of a credential at its provider (RFC 7009): the refresh
- * token first, then the access token. Servers need not end the access tokens
+ * Revokes both tokens of a credential at its provider (RFC 7009): the access
+ * token first, then the refresh token. Servers need not end the access tokens
  * of a revoked refresh token (§2.1 says SHOULD), so each is revoked and
- * reported on its own. A failure is reported, never thrown.
+ * reported on its own; revoking the refresh token first made servers that end
+ * the whole family answer the access token's revocation with 400. When the
+ * first revocation was confirmed, a 400 for the second means the first ended
+ * it too, and is reported as such. A failure is reported, never thrown.
  *
  * @param token - The token to revoke.
  * @param options - See {@link ProviderTokenOptions}.
- * @returns One outcome per token sent; empty when the provider has no revocation endpoint.
+ * @returns One outcome per token sent, in the order sent; empty when the provider has no revocation endpoint.
  * @throws {@link AuthenticationError} `CONFIG_INVALID` when the credential has no
  *   provider or names an insecure endpoint.
  * @see https://www.rfc-editor.org/rfc/rfc7009#section-2
@@ -152,46 +174,47 @@ export async function revokeProviderTokens(
 ): Promise<readonly TokenRevocation[]> {
   const provider = providerOf(token, 'revoke');
   if (provider.revocationEndpoint === undefined) return [];
-  const { as, client, clientAuth, http } = endpointsFromMetadata(
-    provider,
-    options.fetch ?? createOAuthFetch(),
-  );
+  let endpoints = endpointsFromMetadata(provider, options.fetch ?? createOAuthFetch());
   const secrets = [token.refreshToken, token.accessToken, provider.clientSecret];
-  const targets: [TokenRevocation['token'], string, string][] = [
-    ...(token.refreshToken !== undefined
-      ? [
-          ['refresh_token', token.refreshToken, 'refresh token'] as [
-            TokenRevocation['token'],
-            string,
-            string,
-          ],
-        ]
-      : []),
+  const targets: [TokenRevocation['token'], string | undefined, string][] = [
     ['access_token', token.accessToken, 'access token'],
+    ['refresh_token', token.refreshToken, 'refresh token'],
   ];
   const outcomes: TokenRevocation[] = [];
   for (const [hint, value, what] of targets) {
+    if (value === undefined) continue;
     try {
-      const response = await oauth.revocationRequest(as, client, clientAuth, value, {
-        ...http(as.revocation_endpoint),
-        additionalParameters: { token_type_hint: hint },
-        ...(options.signal !== undefined && { signal: options.signal }),
-      });
+      const sent = await sendWithClientAuthentication(
+        endpoints,
+        ({ as, client, clientAuth, http }) =>
+          oauth.revocationRequest(as, client, clientAuth, value, {
+            ...http(as.revocation_endpoint),
+            additionalParameters: { token_type_hint: hint },
+            ...(options.signal !== undefined && { signal: options.signal }),
+          }),
+      );
+      endpoints = sent.endpoints;
+      const { response } = sent;
       if (response.status !== 200 && !(await hasOAuthErrorBody(response)))
         throw refusedWithStatus(response);
       await oauth.processRevocationResponse(response);
-      outcomes.push({ token: hint, revoked: true });
+      outcomes.push({ token: hint, revoked: true, outcome: 'confirmed' });
     } catch (error) {
       const cause = toAuthenticationError(error, 'the revocation endpoint', secrets);
-      outcomes.push({ token: hint, revoked: false, error: revocationFailed(what, cause) });
+      const firstConfirmed = outcomes[0]?.outcome === 'confirmed';
+      outcomes.push(
+        firstConfirmed && endedAlready(cause)
+          ? { token: hint, revoked: true, outcome: 'ended-by-first' }
+          : { token: hint, revoked: false, error: revocationFailed(what, cause) },
+      );
     }
   }
   return outcomes;
 }
 
 /**
- * Revokes a credential at its provider (RFC 7009): both its refresh and its
- * access token (see {@link revokeProviderTokens}).
+ * Revokes a credential at its provider (RFC 7009): both its access and its
+ * refresh token (see {@link revokeProviderTokens}).
  *
  * @param token - The token to revoke.
  * @param options - See {@link ProviderTokenOptions}.

@@ -34,6 +34,17 @@ export interface ProviderMetadata {
   readonly tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
   /** The Claude API base URL this token is for (a gateway's `ANTHROPIC_BASE_URL`). */
   readonly apiBaseUrl?: string;
+  /**
+   * The server metadata's `id_token_signing_alg_values_supported` (OpenID
+   * Connect Discovery §3): a refreshed ID token is checked against it as at
+   * login (absent: RS256, the OpenID Connect default).
+   */
+  readonly idTokenSigningAlgValuesSupported?: readonly string[];
+  /**
+   * The server metadata's `token_endpoint_auth_methods_supported` (RFC 8414
+   * §2): a secret method it excludes is never tried after the stored one is refused.
+   */
+  readonly tokenEndpointAuthMethodsSupported?: readonly string[];
 }
 
 /** Who the credential belongs to, as far as it is known. Never secret. */

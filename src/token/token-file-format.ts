@@ -93,6 +93,8 @@ const NESTED_KNOWN_FIELDS: Record<(typeof NESTED_RECORDS)[number], ReadonlySet<s
     'revocationEndpoint',
     'apiBaseUrl',
     'tokenEndpointAuthMethod',
+    'idTokenSigningAlgValuesSupported',
+    'tokenEndpointAuthMethodsSupported',
   ]),
   account: new Set(['subject', 'email', 'name', 'organization']),
 };
@@ -116,6 +118,14 @@ function unknownFieldsOf(data: Json): Json {
   return unknown;
 }
 
+function optionalStrings(source: Json, field: string, where: string): string[] | undefined {
+  const value = source[field];
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string'))
+    throw new ShapeError(`${where}${field} must be an array of strings`);
+  return value;
+}
+
 function parseProvider(value: unknown): ProviderMetadata | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isObject(value)) throw new ShapeError('provider must be an object');
@@ -127,6 +137,16 @@ function parseProvider(value: unknown): ProviderMetadata | undefined {
     revocationEndpoint: optionalString(value, 'revocationEndpoint', 'provider.'),
     apiBaseUrl: optionalString(value, 'apiBaseUrl', 'provider.'),
     tokenEndpointAuthMethod: authMethod(value),
+    idTokenSigningAlgValuesSupported: optionalStrings(
+      value,
+      'idTokenSigningAlgValuesSupported',
+      'provider.',
+    ),
+    tokenEndpointAuthMethodsSupported: optionalStrings(
+      value,
+      'tokenEndpointAuthMethodsSupported',
+      'provider.',
+    ),
   }) as ProviderMetadata;
 }
 

@@ -42,6 +42,7 @@ export class DjangoOAuthServer implements InteropProvider {
   readonly name = 'Django OAuth Toolkit 1.7';
   readonly scopes = 'openid email';
   readonly userEmail = USER.email;
+  readonly offersOfflineAccess = false;
   readonly rotatesConfidentialRefreshTokens = true;
   readonly revokesForPublicClients = true;
   readonly publicClient = { id: PUBLIC_CLIENT };

@@ -27,9 +27,10 @@ const PLUGIN = 'oidc';
 const USER = { login: 'alice', name: 'Alice Example', email: 'alice@example.test' } as const;
 const PUBLIC_CLIENT = 'claude-auth-native';
 /**
- * A dash in the id: RFC 6749 §2.3.1 form-encodes it in HTTP Basic ("cli%2Dconf"),
- * which glewlwyd does not decode (403): claude-auth must then choose
- * client_secret_post, which the server also lists (issue 12, gap 3).
+ * A dash in the id: glewlwyd does not decode percent-encoded Basic credentials,
+ * so `cli%2Dconf` (oauth4webapi's own encoding) is refused (403); RFC 6749
+ * §2.3.1's form-encoding leaves `-` as it is, and claude-auth sends it so
+ * (issue 12, gap 3; issue 20).
  */
 const CONFIDENTIAL_CLIENT = 'cli-conf';
 const RESOURCE_SERVER = 'resourceserver';
@@ -49,6 +50,7 @@ export class GlewlwydServer implements InteropProvider {
   readonly name = 'glewlwyd 2.7';
   readonly scopes = 'openid email';
   readonly userEmail = USER.email;
+  readonly offersOfflineAccess = true;
   readonly rotatesConfidentialRefreshTokens = true;
   readonly revokesForPublicClients = false;
   readonly publicClient = { id: PUBLIC_CLIENT };

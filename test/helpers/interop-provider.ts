@@ -42,6 +42,12 @@ export interface InteropProvider {
    * demand client authentication at the revocation endpoint refuse it.
    */
   readonly revokesForPublicClients: boolean;
+  /**
+   * Whether the server knows the `offline_access` scope (OpenID Connect Core
+   * §11); without it, refresh tokens come by its own policy and asking for the
+   * scope is an error.
+   */
+  readonly offersOfflineAccess: boolean;
   /** Whether confidential clients get a new refresh token on each refresh (public ones always do). */
   readonly rotatesConfidentialRefreshTokens: boolean;
   /** A loopback redirect URI the server accepts for both clients (`CLAUDE_OAUTH_REDIRECT_URI`). */

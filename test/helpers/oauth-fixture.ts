@@ -17,18 +17,27 @@ export function capturedOutput(): { stream: PassThrough; text: () => string } {
   return { stream, text: () => text };
 }
 
-/** A config for the test provider's native client, on any free loopback port. */
+/**
+ * A config for the test provider's native client, on any free loopback port;
+ * a change set to `undefined` removes that setting (`scopes: undefined`:
+ * chosen from the metadata).
+ */
 export function nativeConfig(
   server: OidcServer,
-  changes: Partial<OAuthConfigInit> = {},
+  changes: { [K in keyof OAuthConfigInit]?: OAuthConfigInit[K] | undefined } = {},
 ): OAuthConfig {
-  return new OAuthConfig({
+  const init = {
     clientId: NATIVE_CLIENT_ID,
     issuer: server.issuer,
     redirectUri: 'http://127.0.0.1:0/callback',
     scopes: ['openid', 'email', 'profile', 'offline_access'],
     ...changes,
-  });
+  };
+  return new OAuthConfig(
+    Object.fromEntries(
+      Object.entries(init).filter(([, value]) => value !== undefined),
+    ) as unknown as OAuthConfigInit,
+  );
 }
 
 /** A fresh storage file in a temp dir. */

@@ -15,6 +15,7 @@ export class OidcProviderInterop implements InteropProvider {
   readonly scopes = 'openid email offline_access';
   readonly userEmail = TEST_USER.email;
   /** Its default rotateRefreshToken policy rotates for public clients only. */
+  readonly offersOfflineAccess = true;
   readonly rotatesConfidentialRefreshTokens = false;
   readonly revokesForPublicClients = true;
   readonly publicClient = { id: NATIVE_CLIENT_ID };

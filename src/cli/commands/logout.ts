@@ -33,9 +33,10 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
       removed: result.removed,
       revoked: result.revoked,
       ...(result.revocations !== undefined && {
-        revocations: result.revocations.map(({ token, revoked, error }) => ({
+        revocations: result.revocations.map(({ token, revoked, outcome, error }) => ({
           token,
           revoked,
+          ...(outcome !== undefined && { outcome }),
           ...(error !== undefined && { error: error.toJSON() }),
         })),
       }),
@@ -50,11 +51,16 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
       io.stderr.write(
         `${c.green('✓')} Logged out of profile "${name}"${result.revoked ? '; the provider revoked its tokens' : ''}.\n`,
       );
-    for (const outcome of result.revocations ?? [])
+    for (const outcome of result.revocations ?? []) {
+      if (outcome.outcome === 'ended-by-first')
+        io.stderr.write(
+          `  The ${outcome.token.replace('_', ' ')} had already ended with the first revocation (the provider answered 400 for it).\n`,
+        );
       if (outcome.error)
         io.stderr.write(
           `  ${c.yellow('!')} The ${outcome.token.replace('_', ' ')} was not revoked (the local logout is done): ${outcome.error.message}\n`,
         );
+    }
     if (result.revocationUnavailable)
       io.stderr.write(
         `  ${c.yellow('!')} Nothing was revoked: the provider names no revocation endpoint, so its tokens stay valid until they expire. Set CLAUDE_OAUTH_REVOCATION_URL before logging in to have them revoked.\n`,

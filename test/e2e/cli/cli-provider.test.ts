@@ -129,7 +129,7 @@ describe('claude-auth against a configured OAuth provider', () => {
     const logout = await runCliProcess(['logout'], env);
     expect(logout.code).toBe(0);
     expect(logout.stderr).toMatch(
-      /Logged out of profile "default"[\s\S]*refresh token was not revoked \(the local logout is done\)[\s\S]*access token was not revoked/,
+      /Logged out of profile "default"[\s\S]*access token was not revoked \(the local logout is done\)[\s\S]*refresh token was not revoked/,
     );
     expect((await runCliProcess(['status'], env)).code).toBe(3);
   });

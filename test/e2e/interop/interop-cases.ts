@@ -48,7 +48,11 @@ export function interopSuite(start: () => Promise<InteropProvider>): void {
   });
 
   /** `CLAUDE_OAUTH_*` (and a private HOME) for one client kind and endpoint style. */
-  async function cliEnv(client: ClientKind, endpoints: Endpoints): Promise<Env> {
+  async function cliEnv(
+    client: ClientKind,
+    endpoints: Endpoints,
+    scopes = parts.server.scopes,
+  ): Promise<Env> {
     const { server } = parts;
     const home = await tempDir('interop-home-');
     const configured =
@@ -70,7 +74,7 @@ export function interopSuite(start: () => Promise<InteropProvider>): void {
         client === 'public' ? server.publicClient.id : server.confidentialClient.id,
       CLAUDE_OAUTH_CLIENT_SECRET:
         client === 'public' ? undefined : server.confidentialClient.secret,
-      CLAUDE_OAUTH_SCOPES: server.scopes,
+      CLAUDE_OAUTH_SCOPES: scopes,
       CLAUDE_OAUTH_REDIRECT_URI: await server.redirectUri(),
       ...configured,
     };
@@ -107,9 +111,11 @@ export function interopSuite(start: () => Promise<InteropProvider>): void {
     return pending;
   }
 
-  function expectLoggedIn(run: CliRun, profile: string): void {
+  function expectLoggedIn(run: CliRun, profile: string, identity = true): void {
     // Without discovery no UserInfo endpoint is known: the account may be the ID token's subject.
-    expect(run.stderr).toMatch(new RegExp(`Logged in to profile "${profile}" as alice\\b`));
+    expect(run.stderr).toMatch(
+      new RegExp(`Logged in to profile "${profile}"${identity ? ' as alice\\b' : ''}`),
+    );
     expect(run.code).toBe(0);
   }
 
@@ -119,6 +125,7 @@ export function interopSuite(start: () => Promise<InteropProvider>): void {
     profile: string,
     client: ClientKind,
     endpoints: Endpoints,
+    identity = true,
   ): Promise<void> {
     const { server } = parts;
     const status = await runCliProcess(['status', '--profile', profile, '--json'], env);
@@ -127,10 +134,11 @@ export function interopSuite(start: () => Promise<InteropProvider>): void {
       kind: 'oauth',
       state: 'valid',
       hasRefreshToken: true,
-      ...(endpoints === 'discovery' && {
-        issuer: server.issuer,
-        account: { email: server.userEmail },
-      }),
+      ...(endpoints === 'discovery' &&
+        identity && {
+          issuer: server.issuer,
+          account: { email: server.userEmail },
+        }),
     });
 
     const first = await storedTokens(env, profile);
@@ -189,6 +197,26 @@ export function interopSuite(start: () => Promise<InteropProvider>): void {
       await lifecycle(env, 'gw', client, endpoints);
     }, 90_000);
   });
+
+  // A user who wants a refresh token and no identity: no openid, so no ID token may be demanded.
+  it('browser login asking for offline_access only, public client, discovery: no ID token expected', async () => {
+    if (!parts.server.offersOfflineAccess) {
+      // Django OAuth Toolkit 1.7 issues refresh tokens by its own policy; its metadata offers no such scope.
+      const metadata = await fetch(`${parts.server.issuer}/.well-known/openid-configuration`);
+      const { scopes_supported: offered = [] } = (await metadata.json()) as {
+        scopes_supported?: string[];
+      };
+      expect(offered).not.toContain('offline_access');
+      return;
+    }
+    const env = await cliEnv('public', 'discovery', 'offline_access');
+    expectLoggedIn(await browserLogin(env, 'offline'), 'offline', false);
+    const stored = await new TokenStorage(
+      join(env.CLAUDE_AUTH_DIR as string, 'offline.json'),
+    ).loadToken();
+    expect(stored?.scopes).not.toContain('openid');
+    await lifecycle(env, 'offline', 'public', 'discovery', false);
+  }, 90_000);
 
   it('device login (RFC 8628) where the server offers it, approved on its pages', async () => {
     const { server } = parts;

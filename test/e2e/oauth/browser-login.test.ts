@@ -46,8 +46,8 @@ describe('browser login against a real OpenID provider', () => {
       removed: true,
       revoked: true,
       revocations: [
-        { token: 'refresh_token', revoked: true },
-        { token: 'access_token', revoked: true },
+        { token: 'access_token', revoked: true, outcome: 'confirmed' },
+        { token: 'refresh_token', revoked: true, outcome: 'confirmed' },
       ],
     });
     expect(await storage.loadToken()).toBeNull();

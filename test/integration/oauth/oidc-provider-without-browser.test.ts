@@ -6,10 +6,9 @@ import {
   POST_CLIENT_ID,
 } from '../../../fixtures/oidc-server.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
-import { createOAuthFetch, type OAuthFetch } from '../../../src/oauth/http-client.js';
-import { OAuthFlow } from '../../../src/oauth/oauth-flow.js';
 import { refreshProviderToken } from '../../../src/oauth/provider-tokens.js';
-import { capturedOutput, nativeConfig } from '../../helpers/oauth-fixture.js';
+import { nativeConfig } from '../../helpers/oauth-fixture.js';
+import { flowWithoutBrowser } from '../../helpers/oidc-without-browser.js';
 
 let server: OidcServer;
 beforeAll(async () => {
@@ -19,47 +18,9 @@ afterAll(async () => {
   await server.close();
 });
 
-/**
- * A flow against the real oidc-provider whose "browser" is the provider
- * issuing a code for the authorization URL as after a sign-in; `rewrite`
- * may change token requests on their way.
- */
-function flowWithoutBrowser(
-  rewrite: (form: URLSearchParams) => void = () => undefined,
-  config = nativeConfig(server),
-) {
-  const tokenRequests: URLSearchParams[] = [];
-  const opened: URL[] = [];
-  const real = createOAuthFetch();
-  const fetch: OAuthFetch = (url, init) => {
-    if (url.endsWith('/token') && init.body instanceof URLSearchParams) {
-      const form = new URLSearchParams(init.body);
-      rewrite(form);
-      tokenRequests.push(form);
-      return real(url, { ...init, body: form });
-    }
-    return real(url, init);
-  };
-  const flow = new OAuthFlow(config, {
-    fetch,
-    output: capturedOutput().stream,
-    openBrowser: async (url) => {
-      const authorization = new URL(url);
-      opened.push(authorization);
-      const callback = new URL(authorization.searchParams.get('redirect_uri') as string);
-      callback.searchParams.set('code', await server.issueAuthorizationCode(authorization));
-      callback.searchParams.set('state', authorization.searchParams.get('state') as string);
-      callback.searchParams.set('iss', server.issuer);
-      void globalThis.fetch(callback, { redirect: 'manual' });
-      return true;
-    },
-  });
-  return { flow, tokenRequests, opened };
-}
-
 describe('PKCE at a real provider (RFC 7636, oidc-provider)', () => {
   it('sends the verifier of the S256 challenge, and the provider accepts it', async () => {
-    const { flow, tokenRequests, opened } = flowWithoutBrowser();
+    const { flow, tokenRequests, opened } = flowWithoutBrowser(server);
     const token = await flow.login();
     const verifier = tokenRequests[0]?.get('code_verifier') as string;
     expect(verifier).toMatch(/^[A-Za-z0-9_-]{43,128}$/);
@@ -73,7 +34,7 @@ describe('PKCE at a real provider (RFC 7636, oidc-provider)', () => {
   });
 
   it('is refused by the provider without the verifier: the server-side check is real', async () => {
-    const { flow } = flowWithoutBrowser((form) => form.delete('code_verifier'));
+    const { flow } = flowWithoutBrowser(server, (form) => form.delete('code_verifier'));
     await expect(flow.login()).rejects.toMatchObject({
       code: AuthErrorCode.TOKEN_ENDPOINT_ERROR,
       oauthError: { error: 'invalid_grant' },
@@ -91,6 +52,7 @@ describe('client authentication at a real provider (RFC 6749 §2.3.1)', () => {
 
   it('logs in and refreshes with client_secret_post when configured, the method coming from storage on refresh', async () => {
     const { flow, tokenRequests } = flowWithoutBrowser(
+      server,
       () => undefined,
       postConfig({ tokenEndpointAuthMethod: 'client_secret_post' }),
     );

@@ -35,7 +35,7 @@ async function revocationEndpoint(
 }
 
 describe('revocation at logout (RFC 7009)', () => {
-  it('revokes the refresh token and the access token, and reports each', async () => {
+  it('revokes the access token, then the refresh token, and reports each', async () => {
     const { forms, token } = await revocationEndpoint((_form, response) =>
       response.writeHead(200).end(),
     );
@@ -43,15 +43,15 @@ describe('revocation at logout (RFC 7009)', () => {
     await storage.saveToken(token);
     const result = await logout({ storage });
     expect(forms.map((form) => [form.get('token_type_hint'), form.get('token')])).toEqual([
-      ['refresh_token', token.refreshToken],
       ['access_token', token.accessToken],
+      ['refresh_token', token.refreshToken],
     ]);
     expect(result).toMatchObject({
       removed: true,
       revoked: true,
       revocations: [
-        { token: 'refresh_token', revoked: true },
-        { token: 'access_token', revoked: true },
+        { token: 'access_token', revoked: true, outcome: 'confirmed' },
+        { token: 'refresh_token', revoked: true, outcome: 'confirmed' },
       ],
     });
   });
@@ -70,7 +70,7 @@ describe('revocation at logout (RFC 7009)', () => {
 
   it('says precisely which token the provider refused', async () => {
     const { token } = await revocationEndpoint((form, response) => {
-      if (form.get('token_type_hint') === 'refresh_token') response.writeHead(200).end();
+      if (form.get('token_type_hint') === 'access_token') response.writeHead(200).end();
       else
         response
           .writeHead(400, { 'content-type': 'application/json' })
@@ -80,9 +80,52 @@ describe('revocation at logout (RFC 7009)', () => {
     await storage.saveToken(token);
     const result = await logout({ storage });
     expect(result.revoked).toBe(false);
-    expect(result.revocations?.[0]).toMatchObject({ token: 'refresh_token', revoked: true });
-    expect(result.revocations?.[1]).toMatchObject({ token: 'access_token', revoked: false });
-    expect(result.revocationError?.message).toMatch(/access token.*unsupported_token_type/);
+    expect(result.revocations?.[0]).toMatchObject({ token: 'access_token', revoked: true });
+    expect(result.revocations?.[1]).toMatchObject({ token: 'refresh_token', revoked: false });
+    expect(result.revocationError?.message).toMatch(/refresh token.*unsupported_token_type/);
+  });
+
+  /**
+   * A server that ends a whole token family with any of its tokens, then
+   * answers 400 for a token it no longer knows (RFC 7009 §2.2 says 200).
+   */
+  const familyRevokingEndpoint = () => {
+    let ended = false;
+    return revocationEndpoint((_form, response) => {
+      if (ended)
+        response
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: 'invalid_request', error_description: 'token not found' }));
+      else {
+        ended = true;
+        response.writeHead(200).end();
+      }
+    });
+  };
+
+  it('counts a 400 for the token the first revocation already ended as revoked, and says so', async () => {
+    const { token } = await familyRevokingEndpoint();
+    const storage = await freshStorage();
+    await storage.saveToken(token);
+    const result = await logout({ storage });
+    expect(result).toMatchObject({
+      revoked: true,
+      revocations: [
+        { token: 'access_token', revoked: true, outcome: 'confirmed' },
+        { token: 'refresh_token', revoked: true, outcome: 'ended-by-first' },
+      ],
+    });
+    expect(result.revocationError).toBeUndefined();
+  });
+
+  it('does not count a 400 as revoked when the first revocation was not confirmed', async () => {
+    const { token } = await revocationEndpoint((_form, response) =>
+      response
+        .writeHead(400, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: 'invalid_request' })),
+    );
+    const outcomes = await revokeProviderTokens(token);
+    expect(outcomes.map(({ revoked }) => revoked)).toEqual([false, false]);
   });
 
   it('reports a bare 401 as a refusal with its status, and says "To fix:" once', async () => {

@@ -10,17 +10,21 @@ const base = {
 };
 
 describe('OAuthConfig', () => {
-  it("defaults the redirect URI to the guide's and requests no scope without an issuer", () => {
+  it("defaults the redirect URI to the guide's, and leaves unconfigured scopes to the provider's metadata", () => {
     const config = new OAuthConfig(base);
     expect(config.redirectUri.href).toBe(DEFAULT_REDIRECT_URI);
-    expect(config.scopes).toEqual([]);
+    expect(config.scopes).toBeUndefined();
+    expect(
+      new OAuthConfig({ clientId: 'cli', issuer: 'https://idp.example' }).scopes,
+    ).toBeUndefined();
   });
 
-  it('requests openid and offline_access by default with an issuer', () => {
-    expect(new OAuthConfig({ clientId: 'cli', issuer: 'https://idp.example' }).scopes).toEqual([
+  it('keeps configured scopes as given, an empty list included', () => {
+    expect(new OAuthConfig({ ...base, scopes: ['openid', 'api'] }).scopes).toEqual([
       'openid',
-      'offline_access',
+      'api',
     ]);
+    expect(new OAuthConfig({ ...base, scopes: [] }).scopes).toEqual([]);
   });
 
   it.each([

@@ -270,7 +270,7 @@ describe('client authentication (RFC 6749 §2.3.1)', () => {
   it.each([
     ['c', ['client_secret_post'], undefined, 'client_secret_post'],
     ['c', ['client_secret_post', 'client_secret_basic'], undefined, 'client_secret_basic'],
-    ['cli-conf', ['client_secret_post', 'client_secret_basic'], undefined, 'client_secret_post'],
+    ['cli-conf', ['client_secret_post', 'client_secret_basic'], undefined, 'client_secret_basic'],
     ['cli-conf', ['client_secret_basic'], undefined, 'client_secret_basic'],
     ['c', undefined, undefined, 'client_secret_basic'],
     ['cli-conf', undefined, undefined, 'client_secret_basic'],
@@ -292,6 +292,26 @@ describe('client authentication (RFC 6749 §2.3.1)', () => {
       expect(endpoints.metadata.tokenEndpointAuthMethod).toBe(chosen);
     },
   );
+
+  it('form-encodes Basic credentials as RFC 6749 §2.3.1 says: `-`, `.`, `_` and `*` stay, others are percent-encoded', async () => {
+    const headers: string[] = [];
+    const base = await scriptedServer((request, response) => {
+      headers.push(request.headers.authorization ?? '');
+      request.resume();
+      json(response, { access_token: 'new-at-123456', token_type: 'bearer', expires_in: 60 });
+    });
+    const token = oauthToken(-1, Date.now(), {
+      provider: {
+        clientId: 'cli-conf.v2_x*',
+        clientSecret: 'a-secret_with:colon ~!',
+        tokenEndpoint: `${base}/token`,
+        tokenEndpointAuthMethod: 'client_secret_basic',
+      },
+    });
+    await refreshProviderToken(token);
+    const decoded = Buffer.from((headers[0] ?? '').replace(/^Basic /, ''), 'base64').toString();
+    expect(decoded).toBe('cli-conf.v2_x*:a-secret_with%3Acolon+%7E%21');
+  });
 
   it('keeps Basic for a base64url secret (its `-`/`_` would be encoded): only the client id decides', async () => {
     const base = await metadataWith(['client_secret_post', 'client_secret_basic']);
@@ -331,6 +351,52 @@ describe('client authentication (RFC 6749 §2.3.1)', () => {
     expect(form.get('client_id')).toBe('cli-conf');
     expect(form.get('client_secret')).toBe('a-client-secret-1234');
   });
+
+  it.each([
+    [undefined, 2],
+    [['client_secret_basic', 'client_secret_post'], 2],
+    [['client_secret_basic'], 1],
+  ] as const)(
+    'after invalid_client, retries with the other secret method unless the stored metadata (%j) excludes it: %i request(s)',
+    async (supported, requests) => {
+      const seen: { authorization?: string; form: URLSearchParams }[] = [];
+      const base = await scriptedServer((request, response) => {
+        let body = '';
+        request.on('data', (chunk) => {
+          body += chunk;
+        });
+        request.on('end', () => {
+          seen.push({
+            form: new URLSearchParams(body),
+            ...(request.headers.authorization && { authorization: request.headers.authorization }),
+          });
+          response
+            .writeHead(401, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ error: 'invalid_client' }));
+        });
+      });
+      const token = oauthToken(-1, Date.now(), {
+        provider: {
+          clientId: 'c',
+          clientSecret: 'a-client-secret-1234',
+          tokenEndpoint: `${base}/token`,
+          tokenEndpointAuthMethod: 'client_secret_basic',
+          ...(supported !== undefined && { tokenEndpointAuthMethodsSupported: supported }),
+        },
+      });
+      const error = await refreshProviderToken(token).catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        oauthError: { error: 'invalid_client' },
+        fix: expect.stringContaining('CLAUDE_OAUTH_TOKEN_AUTH_METHOD'),
+      });
+      expect(seen).toHaveLength(requests);
+      expect(seen[0]?.authorization).toMatch(/^Basic /);
+      if (requests === 2) {
+        expect(seen[1]?.authorization).toBeUndefined();
+        expect(seen[1]?.form.get('client_secret')).toBe('a-client-secret-1234');
+      }
+    },
+  );
 
   it('reads CLAUDE_OAUTH_TOKEN_AUTH_METHOD, and refuses an unknown method or one that contradicts the secret', () => {
     const env = {
