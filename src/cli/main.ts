@@ -1,4 +1,7 @@
 #!/usr/bin/env node
-import { runCli } from './run-cli.js';
+import { enableCliCompileCache } from './compile-cache.js';
 
+// Before anything else loads: the compile cache only serves modules imported after it is on.
+enableCliCompileCache();
+const { runCli } = await import('./run-cli.js');
 process.exitCode = await runCli(process.argv.slice(2));
