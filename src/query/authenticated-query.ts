@@ -1,6 +1,7 @@
 import type { Options, Query, SDKMessage, SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
 import type { ResolvedCredential } from '../auth/resolved-credential.js';
 import type { AuthenticationError } from '../errors/authentication-error.js';
+import { checkAgentSdk } from './agent-sdk-version.js';
 import { AuthRecovery, type RenewalSource } from './auth-recovery.js';
 import { launchEnvironment } from './launch-environment.js';
 import { RotationScheduler, type RotationSource } from './rotation-scheduler.js';
@@ -116,6 +117,8 @@ export class AuthenticatedQuery implements AsyncGenerator<SDKMessage, void> {
   }
 
   async *#run(params: AuthenticatedQueryParams): AsyncGenerator<SDKMessage, void> {
+    // Before any login or credential work: an unsupported SDK would fail later, mid-query.
+    checkAgentSdk();
     const session = await params.session();
     const options = params.options ?? {};
     const env = await launchEnvironment(params.env ?? process.env, options, session?.credential);
