@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 
 /** The agent SDK's package name: a peer dependency, installed by the application. */
@@ -55,14 +56,29 @@ export function inVersionRange(version: string, range: VersionRange): boolean {
 }
 
 /**
+ * The manifest of package `name` containing `from`: the nearest `package.json`
+ * above it with that name (a build may sit at any depth below its package root).
+ */
+function manifestAbove(from: string, name: string): Record<string, unknown> | undefined {
+  for (let dir = dirname(from); dir !== dirname(dir); dir = dirname(dir)) {
+    const path = join(dir, 'package.json');
+    if (!existsSync(path)) continue;
+    const manifest = JSON.parse(readFileSync(path, 'utf8'));
+    if (manifest.name === name) return manifest;
+  }
+  return undefined;
+}
+
+/**
  * The agent SDK range this package supports: its `peerDependencies` entry,
  * the one place the range is written.
  *
  * @returns The range.
  */
 export function supportedAgentSdkRange(): VersionRange {
-  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-  return parseVersionRange(String(manifest.peerDependencies?.[AGENT_SDK]));
+  const manifest = manifestAbove(fileURLToPath(import.meta.url), 'claude-auth');
+  const peers = manifest?.peerDependencies as Record<string, string> | undefined;
+  return parseVersionRange(String(peers?.[AGENT_SDK]));
 }
 
 /**
@@ -80,13 +96,8 @@ export function installedAgentSdkVersion(from: string | URL = import.meta.url): 
   } catch {
     return undefined;
   }
-  for (let dir = dirname(entry); dir !== dirname(dir); dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (!existsSync(manifest)) continue;
-    const { name, version } = JSON.parse(readFileSync(manifest, 'utf8'));
-    if (name === AGENT_SDK) return String(version);
-  }
-  return undefined;
+  const version = manifestAbove(entry, AGENT_SDK)?.version;
+  return version === undefined ? undefined : String(version);
 }
 
 /**
