@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-import { endQuietlyOnClosedPipe } from './cli-io.js';
-import { runCli } from './run-cli.js';
+import { enableCliCompileCache } from './compile-cache.js';
+
+// Before anything else loads: the compile cache only serves modules imported after it is on.
+enableCliCompileCache();
+const { endQuietlyOnClosedPipe } = await import('./cli-io.js');
+const { runCli } = await import('./run-cli.js');
 
 endQuietlyOnClosedPipe(process.stdout);
 endQuietlyOnClosedPipe(process.stderr);

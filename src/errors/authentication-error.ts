@@ -58,6 +58,12 @@ export const AuthErrorCode = {
   API_AUTH_FAILED: 'API_AUTH_FAILED',
   /** A user setting of Claude Code would override the credential claude-auth injects. */
   SETTINGS_CONFLICT: 'SETTINGS_CONFLICT',
+  /**
+   * The installed `@anthropic-ai/claude-agent-sdk` (a peer dependency) is
+   * missing, or outside the range claude-auth supports: a query refuses it
+   * before starting anything.
+   */
+  SDK_UNSUPPORTED: 'SDK_UNSUPPORTED',
 } as const;
 
 /** One of the stable string codes of {@link AuthErrorCode}. */

@@ -3,6 +3,7 @@ import { routeCredential } from '../auth/credential-destination.js';
 import type { ResolvedCredential } from '../auth/resolved-credential.js';
 import { locateClaudeBinary } from '../claude-code/claude-binary.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
+import { checkAgentSdk } from './agent-sdk-version.js';
 import { AuthRecovery, type RenewalSource } from './auth-recovery.js';
 import { handOverVariables } from './child-environment.js';
 import { launchEnvironment } from './launch-environment.js';
@@ -127,6 +128,8 @@ export class AuthenticatedQuery implements AsyncGenerator<SDKMessage, void> {
   }
 
   async *#run(params: AuthenticatedQueryParams): AsyncGenerator<SDKMessage, void> {
+    // Before any login or credential work: an unsupported SDK would fail later, mid-query.
+    checkAgentSdk();
     const session = await params.session();
     const options = params.options ?? {};
     const base = params.env ?? process.env;

@@ -1,7 +1,9 @@
 // Smoke tests: what runs on every platform of the CI matrix (Linux, macOS,
 // Windows) with nothing beyond Node, against the built CLI as users run it.
 // The keychain backend adds its own here (issue 14).
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import module from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../fixtures/package-root.js';
@@ -38,5 +40,15 @@ describe('the built CLI on this platform', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('That is not a Claude subscription token');
     expect((await runCliProcess(['status'], env)).code).toBe(3);
+  });
+
+  it("keeps Node's compile cache in the user's own cache directory where Node has one (≥ 22.1), and none on Node 20", async () => {
+    const env = await emptyHome();
+    const run = await runCliProcess(['status'], env);
+    expect(run.code).toBe(3);
+    const hasCompileCache = 'enableCompileCache' in module;
+    expect(existsSync(join(env.HOME, '.cache', 'claude-auth', 'compile-cache'))).toBe(
+      hasCompileCache,
+    );
   });
 });

@@ -1,0 +1,88 @@
+// What a command's start-up path loads, recorded by a loader hook in the built
+// CLI's own process: `token` and `status` run once per request (apiKeyHelper,
+// scripts, MCP connects), so each module they do not need is start-up time and
+// memory spent for nothing (issue 23).
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runBuiltCli } from '../../fixtures/built-cli.js';
+import { PACKAGE_ROOT } from '../../fixtures/package-root.js';
+import { TokenStorage } from '../../src/storage/token-storage.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { oauthToken } from '../helpers/tokens.js';
+
+const RECORDER = join(PACKAGE_ROOT, 'test', 'helpers', 'children', 'record-imports.mjs');
+
+/** Packages that only some commands or backends need, none of them `token` or `status` on the file store. */
+const NOT_AT_START_UP = [
+  'ioredis',
+  '@napi-rs/keyring',
+  '@lydell/node-pty',
+  '@xterm/headless',
+  'oauth4webapi',
+  'undici',
+  '@anthropic-ai/claude-agent-sdk',
+];
+
+/** A home whose default profile holds a gateway token valid for an hour (nothing to refresh). */
+async function homeWithFreshToken() {
+  const home = await tempDir('startup-imports-');
+  const token = oauthToken(3_600_000);
+  await new TokenStorage(join(home, 'store', 'tokens.json'), 'default').saveToken(token);
+  return { home, token, env: { HOME: home, CLAUDE_AUTH_DIR: join(home, 'store') } };
+}
+
+/** Runs the built CLI with the recorder preloaded: its result and the URLs it loaded. */
+async function runRecorded(args: string[], home: string, env: Record<string, string>) {
+  const out = join(home, 'imports.txt');
+  await writeFile(out, '');
+  const run = await runBuiltCli(args, {
+    ...env,
+    NODE_OPTIONS: `--import=${RECORDER}`,
+    RECORD_IMPORTS_TO: out,
+  });
+  const urls = (await readFile(out, 'utf8')).split('\n').filter(Boolean);
+  return { run, urls };
+}
+
+/**
+ * The packages of {@link NOT_AT_START_UP} among `urls`. The OAuth engine is
+ * `oauth4webapi`: every module of ours that uses it imports it at the top.
+ */
+function unneeded(urls: readonly string[]): string[] {
+  return urls.filter((url) =>
+    NOT_AT_START_UP.some((name) => url.includes(`/node_modules/${name}/`)),
+  );
+}
+
+describe('what the start-up path of a command loads', () => {
+  it('`token` on a fresh token loads no OAuth engine, store client, keychain binding, PTY or agent SDK', async () => {
+    const { home, token, env } = await homeWithFreshToken();
+    const { run, urls } = await runRecorded(['token'], home, env);
+    expect(run).toMatchObject({ code: 0, stdout: `${token.accessToken}\n` });
+    expect(urls).toContainEqual(expect.stringContaining('/dist/cli/commands/token.js'));
+    expect(unneeded(urls)).toEqual([]);
+  });
+
+  it('`status --json` on the file store loads none of them either', async () => {
+    const { home, env } = await homeWithFreshToken();
+    const { run, urls } = await runRecorded(['status', '--json'], home, env);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).profiles[0]).toMatchObject({ state: 'valid' });
+    expect(urls).toContainEqual(expect.stringContaining('/dist/cli/commands/status.js'));
+    expect(unneeded(urls)).toEqual([]);
+  });
+
+  it('the recorder sees a package when a command does load one: the Redis client for a redis:// store', async () => {
+    const { home, env } = await homeWithFreshToken();
+    const key = join(home, 'store.key');
+    await writeFile(key, `${Buffer.alloc(32, 7).toString('base64')}\n`, { mode: 0o600 });
+    // Port 1 on loopback: nothing listens, so the connection fails after the client loaded.
+    const { urls } = await runRecorded(['status', '--json'], home, {
+      ...env,
+      CLAUDE_AUTH_STORE: 'redis://127.0.0.1:1',
+      CLAUDE_AUTH_STORE_KEY_FILE: key,
+    });
+    expect(unneeded(urls)).toContainEqual(expect.stringContaining('/node_modules/ioredis/'));
+  });
+});

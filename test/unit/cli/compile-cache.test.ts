@@ -1,0 +1,18 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileCacheDirectory } from '../../../src/cli/compile-cache.js';
+
+describe('compileCacheDirectory', () => {
+  it('is under $XDG_CACHE_HOME when set', () => {
+    expect(compileCacheDirectory({ XDG_CACHE_HOME: '/x/cache' })).toBe(
+      join('/x/cache', 'claude-auth', 'compile-cache'),
+    );
+  });
+
+  it('is under ~/.cache otherwise (an empty XDG_CACHE_HOME counts as unset), never the shared temporary directory', () => {
+    const expected = join(homedir(), '.cache', 'claude-auth', 'compile-cache');
+    expect(compileCacheDirectory({})).toBe(expected);
+    expect(compileCacheDirectory({ XDG_CACHE_HOME: '' })).toBe(expected);
+  });
+});
