@@ -35,6 +35,7 @@ describe('the loopback listener accepts only this loginâ€™s callback (RFC 6749 Â
       400,
       `/callback?code=c&state=${STATE.slice(0, -1)}`,
     ],
+    ['a state that extends the right one', 400, `/callback?code=c&state=${STATE}x`],
     ['the success page before any callback', 404, '/'],
   ])('answers %s with %i and keeps waiting', async (_name, status, target) => {
     const server = await listener();

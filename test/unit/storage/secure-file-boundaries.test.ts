@@ -1,9 +1,10 @@
-import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import {
   MAX_PRIVATE_FILE_BYTES,
+  ORPHANED_TEMPORARY_AGE_MS,
   readPrivateFile,
   writePrivateFileAtomic,
 } from '../../../src/storage/secure-file.js';
@@ -68,6 +69,21 @@ describe('a token file is written only into a directory no one else can write', 
     await chmod(dir, mode);
     await writePrivateFileAtomic(join(dir, 'tokens.json'), 'new');
     expect(await readFile(join(dir, 'tokens.json'), 'utf8')).toBe('new');
+  });
+});
+
+describe('temporary files a killed writer left are removed once 10 minutes old', () => {
+  it('removes one older than the age and keeps one younger, whoever wrote them', async () => {
+    const dir = await tempDir();
+    const name = (n: number) => `.tokens.json.999999999.${n}.abc.tmp`;
+    const ages = [ORPHANED_TEMPORARY_AGE_MS + 60_000, ORPHANED_TEMPORARY_AGE_MS - 60_000];
+    for (const [index, ageMs] of ages.entries()) {
+      await writeFile(join(dir, name(index)), 'partial', { mode: 0o600 });
+      const then = new Date(Date.now() - ageMs);
+      await utimes(join(dir, name(index)), then, then);
+    }
+    await writePrivateFileAtomic(join(dir, 'tokens.json'), 'new');
+    expect((await readdir(dir)).sort()).toEqual([name(1), 'tokens.json'].sort());
   });
 });
 
