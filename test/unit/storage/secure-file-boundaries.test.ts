@@ -15,18 +15,18 @@ import { tempDir } from '../../helpers/temp-dir.js';
 // looked at fewer bits, or one byte further, fails one of these rows.
 
 /** A private file holding `text`, then given `mode`. */
-async function fileWithMode(mode: number, text = '{"secret":"kept"}') {
+async function fileWithMode(mode: string, text = '{"secret":"kept"}') {
   const dir = await tempDir();
   const path = join(dir, 'tokens.json');
   await writeFile(path, text, { mode: 0o600 });
-  await chmod(path, mode);
+  await chmod(path, Number.parseInt(mode, 8));
   return path;
 }
 
 describe('a token file is read only when no one but its owner may touch it', () => {
   // Each of the six group and other bits alone: read, write and execute alike.
-  it.each([0o640, 0o620, 0o610, 0o604, 0o602, 0o601])(
-    'refuses mode %o with the chmod fix, leaving the file as it was',
+  it.each(['0640', '0620', '0610', '0604', '0602', '0601'])(
+    'refuses mode %s with the chmod fix, leaving the file as it was',
     async (mode) => {
       const path = await fileWithMode(mode);
       await expect(readPrivateFile(path)).rejects.toMatchObject({
@@ -37,7 +37,7 @@ describe('a token file is read only when no one but its owner may touch it', () 
     },
   );
 
-  it.each([0o600, 0o400, 0o700])('reads mode %o', async (mode) => {
+  it.each(['0600', '0400', '0700'])('reads mode %s', async (mode) => {
     const path = await fileWithMode(mode);
     expect(await readPrivateFile(path)).toBe('{"secret":"kept"}');
   });
@@ -45,14 +45,14 @@ describe('a token file is read only when no one but its owner may touch it', () 
 
 describe('a token file is written only into a directory no one else can write', () => {
   // Write permission on the directory lets its holder replace the file; reading it does not.
-  it.each([0o720, 0o702, 0o730, 0o703])(
-    'refuses a directory of mode %o, writing nothing and leaving the file as it was',
+  it.each(['0720', '0702', '0730', '0703'])(
+    'refuses a directory of mode %s, writing nothing and leaving the file as it was',
     async (mode) => {
       const dir = join(await tempDir(), 'store');
       await mkdir(dir, { mode: 0o700 });
       const path = join(dir, 'tokens.json');
       await writeFile(path, 'old', { mode: 0o600 });
-      await chmod(dir, mode);
+      await chmod(dir, Number.parseInt(mode, 8));
       await expect(writePrivateFileAtomic(path, 'new')).rejects.toMatchObject({
         code: AuthErrorCode.STORAGE_INSECURE,
         fix: `chmod 700 ${dir}`,
@@ -63,10 +63,10 @@ describe('a token file is written only into a directory no one else can write', 
     },
   );
 
-  it.each([0o700, 0o750, 0o705])('writes into a directory of mode %o', async (mode) => {
+  it.each(['0700', '0750', '0705'])('writes into a directory of mode %s', async (mode) => {
     const dir = join(await tempDir(), 'store');
     await mkdir(dir, { mode: 0o700 });
-    await chmod(dir, mode);
+    await chmod(dir, Number.parseInt(mode, 8));
     await writePrivateFileAtomic(join(dir, 'tokens.json'), 'new');
     expect(await readFile(join(dir, 'tokens.json'), 'utf8')).toBe('new');
   });
@@ -90,13 +90,13 @@ describe('temporary files a killed writer left are removed once 10 minutes old',
 describe('a token file is read only up to the size limit', () => {
   it('reads a file of exactly the limit', async () => {
     const text = 'x'.repeat(MAX_PRIVATE_FILE_BYTES);
-    const path = await fileWithMode(0o600, text);
+    const path = await fileWithMode('0600', text);
     expect((await readPrivateFile(path))?.length).toBe(MAX_PRIVATE_FILE_BYTES);
   });
 
   it('refuses a file one byte over the limit, unread and left as it was', async () => {
     const text = 'x'.repeat(MAX_PRIVATE_FILE_BYTES + 1);
-    const path = await fileWithMode(0o600, text);
+    const path = await fileWithMode('0600', text);
     await expect(readPrivateFile(path)).rejects.toMatchObject({
       code: AuthErrorCode.STORAGE_CORRUPT,
     });

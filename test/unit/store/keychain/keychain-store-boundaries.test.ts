@@ -37,7 +37,7 @@ async function subject() {
     const ours = JSON.parse(await readFile(lockOwner, 'utf8')) as object;
     await writeFile(lockOwner, JSON.stringify({ ...ours, id: 'successor' }));
   };
-  return { keychain, store, takeOver };
+  return { directory, keychain, store, takeOver };
 }
 
 async function put(store: KeychainCredentialStore, token: AuthToken = large()) {
@@ -129,6 +129,25 @@ describe('parts a killed writer left are removed and never read as a record', ()
     const { keychain, store } = await killedFirstWrite();
     await store.transact((tx) => tx.write(null, null));
     expect([...keychain.values.keys()]).toEqual([]);
+  });
+});
+
+describe('the parts of the record in use are never taken for abandoned ones', () => {
+  it('a writer killed after its head, before settling its marker, leaves a record the next failed write keeps', async () => {
+    const { directory, keychain, store } = await subject();
+    const first = large();
+    const outcome = await put(store, first);
+    if (!outcome.written) throw new Error('the first write did not land');
+    // Killed between the head (the commit point) and settling the marker: still "pending".
+    await writeFile(
+      join(directory, 'work.keychain-version'),
+      JSON.stringify({ counter: 1, pending: { revision: outcome.revision, entries: 3 } }),
+      { mode: 0o600 },
+    );
+    keychain.failOn = (operation, account) => operation === 'set' && account === store.account;
+    await expect(put(store)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    keychain.failOn = undefined;
+    expect((await store.read())?.token.accessToken).toBe(first.accessToken);
   });
 });
 
