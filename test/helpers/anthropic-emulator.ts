@@ -1,16 +1,13 @@
-import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { writeReply } from '../../fixtures/messages-api.js';
-
-const run = promisify(execFile);
+import { makeCertificates } from './throwaway-ca.js';
 
 /** The only hosts the proxy intercepts; CONNECT to anything else is refused. */
 export const ANTHROPIC_HOSTS = [
@@ -27,63 +24,6 @@ export interface EmulatedRequest {
   readonly path: string;
   readonly headers: IncomingMessage['headers'];
   readonly body: string;
-}
-
-/** A throwaway CA and a leaf certificate for the Anthropic hosts, made with openssl. */
-async function makeCertificates(
-  dir: string,
-): Promise<{ caPath: string; key: Buffer; cert: Buffer }> {
-  const file = (name: string) => join(dir, name);
-  await writeFile(
-    file('ext.cnf'),
-    `subjectAltName=${ANTHROPIC_HOSTS.map((h) => `DNS:${h}`).join(',')}\n`,
-  );
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  await run('openssl', [
-    'req',
-    '-x509',
-    ...ec,
-    '-keyout',
-    file('ca.key'),
-    '-out',
-    file('ca.crt'),
-    '-days',
-    '1',
-    '-subj',
-    '/CN=claude-auth throwaway test CA',
-  ]);
-  await run('openssl', [
-    'req',
-    ...ec,
-    '-keyout',
-    file('leaf.key'),
-    '-out',
-    file('leaf.csr'),
-    '-subj',
-    '/CN=claude.ai',
-  ]);
-  await run('openssl', [
-    'x509',
-    '-req',
-    '-in',
-    file('leaf.csr'),
-    '-CA',
-    file('ca.crt'),
-    '-CAkey',
-    file('ca.key'),
-    '-CAcreateserial',
-    '-out',
-    file('leaf.crt'),
-    '-days',
-    '1',
-    '-extfile',
-    file('ext.cnf'),
-  ]);
-  return {
-    caPath: file('ca.crt'),
-    key: await readFile(file('leaf.key')),
-    cert: await readFile(file('leaf.crt')),
-  };
 }
 
 function json(response: ServerResponse, status: number, body: unknown): void {
@@ -121,7 +61,10 @@ export class AnthropicEmulator {
 
   static async start(): Promise<AnthropicEmulator> {
     const dir = await mkdtemp(join(tmpdir(), 'claude-auth-emulator-'));
-    const { caPath, key, cert } = await makeCertificates(dir);
+    const { caPath, key, cert } = await makeCertificates(
+      dir,
+      ANTHROPIC_HOSTS.map((host) => `DNS:${host}`),
+    );
     const tls = createHttpsServer({ key, cert });
     const proxy = createServer((_request, response) => response.writeHead(405).end());
     const emulator = new AnthropicEmulator(proxy, tls, caPath, dir);

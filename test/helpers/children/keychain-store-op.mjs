@@ -4,7 +4,8 @@
 //   write            store $KC_TOKEN through a transaction
 //   read             print the stored record's digest and revision
 //   select [CHOICE]  choose a backend as the CLI does (CHOICE as --store, else the environment)
-//   timed            read, revision, write and an auto probe, each timed, with the event-loop lag
+//   observed         read, revision, write and an auto probe, each with whether the event
+//                    loop kept turning while it was pending (a call on the main thread stops it)
 //   refresh N        N forced refreshes (TokenManager.refreshNow) against the token's provider
 import { createHash } from 'node:crypto';
 import { refreshProviderToken, TokenManager } from '../../../dist/index.js';
@@ -23,32 +24,48 @@ const [command, argument] = process.argv.slice(2);
 const store = new KeychainCredentialStore({ reason: 'test' });
 const digest = (token) => createHash('sha256').update(serializeTokenFile(token)).digest('hex');
 const print = (value) => process.stdout.write(`${JSON.stringify(value)}\n`);
-const failure = (error, started) => ({
+const failure = (error) => ({
   error: error?.code ?? String(error),
   message: String(error?.message),
   fix: error?.fix,
-  ms: Date.now() - started,
 });
+
+/**
+ * Whether the event loop kept turning while `pending` was unsettled: a chain of
+ * setImmediate turns, started with it, finished first. A call that blocks the
+ * main thread settles before the chain can (ordering, not a measured lag).
+ */
+async function loopTurnedDuring(pending) {
+  const TURNS = 20;
+  const order = [];
+  const chain = new Promise((resolve) => {
+    let turns = 0;
+    const turn = () => (++turns === TURNS ? resolve() : setImmediate(turn));
+    setImmediate(turn);
+  }).then(() => order.push('loop'));
+  await Promise.allSettled([pending.finally(() => order.push('call')), chain]);
+  return order[0] === 'loop';
+}
 
 async function write() {
   const token = parseTokenFile(process.env.KC_TOKEN ?? '', 'KC_TOKEN');
   return store.transact(async (tx) => tx.write(token, await tx.currentRevision()));
 }
 
-async function timed(name, operation) {
-  const started = Date.now();
+async function observed(name, operation) {
+  const pending = operation();
+  const loopTurned = await loopTurnedDuring(pending);
   try {
-    await operation();
-    return { op: name, ms: Date.now() - started };
+    await pending;
+    return { op: name, loopTurned };
   } catch (error) {
-    return { op: name, ...failure(error, started) };
+    return { op: name, loopTurned, ...failure(error) };
   }
 }
 
-const started = Date.now();
 try {
   if (command === 'write') {
-    print({ ...(await write()), ms: Date.now() - started });
+    print(await write());
   } else if (command === 'read') {
     const stored = await store.read();
     print(stored && { digest: digest(stored.token), revision: stored.revision });
@@ -59,28 +76,20 @@ try {
     });
     announceFallback(selection);
     announceFallback(selection);
-    print({ ...selection, ms: Date.now() - started });
-  } else if (command === 'timed') {
-    let maxLagMs = 0;
-    let last = Date.now();
-    const ticker = setInterval(() => {
-      const now = Date.now();
-      maxLagMs = Math.max(maxLagMs, now - last - 10);
-      last = now;
-    }, 10);
+    print(selection);
+  } else if (command === 'observed') {
     const ops = [
-      await timed('read', () => store.read()),
-      await timed('currentRevision', () => store.transact((tx) => tx.currentRevision())),
-      await timed('write', write),
-      await timed('auto', () =>
+      await observed('read', () => store.read()),
+      await observed('currentRevision', () => store.transact((tx) => tx.currentRevision())),
+      await observed('write', write),
+      await observed('auto', () =>
         selectLocalStore({
           choice: 'auto',
           keychain: () => new WorkerKeychainAccess(KEYCHAIN_SERVICE),
         }),
       ),
     ];
-    clearInterval(ticker);
-    print({ ops, maxLagMs });
+    print({ ops });
   } else if (command === 'refresh') {
     // The real refresh path: TokenManager's transaction on the keychain store.
     const manager = new TokenManager({
@@ -103,6 +112,6 @@ try {
     throw new Error(`unknown command ${command}`);
   }
 } catch (error) {
-  print(failure(error, started));
+  print(failure(error));
 }
 process.exit(0);

@@ -78,6 +78,19 @@ describe('device authorization grant', () => {
     expect(waits).toEqual([2 ** 31 - 1, 2 ** 31 - 1]);
   });
 
+  // RFC 8628 §3.5: each slow_down adds 5 s to the interval in use, so they add up.
+  it('adds 5 s for every slow_down: two take the default 5 s interval to 15 s', async () => {
+    const { config, polls } = await deviceServer([
+      'slow_down',
+      'slow_down',
+      'authorization_pending',
+    ]);
+    const waits: number[] = [];
+    await flowWith(config, waits).loginWithDevice();
+    expect(waits).toEqual([5000, 10_000, 15_000, 15_000]);
+    expect(polls).toHaveLength(4);
+  });
+
   it('uses 5 s when the server names no interval (RFC 8628 §3.2)', async () => {
     const { config } = await deviceServer([]);
     const waits: number[] = [];

@@ -22,6 +22,12 @@ const get = (url: string | URL, init: RequestInit = {}) =>
 describe('the loopback listener accepts only this login’s callback (RFC 6749 §10.12, RFC 8252 §8)', () => {
   it.each([
     ['a wrong path with the right state', 404, `/other?code=c&state=${STATE}`],
+    // The path is compared whole: one that starts or ends with the registered one is another.
+    ['a path under the registered one', 404, `/callback/x?code=c&state=${STATE}`],
+    ['the registered path with a trailing slash', 404, `/callback/?code=c&state=${STATE}`],
+    ['a path extending the registered one', 404, `/callbackx?code=c&state=${STATE}`],
+    ['a path ending with the registered one', 404, `/x/callback?code=c&state=${STATE}`],
+    ['the registered path in capitals', 404, `/CALLBACK?code=c&state=${STATE}`],
     ['the right path without a state', 400, '/callback?code=c'],
     ['the right path with an empty state', 400, '/callback?code=c&state='],
     [
@@ -29,6 +35,7 @@ describe('the loopback listener accepts only this login’s callback (RFC 6749 �
       400,
       `/callback?code=c&state=${STATE.slice(0, -1)}`,
     ],
+    ['a state that extends the right one', 400, `/callback?code=c&state=${STATE}x`],
     ['the success page before any callback', 404, '/'],
   ])('answers %s with %i and keeps waiting', async (_name, status, target) => {
     const server = await listener();

@@ -132,45 +132,53 @@ describe('RFC 9207 issuer identification', () => {
     },
   );
 
-  it('asks for the whole redirect URL when only the code is pasted, then completes with it', async () => {
-    const provider = await scriptedProvider({
-      metadata: (base) => ({
-        issuer: base,
-        authorization_endpoint: `${base}/authorize`,
-        token_endpoint: `${base}/token`,
-        authorization_response_iss_parameter_supported: true,
-      }),
-      tokenBody: () => tokens(),
-    });
-    const input = new PassThrough();
-    const output = capturedOutput();
-    const flow = new OAuthFlow(
-      new OAuthConfig({
-        clientId: CLIENT_ID,
-        issuer: provider.base,
-        redirectUri: 'http://127.0.0.1:0/cb',
-        scopes: [],
-      }),
-      { input, output: output.stream, openBrowser: async () => false },
-    );
-    let authorizationUrl: URL | undefined;
-    const login = flow.login({
-      onAuthorizationUrl: (url) => {
-        authorizationUrl = new URL(url);
-      },
-    });
-    await expect.poll(() => output.text()).toContain('paste the whole URL');
-    input.write('pasted-code-1234\n');
-    await expect.poll(() => output.text()).toContain("from the browser's address bar");
-    const redirect = new URL(authorizationUrl?.searchParams.get('redirect_uri') as string);
-    redirect.searchParams.set('code', 'pasted-code-1234');
-    redirect.searchParams.set('state', authorizationUrl?.searchParams.get('state') as string);
-    redirect.searchParams.set('iss', provider.base);
-    input.write(`${redirect.href}\n`);
-    const token = await login;
-    expect(token.accessToken).toBe('access-token-123456');
-    expect(provider.tokenRequests[0]?.get('code')).toBe('pasted-code-1234');
-  });
+  // The boundary: a code with this login's state after `#` still carries no `iss`.
+  it.each([
+    ['only the code', (_state: string) => 'pasted-code-1234'],
+    ['the code and this login’s state', (state: string) => `pasted-code-1234#${state}`],
+  ])(
+    'asks for the whole redirect URL when %s is pasted, then completes with it',
+    async (_name, pasted) => {
+      const provider = await scriptedProvider({
+        metadata: (base) => ({
+          issuer: base,
+          authorization_endpoint: `${base}/authorize`,
+          token_endpoint: `${base}/token`,
+          authorization_response_iss_parameter_supported: true,
+        }),
+        tokenBody: () => tokens(),
+      });
+      const input = new PassThrough();
+      const output = capturedOutput();
+      const flow = new OAuthFlow(
+        new OAuthConfig({
+          clientId: CLIENT_ID,
+          issuer: provider.base,
+          redirectUri: 'http://127.0.0.1:0/cb',
+          scopes: [],
+        }),
+        { input, output: output.stream, openBrowser: async () => false },
+      );
+      let authorizationUrl: URL | undefined;
+      const login = flow.login({
+        onAuthorizationUrl: (url) => {
+          authorizationUrl = new URL(url);
+        },
+      });
+      await expect.poll(() => output.text()).toContain('paste the whole URL');
+      input.write(`${pasted(authorizationUrl?.searchParams.get('state') as string)}\n`);
+      await expect.poll(() => output.text()).toContain("from the browser's address bar");
+      expect(provider.tokenRequests).toHaveLength(0);
+      const redirect = new URL(authorizationUrl?.searchParams.get('redirect_uri') as string);
+      redirect.searchParams.set('code', 'pasted-code-1234');
+      redirect.searchParams.set('state', authorizationUrl?.searchParams.get('state') as string);
+      redirect.searchParams.set('iss', provider.base);
+      input.write(`${redirect.href}\n`);
+      const token = await login;
+      expect(token.accessToken).toBe('access-token-123456');
+      expect(provider.tokenRequests[0]?.get('code')).toBe('pasted-code-1234');
+    },
+  );
 });
 
 describe('an issuer learnt from the login (no CLAUDE_OAUTH_ISSUER, no metadata)', () => {
@@ -206,6 +214,44 @@ describe('an issuer learnt from the login (no CLAUDE_OAUTH_ISSUER, no metadata)'
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: AuthErrorCode.ISSUER_MISMATCH });
     expect((error as Error).message).not.toMatch(/https?:\/\//);
+  });
+
+  // Learnt only from an iss on exactly the authorization endpoint's origin: one that merely
+  // starts with it (here a userinfo part, so the host is another) is never learnt, and
+  // oauth4webapi then refuses it before the code is sent anywhere.
+  it.each([
+    [
+      'starts with its origin but names another host',
+      (base: string) => `${base}@attacker.example/`,
+    ],
+    ['is its origin on another port', (base: string) => base.replace(/:(\d+)$/, ':1')],
+  ])('never learns an iss that %s', async (_name, iss) => {
+    const provider = await scriptedProvider({ tokenBody: () => tokens() });
+    const error = await flowAnswering(explicit(provider.base), () => ({
+      code: 'code-1234',
+      iss: iss(provider.base),
+    }))
+      .login()
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: AuthErrorCode.ISSUER_MISMATCH });
+    expect(provider.tokenRequests).toHaveLength(0);
+  });
+
+  it.each([
+    ['a longer path', (stated: string) => `${stated}/tenant`],
+    ['a shorter path', (stated: string) => stated.slice(0, stated.lastIndexOf('/'))],
+    ['a trailing slash', (stated: string) => `${stated}/`],
+  ])('refuses an ID token whose issuer differs from the learnt one by %s', async (_name, other) => {
+    const provider = await scriptedProvider({
+      tokenBody: (base) => tokens({ id_token: idToken({ iss: other(`${base}/api/oidc`) }) }),
+    });
+    const error = await flowAnswering(explicit(provider.base), () => ({
+      code: 'code-1234',
+      iss: `${provider.base}/api/oidc`,
+    }))
+      .login()
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: AuthErrorCode.ISSUER_MISMATCH });
   });
 
   // An iss on the authorization endpoint's origin included: a pinned issuer is never relearnt.
