@@ -63,6 +63,7 @@ export function exitCodeFor(code: AuthErrorCode): ExitCode {
     case AuthErrorCode.CLI_LOGIN_FAILED:
     case AuthErrorCode.API_AUTH_FAILED:
     case AuthErrorCode.SETTINGS_CONFLICT:
+    case AuthErrorCode.SDK_UNSUPPORTED:
       return ExitCode.ERROR;
     default:
       return unplaced(code);

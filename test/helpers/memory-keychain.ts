@@ -10,7 +10,9 @@ export class MemoryKeychain implements KeychainAccess {
   /** Throws from `set` of the accounts this matches (a process dying mid-write, seen from outside). */
   failOn: ((operation: 'get' | 'set' | 'delete' | 'list', account: string) => boolean) | undefined;
   /** Runs before each call: what another process does at that moment. */
-  before: ((operation: 'get' | 'set' | 'delete' | 'list', account: string) => Promise<void>) | undefined;
+  before:
+    | ((operation: 'get' | 'set' | 'delete' | 'list', account: string) => Promise<void>)
+    | undefined;
 
   async get(account: string): Promise<string | null> {
     await this.before?.('get', account);

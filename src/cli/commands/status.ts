@@ -109,10 +109,7 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
   const { active: activeName, problem } = activeOrError(flags, env);
   // Listing does not depend on the active profile: a bad CLAUDE_AUTH_PROFILE must not stop it.
   const listingEnv = { ...env, [ENV_PROFILE]: undefined };
-  const names =
-    flags.all === true
-      ? await storedProfiles(listingEnv)
-      : [activeName as string];
+  const names = flags.all === true ? await storedProfiles(listingEnv) : [activeName as string];
   if (activeName !== undefined && !names.includes(activeName)) names.unshift(activeName);
   const reports = await Promise.all(names.map((name) => reportProfile(name, env, now)));
   if (problem !== undefined) {
