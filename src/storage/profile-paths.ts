@@ -125,7 +125,7 @@ export function chooseProfile(options: ProfileOptions = {}): {
 }
 
 /**
- * The token file of a profile, chosen by {@link chooseProfile}. The `default`
+ * The token file of a profile, chosen by `chooseProfile` (one rule for every command). The `default`
  * profile is `tokens.json` (the guide's path); any other profile `NAME` is
  * `NAME.json` beside it, so the guide's `~/.claude_code/work.json` is the profile `work`. The
  * directory is returned absolute and normalised (no trailing slash, `.` or `..`).
