@@ -9,7 +9,8 @@ import { defenceRanges } from './mutation/defence-ranges.mjs';
  * measuring: the whole of these modules is ~1,200 mutants, ~40 min on the
  * shared 2-core machine; these ~550 take about a quarter of that. Left out:
  * messages, display, device-flow pacing, discovery's issuer candidates, the
- * cause-chain redaction (src/errors/redact-cause.ts) and the lock's waiting.
+ * cause-chain redaction (src/errors/redact-cause.ts), the lock's waiting and
+ * the Redis lease's waiting (its wake-ups and backoff).
  */
 export const DEFENCES = {
   // OAuth flow and loopback listener (RFC 6749 §10.12, RFC 9207, RFC 7636, RFC 8252)
@@ -35,6 +36,28 @@ export const DEFENCES = {
   ],
   'src/store/file-credential-store.ts': ['FileCredentialStore.#write'],
   'src/storage/file-lock.ts': ['Lease.confirm'],
+  // The Redis store (DESIGN §6a): the compare-and-swap and the sealed record's
+  // binding, the owner-compared lease, a TLS connection that verifies the server.
+  // The Lua scripts themselves are strings Stryker cannot mutate inside: the
+  // boundary tests (test/integration/store/redis-boundaries.test.ts) weaken them by hand.
+  'src/store/redis-credential-store.ts': [
+    'RedisCredentialStore.transact',
+    'RedisCredentialStore.#open',
+    'RedisCredentialStore.#sealContext',
+    'RedisCredentialStore.#compareAndSwap',
+  ],
+  'src/store/redis-lease.ts': ['held'],
+  'src/store/redis-connection.ts': ['RedisConnection.#connect'],
+  // The keychain store: fenced head write, abandoned parts removed, whole records only,
+  // no kernel keyring for want of a session bus.
+  'src/store/keychain/keychain-store.ts': [
+    'KeychainCredentialStore.read',
+    'KeychainCredentialStore.#write',
+    'KeychainCredentialStore.#removeAbandonedWrite',
+    'KeychainCredentialStore.#deleteParts',
+  ],
+  'src/store/keychain/keychain-record.ts': ['parseHead', 'joinRecord'],
+  'src/store/keychain/keychain-selection.ts': ['keychainUnreachable'],
   // Refresh policy (DESIGN §6b) and the refresh's compare-and-swap (§7)
   'src/refresh/refresh-policy.ts': ['*'],
   'src/refresh/token-manager.ts': ['TokenManager.#refreshInTransaction'],

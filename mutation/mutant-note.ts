@@ -43,3 +43,19 @@ export function killedBy(
     reason: test,
   }));
 }
+
+/**
+ * A maker of notes for one file's survivors that are not killed by a test.
+ *
+ * @param file - The mutated file, from the project root.
+ * @returns `(mutator, original, replacement, verdict, reason) => MutantNote`.
+ */
+export function notesOn(file: string) {
+  return (
+    mutator: string,
+    original: string,
+    replacement: string,
+    verdict: Exclude<MutantNote['verdict'], 'killed'>,
+    reason: string,
+  ): MutantNote => ({ file, mutator, original, replacement, verdict, reason });
+}

@@ -3,6 +3,8 @@ import { childEnvironmentNotes } from './notes/child-environment.js';
 import { credentialDestinationNotes } from './notes/credential-destination.js';
 import { fileCredentialStoreNotes } from './notes/file-credential-store.js';
 import { fileLockNotes } from './notes/file-lock.js';
+import { keychainRecordNotes } from './notes/keychain-record.js';
+import { keychainStoreNotes } from './notes/keychain-store.js';
 import { loopbackNotes } from './notes/loopback.js';
 import { loopbackListenerNotes } from './notes/loopback-listener.js';
 import { oauthConfigNotes } from './notes/oauth-config.js';
@@ -10,6 +12,8 @@ import { oauthFlowNotes } from './notes/oauth-flow.js';
 import { pastedResponseNotes } from './notes/pasted-response.js';
 import { providerEndpointsNotes } from './notes/provider-endpoints.js';
 import { redactNotes } from './notes/redact.js';
+import { redisConnectionNotes } from './notes/redis-connection.js';
+import { redisCredentialStoreNotes } from './notes/redis-credential-store.js';
 import { refreshPolicyNotes } from './notes/refresh-policy.js';
 import { resolvedCredentialNotes } from './notes/resolved-credential.js';
 import { secureFileNotes } from './notes/secure-file.js';
@@ -37,4 +41,8 @@ export const MUTANT_NOTES: readonly MutantNote[] = [
   ...fileLockNotes,
   ...secureFileNotes,
   ...fileCredentialStoreNotes,
+  ...redisCredentialStoreNotes,
+  ...redisConnectionNotes,
+  ...keychainStoreNotes,
+  ...keychainRecordNotes,
 ];

@@ -1,3 +1,4 @@
+import { type DefenceBoundary, renderDefenceBoundaries } from './defence-boundaries.js';
 import type { MutantNote } from './mutant-note.js';
 import { contentHash } from './mutated-modules.js';
 
@@ -113,6 +114,7 @@ const noteKey = (file: string, mutator: string, original: string, replacement: s
  *   run is listed with it. A module it ran is recorded with the hash of the source it
  *   mutated, so a change made while it ran still makes the report stale.
  * @param run - How long the run took and whether it reused earlier results.
+ * @param boundaries - The defences' boundary tests, listed after the scores.
  * @returns The report, and the survivors that have no note (to write one).
  */
 export function renderMutationReport(
@@ -120,6 +122,7 @@ export function renderMutationReport(
   notes: readonly MutantNote[],
   hashes: ReadonlyMap<string, string>,
   run: RunFacts,
+  boundaries: readonly DefenceBoundary[] = [],
 ): { markdown: string; unexplained: MutantNote[] } {
   const byKey = new Map(
     notes.map((note) => [noteKey(note.file, note.mutator, note.original, note.replacement), note]),
@@ -220,6 +223,7 @@ export function renderMutationReport(
     '|---|---|---|---|---|---|---|',
     ...rows,
     '',
+    ...(boundaries.length === 0 ? [] : renderDefenceBoundaries(boundaries)),
     '## Surviving mutants',
     '',
     survivors.length === 0

@@ -4,6 +4,7 @@
 // docs/mutation-report.md from both JSON reports and the notes on survivors.
 import { spawn } from 'node:child_process';
 import { access, readFile, writeFile } from 'node:fs/promises';
+import { DEFENCE_BOUNDARIES } from './defence-boundaries.js';
 import { MUTANT_NOTES } from './mutant-notes.js';
 import { moduleHashes } from './mutated-modules.js';
 import { mergeStaticPass, renderMutationReport, type StrykerResult } from './mutation-report.js';
@@ -60,6 +61,7 @@ const { markdown, unexplained } = renderMutationReport(
   MUTANT_NOTES,
   await moduleHashes(root),
   { seconds, incremental, reportOnly, finishedAt: new Date() },
+  DEFENCE_BOUNDARIES,
 );
 await writeFile(new URL('docs/mutation-report.md', root), markdown);
 console.log(`Wrote docs/mutation-report.md (${Math.round(seconds)} s).`);

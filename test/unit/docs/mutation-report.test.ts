@@ -1,8 +1,13 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../../fixtures/package-root.js';
+import {
+  DEFENCE_BOUNDARIES,
+  renderDefenceBoundaries,
+} from '../../../mutation/defence-boundaries.js';
 import { contentHash, moduleHashes, recordedHashes } from '../../../mutation/mutated-modules.js';
 import { renderMutationReport, type StrykerResult } from '../../../mutation/mutation-report.js';
 
@@ -29,6 +34,23 @@ describe('docs/mutation-report.md', () => {
       .split('\n')
       .filter((line) => line.includes('no reason written') || line.includes('but survives'));
     expect(open).toEqual([]);
+  });
+});
+
+describe("the defences' boundary tests (mutation/defence-boundaries.ts)", () => {
+  it('are listed in the report as the module has them', async () => {
+    expect(await readReport()).toContain(renderDefenceBoundaries(DEFENCE_BOUNDARIES).join('\n'));
+  });
+
+  it('name test files that exist and hold the titles named, and source files that exist', async () => {
+    const missing: string[] = [];
+    for (const { test, title, source } of DEFENCE_BOUNDARIES) {
+      if (!existsSync(join(PACKAGE_ROOT, source))) missing.push(source);
+      const text = await readFile(join(PACKAGE_ROOT, test), 'utf8').catch(() => '');
+      if (!text.replace(/\s+/g, ' ').includes(title)) missing.push(`${test} › ${title}`);
+    }
+    expect(DEFENCE_BOUNDARIES.length).toBeGreaterThan(20);
+    expect(missing).toEqual([]);
   });
 });
 
