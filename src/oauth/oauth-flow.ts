@@ -17,6 +17,7 @@ import { parsePastedResponse } from './pasted-response.js';
 import {
   type ProviderEndpoints,
   resolveProviderEndpoints,
+  resourceParameters,
   withLearntIssuer,
 } from './provider-endpoints.js';
 import { accountFromClaims, peekIdTokenIssuer, tokenFromResponse } from './token-response.js';
@@ -268,6 +269,8 @@ export class OAuthFlow {
       url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(verifier));
       url.searchParams.set('code_challenge_method', 'S256');
       if (nonce !== undefined) url.searchParams.set('nonce', nonce);
+      if (this.config.resource !== undefined)
+        url.searchParams.set('resource', this.config.resource.href);
       if (this.config.scopes.length > 0)
         url.searchParams.set('scope', this.config.scopes.join(' '));
       // OpenID Connect Core §11: offline_access is honoured only with prompt=consent.
@@ -355,8 +358,11 @@ export class OAuthFlow {
     }
     const { as, client, clientAuth, http } = endpoints;
     const tokenRequest = http(as.token_endpoint);
-    const parameters: Record<string, string> =
-      this.config.scopes.length > 0 ? { scope: this.config.scopes.join(' ') } : {};
+    const resource = resourceParameters(this.config.resource?.href);
+    const parameters: Record<string, string> = {
+      ...(this.config.scopes.length > 0 && { scope: this.config.scopes.join(' ') }),
+      ...resource,
+    };
     let device: oauth.DeviceAuthorizationResponse;
     try {
       const response = await oauth.deviceAuthorizationRequest(
@@ -397,7 +403,7 @@ export class OAuthFlow {
           client,
           clientAuth,
           device.device_code,
-          tokenRequest,
+          { ...tokenRequest, additionalParameters: resource },
         );
         endpoints = await learnIssuerFromIdToken(endpoints, response);
         const result = await oauth.processDeviceCodeResponse(endpoints.as, client, response);
@@ -463,7 +469,10 @@ export class OAuthFlow {
           validated,
           login.redirectUri,
           login.verifier,
-          http(endpoints.as.token_endpoint),
+          {
+            ...http(endpoints.as.token_endpoint),
+            additionalParameters: resourceParameters(this.config.resource?.href),
+          },
         );
         endpoints = await learnIssuerFromIdToken(endpoints, response);
         return oauth.processAuthorizationCodeResponse(endpoints.as, client, response, {

@@ -3,7 +3,11 @@ import { AuthErrorCode, AuthenticationError } from '../errors/authentication-err
 import type { AuthToken } from '../token/auth-token.js';
 import { createOAuthFetch, type OAuthFetch } from './http-client.js';
 import { toAuthenticationError } from './oauth-errors.js';
-import { endpointsFromMetadata, withLearntIssuer } from './provider-endpoints.js';
+import {
+  endpointsFromMetadata,
+  resourceParameters,
+  withLearntIssuer,
+} from './provider-endpoints.js';
 import { peekIdTokenIssuer, tokenFromResponse } from './token-response.js';
 
 /** Options for {@link refreshProviderToken} and {@link revokeProviderTokens}. */
@@ -63,6 +67,7 @@ export async function refreshProviderToken(
       token.refreshToken,
       {
         ...http(as.token_endpoint),
+        additionalParameters: resourceParameters(provider.resource),
         ...(options.signal !== undefined && { signal: options.signal }),
       },
     );

@@ -37,7 +37,27 @@ export interface ProfileOptions {
   directory?: string;
   /** The environment to read (default `process.env`). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * A credential of the profile other than its own model credential: an MCP
+   * login's {@link CredentialName} (see `src/mcp/mcp-credential-name.ts`). Its
+   * record sits beside the profile's under this name in every backend.
+   */
+  credential?: CredentialName;
 }
+
+/**
+ * The store name of a credential that is not a profile's model credential:
+ * `<kind>.<profile>.<key>`. The dots keep it out of the profile alphabet, so it
+ * can never be mistaken for a profile, and enumeration tells it apart by them.
+ */
+export interface CredentialName {
+  /** What kind of credential it is (`mcp`). */
+  readonly kind: 'mcp';
+  /** A key unique within the profile and kind: letters, digits, `-` and `_`. */
+  readonly key: string;
+}
+
+const CREDENTIAL_KEY = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
  * The directory that holds the token files: `$CLAUDE_AUTH_DIR`, else `~/.claude_code`.
@@ -100,6 +120,16 @@ export function resolveProfile(options: ProfileOptions = {}): ProfileLocation {
   const profile =
     options.profile ?? (env[ENV_PROFILE] || chosenDefaultProfile(directory) || DEFAULT_PROFILE);
   assertProfileName(profile);
+  const credential = options.credential;
+  if (credential !== undefined) {
+    if (!CREDENTIAL_KEY.test(credential.key))
+      throw new AuthenticationError(
+        AuthErrorCode.CONFIG_INVALID,
+        `"${credential.key.slice(0, 80)}" is not a valid ${credential.kind} credential key.`,
+      );
+    const name = `${credential.kind}.${profile}.${credential.key}`;
+    return { profile: name, directory, path: join(directory, `${name}.json`) };
+  }
   const file = profile === DEFAULT_PROFILE ? DEFAULT_TOKEN_FILE : `${profile}.json`;
   return { profile, directory, path: join(directory, file) };
 }

@@ -1,0 +1,163 @@
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { McpResourceServer } from '../../../fixtures/mcp-resource-server.js';
+import { runCli } from '../../../src/cli/run-cli.js';
+import { findMcpLogin } from '../../../src/mcp/mcp-access.js';
+import { mcpLogin } from '../../../src/mcp/mcp-login.js';
+import { createOAuthFetch, type OAuthFetch } from '../../../src/oauth/http-client.js';
+import { refreshProviderToken } from '../../../src/oauth/provider-tokens.js';
+import { capturedOutput } from '../../helpers/oauth-fixture.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+let mcp: McpResourceServer;
+beforeAll(async () => {
+  mcp = await McpResourceServer.start();
+});
+afterAll(async () => {
+  await mcp.close();
+});
+
+/**
+ * A login whose "browser" is the provider issuing the code for the
+ * authorization URL as after a sign-in; the token endpoint checks the rest.
+ */
+function headlessLogin(env: NodeJS.ProcessEnv) {
+  const requests: { url: string; body: string }[] = [];
+  const opened: URL[] = [];
+  const real = createOAuthFetch();
+  const fetch: OAuthFetch = (url, init) => {
+    requests.push({
+      url,
+      body: init.body === undefined || init.body === null ? '' : String(init.body),
+    });
+    return real(url, init);
+  };
+  const server = mcp.authorizationServer;
+  const login = mcpLogin({
+    name: 'docs',
+    url: mcp.url,
+    env,
+    flow: {
+      fetch,
+      output: capturedOutput().stream,
+      openBrowser: async (url) => {
+        const authorization = new URL(url);
+        opened.push(authorization);
+        const callback = new URL(authorization.searchParams.get('redirect_uri') as string);
+        callback.searchParams.set('code', await server.issueAuthorizationCode(authorization));
+        callback.searchParams.set('state', authorization.searchParams.get('state') as string);
+        callback.searchParams.set('iss', server.issuer);
+        void globalThis.fetch(callback, { redirect: 'manual' });
+        return true;
+      },
+    },
+  });
+  return { login, requests, opened };
+}
+
+async function cli(args: string[], env: NodeJS.ProcessEnv) {
+  const stdout = capturedOutput();
+  const stderr = capturedOutput();
+  const code = await runCli(args, {
+    env,
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    stdin: new PassThrough(),
+  });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+describe('mcp login against an MCP SDK server behind oidc-provider', () => {
+  it('discovers, registers dynamically, logs in with resource indicators and stores the login', async () => {
+    const env = { CLAUDE_AUTH_DIR: await tempDir() };
+    const { login, requests, opened } = headlessLogin(env);
+    const result = await login;
+
+    const urls = requests.map((request) => request.url);
+    expect(urls[0]).toBe(mcp.url);
+    expect(urls).toContain(`${new URL(mcp.url).origin}/.well-known/oauth-protected-resource/mcp`);
+    expect(urls).toContain(`${mcp.authorizationServer.issuer}/reg`);
+    // RFC 8707 on the authorization and the token request.
+    expect(opened[0]?.searchParams.get('resource')).toBe(mcp.url);
+    expect(opened[0]?.searchParams.get('scope')).toBe('mcp:tools offline_access');
+    const tokenRequest = requests.find((request) => request.url.endsWith('/token'));
+    expect(new URLSearchParams(tokenRequest?.body).get('resource')).toBe(mcp.url);
+
+    expect(result.token.provider).toMatchObject({
+      resource: mcp.url,
+      registration: 'dynamic',
+      issuer: mcp.authorizationServer.issuer,
+    });
+    expect(result.token.refreshToken).toBeDefined();
+    const claims = await mcp.authorizationServer.introspect(result.token.accessToken);
+    expect(claims).toMatchObject({ active: true, aud: mcp.url });
+
+    const stored = await (await findMcpLogin({ server: 'docs', env })).store.read();
+    expect(stored?.token.accessToken).toBe(result.token.accessToken);
+    expect(stored?.token.mcpServer).toEqual({ name: 'docs', url: mcp.url });
+  });
+
+  it('mcp headers prints the bearer for the server Claude Code names, and the server accepts it', async () => {
+    const env = { CLAUDE_AUTH_DIR: await tempDir() };
+    const { token } = await headlessLogin(env).login;
+    const run = await cli(['mcp', 'headers'], { ...env, CLAUDE_CODE_MCP_SERVER_URL: mcp.url });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ Authorization: `Bearer ${token.accessToken}` });
+    const response = await fetch(mcp.url, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token.accessToken}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-06-18',
+          capabilities: {},
+          clientInfo: { name: 't', version: '1' },
+        },
+      }),
+    });
+    expect(response.status).toBe(200);
+  });
+
+  it('sends the resource on refresh (RFC 8707 §2)', async () => {
+    const env = { CLAUDE_AUTH_DIR: await tempDir() };
+    const { token } = await headlessLogin(env).login;
+    const forms: URLSearchParams[] = [];
+    const real = createOAuthFetch();
+    const refreshed = await refreshProviderToken(token, {
+      fetch: (url, init) => {
+        forms.push(new URLSearchParams(String(init.body)));
+        return real(url, init);
+      },
+    });
+    expect(forms[0]?.get('grant_type')).toBe('refresh_token');
+    expect(forms[0]?.get('resource')).toBe(mcp.url);
+    expect(refreshed.provider?.registration).toBe('dynamic');
+  });
+
+  it('mcp token refreshes when asked for more lifetime, and the new token is still for the MCP server', async () => {
+    const env = { CLAUDE_AUTH_DIR: await tempDir() };
+    const { token } = await headlessLogin(env).login;
+    const run = await cli(['mcp', 'token', 'docs', '--min-ttl', '999999'], env);
+    expect(run.code).toBe(0);
+    const refreshed = run.stdout.trim();
+    expect(refreshed).not.toBe(token.accessToken);
+    expect(await mcp.authorizationServer.introspect(refreshed)).toMatchObject({
+      active: true,
+      aud: mcp.url,
+    });
+  });
+
+  it('names the login command when a server has no login', async () => {
+    const env = { CLAUDE_AUTH_DIR: await tempDir(), CLAUDE_CODE_MCP_SERVER_URL: mcp.url };
+    const run = await cli(['mcp', 'headers'], env);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`claude-auth mcp login NAME ${mcp.url}`);
+  });
+});
