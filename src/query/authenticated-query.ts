@@ -1,6 +1,7 @@
 import type { Options, Query, SDKMessage, SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
 import type { ResolvedCredential } from '../auth/resolved-credential.js';
 import type { AuthenticationError } from '../errors/authentication-error.js';
+import { withMcpHeadersHelpers } from '../mcp/mcp-headers-helpers.js';
 import { AuthRecovery, type RenewalSource } from './auth-recovery.js';
 import { launchEnvironment } from './launch-environment.js';
 import { RotationScheduler, type RotationSource } from './rotation-scheduler.js';
@@ -117,7 +118,10 @@ export class AuthenticatedQuery implements AsyncGenerator<SDKMessage, void> {
 
   async *#run(params: AuthenticatedQueryParams): AsyncGenerator<SDKMessage, void> {
     const session = await params.session();
-    const options = params.options ?? {};
+    // MCP: http/sse servers with a `claude-auth mcp login` get a headersHelper (src/mcp).
+    const { options } = await withMcpHeadersHelpers(params.options ?? {}, {
+      env: { ...(params.env ?? process.env), ...params.options?.env },
+    });
     const env = await launchEnvironment(params.env ?? process.env, options, session?.credential);
     if (this.#closed) return;
     const { query } = await import('@anthropic-ai/claude-agent-sdk');

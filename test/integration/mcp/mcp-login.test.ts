@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { McpResourceServer } from '../../../fixtures/mcp-resource-server.js';
 import { runCli } from '../../../src/cli/run-cli.js';
 import { findMcpLogin } from '../../../src/mcp/mcp-access.js';
-import { mcpLogin } from '../../../src/mcp/mcp-login.js';
-import { createOAuthFetch, type OAuthFetch } from '../../../src/oauth/http-client.js';
+import { createOAuthFetch } from '../../../src/oauth/http-client.js';
 import { refreshProviderToken } from '../../../src/oauth/provider-tokens.js';
+import { headlessMcpLogin } from '../../helpers/mcp-headless-login.js';
 import { capturedOutput } from '../../helpers/oauth-fixture.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
@@ -17,43 +17,7 @@ afterAll(async () => {
   await mcp.close();
 });
 
-/**
- * A login whose "browser" is the provider issuing the code for the
- * authorization URL as after a sign-in; the token endpoint checks the rest.
- */
-function headlessLogin(env: NodeJS.ProcessEnv) {
-  const requests: { url: string; body: string }[] = [];
-  const opened: URL[] = [];
-  const real = createOAuthFetch();
-  const fetch: OAuthFetch = (url, init) => {
-    requests.push({
-      url,
-      body: init.body === undefined || init.body === null ? '' : String(init.body),
-    });
-    return real(url, init);
-  };
-  const server = mcp.authorizationServer;
-  const login = mcpLogin({
-    name: 'docs',
-    url: mcp.url,
-    env,
-    flow: {
-      fetch,
-      output: capturedOutput().stream,
-      openBrowser: async (url) => {
-        const authorization = new URL(url);
-        opened.push(authorization);
-        const callback = new URL(authorization.searchParams.get('redirect_uri') as string);
-        callback.searchParams.set('code', await server.issueAuthorizationCode(authorization));
-        callback.searchParams.set('state', authorization.searchParams.get('state') as string);
-        callback.searchParams.set('iss', server.issuer);
-        void globalThis.fetch(callback, { redirect: 'manual' });
-        return true;
-      },
-    },
-  });
-  return { login, requests, opened };
-}
+const headlessLogin = (env: NodeJS.ProcessEnv) => headlessMcpLogin(mcp, env);
 
 async function cli(args: string[], env: NodeJS.ProcessEnv) {
   const stdout = capturedOutput();
