@@ -3,7 +3,7 @@ import {
   AuthenticationError,
   isAuthenticationError,
 } from '../errors/authentication-error.js';
-import { refreshState } from '../refresh/refresh-policy.js';
+import { helperToken, lazyProviderRefresh } from '../refresh/helper-token.js';
 import { TokenManager } from '../refresh/token-manager.js';
 import { DEFAULT_PROFILE, resolveProfile } from '../storage/profile-paths.js';
 import type { CredentialStore } from '../store/credential-store.js';
@@ -113,26 +113,9 @@ export async function mcpAccessToken(
   login: McpLogin,
   options: McpTokenOptions = {},
 ): Promise<AuthToken> {
-  // The OAuth client loads only when a refresh is due: a helper run at every connect must start fast.
-  const refresh = async (token: AuthToken, { signal }: { signal?: AbortSignal }) =>
-    (await import('../oauth/provider-tokens.js')).refreshProviderToken(
-      token,
-      signal === undefined ? {} : { signal },
-    );
-  const manager = new TokenManager({ store: login.store, refresh });
+  const manager = new TokenManager({ store: login.store, refresh: lazyProviderRefresh });
   try {
-    let token = await manager.getValidToken(
-      options.minTtlMs === undefined ? {} : { minTtlMs: options.minTtlMs },
-    );
-    // A helper's answer is kept for the whole connection: hand out a token in its advisory
-    // window only after refreshing it, as `claude-auth token` does.
-    if (
-      options.minTtlMs === undefined &&
-      token.refreshToken !== undefined &&
-      refreshState(token, Date.now()) !== 'fresh'
-    )
-      token = await manager.refreshNow();
-    return token;
+    return await helperToken(manager, options.minTtlMs);
   } catch (error) {
     throw forMcp(error, login);
   }

@@ -1,7 +1,6 @@
-import { refreshState } from '../../refresh/refresh-policy.js';
+import { helperToken, lazyProviderRefresh } from '../../refresh/helper-token.js';
 import { TokenManager } from '../../refresh/token-manager.js';
 import { TokenStorage } from '../../storage/token-storage.js';
-import type { AuthToken } from '../../token/auth-token.js';
 import type { CliIO } from '../cli-io.js';
 import { type Command, type Flags, secondsFlag, stringFlag } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
@@ -12,25 +11,11 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
     env: io.env,
     ...(profile !== undefined && { profile }),
   });
-  // The OAuth client loads only when a refresh is due: printing a fresh token must start fast.
-  const refresh = async (token: AuthToken, { signal }: { signal?: AbortSignal }) =>
-    (await import('../../oauth/provider-tokens.js')).refreshProviderToken(
-      token,
-      signal === undefined ? {} : { signal },
-    );
-  const manager = new TokenManager({ storage, refresh });
-  const minTtlMs = secondsFlag(flags, 'min-ttl');
-  let token = await manager.getValidToken(minTtlMs === undefined ? {} : { minTtlMs });
+  const manager = new TokenManager({ storage, refresh: lazyProviderRefresh });
   // Without --min-ttl the refresh policy decides: a token in its advisory window
   // (5 min before expiry, or half a shorter lifetime) is refreshed first, so that
-  // Claude Code's apiKeyHelper cache (5 min) rarely outlives it. A fixed minimum
-  // would refresh a token that lives no longer than it on every call.
-  if (
-    minTtlMs === undefined &&
-    token.refreshToken !== undefined &&
-    refreshState(token, Date.now()) !== 'fresh'
-  )
-    token = await manager.refreshNow();
+  // Claude Code's apiKeyHelper cache (5 min) rarely outlives it.
+  const token = await helperToken(manager, secondsFlag(flags, 'min-ttl'));
   io.stdout.write(`${token.accessToken}\n`);
   return ExitCode.OK;
 }
