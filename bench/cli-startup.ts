@@ -1,4 +1,5 @@
-// Bench: how fast `claude-auth status --json` and `claude-auth token` start and
+// Bench: how fast `claude-auth status --json`, `claude-auth token` and
+// `claude-auth mcp headers` (Claude Code runs it at every MCP connect) start and
 // how much memory they take, against `node -e 0` (Node's own floor) and the
 // official `claude auth status`, interleaved in one run.
 import { spawn } from 'node:child_process';
@@ -7,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { locateClaudeBinary } from '../src/claude-code/claude-binary.js';
+import { openMcpStore } from '../src/mcp/mcp-credential-name.js';
 import { TokenStorage } from '../src/storage/token-storage.js';
 import { AuthToken } from '../src/token/auth-token.js';
 import { fmt, interleave, summarize, table } from './lib/stats.js';
@@ -70,13 +72,23 @@ export async function run(): Promise<string> {
         expiresAt: new Date(Date.now() + 86_400_000),
       }),
     );
+    const mcpServer = 'https://mcp.bench.invalid/mcp';
+    await TokenStorage.fromStore(openMcpStore({ serverUrl: mcpServer, env })).saveToken(
+      new AuthToken({
+        kind: 'oauth',
+        accessToken: 'mcp-bench-token-not-real',
+        expiresAt: new Date(Date.now() + 86_400_000),
+      }),
+    );
     const claude = await locateClaudeBinary();
     const rss: Record<string, number[]> = {};
-    const timed = (name: string, command: string, args: string[]) => async () => {
-      const result = await measure(command, args, env);
-      rss[name] = [...(rss[name] ?? []), result.rss];
-      return result.ms;
-    };
+    const timed =
+      (name: string, command: string, args: string[], extra = {}) =>
+      async () => {
+        const result = await measure(command, args, { ...env, ...extra });
+        rss[name] = [...(rss[name] ?? []), result.rss];
+        return result.ms;
+      };
     const subjects = {
       'node -e 0': timed('node -e 0', process.execPath, ['-e', '0']),
       'claude-auth status --json': timed('claude-auth status --json', process.execPath, [
@@ -85,6 +97,12 @@ export async function run(): Promise<string> {
         '--json',
       ]),
       'claude-auth token': timed('claude-auth token', process.execPath, [CLI, 'token']),
+      'claude-auth mcp headers': timed(
+        'claude-auth mcp headers',
+        process.execPath,
+        [CLI, 'mcp', 'headers'],
+        { CLAUDE_CODE_MCP_SERVER_URL: mcpServer },
+      ),
       'claude auth status (official)': timed('claude auth status (official)', claude, [
         'auth',
         'status',
@@ -122,7 +140,7 @@ export async function run(): Promise<string> {
         rows,
       ),
       '',
-      'Goal: ≤ 1.2× `node -e 0` for `status` and `token`. Peak RSS is the VmHWM last read from /proc while the process ran.',
+      'Goal: ≤ 1.2× `node -e 0` for `status`, `token` and `mcp headers`. Peak RSS is the VmHWM last read from /proc while the process ran.',
     ].join('\n');
   } finally {
     await rm(home, { recursive: true, force: true });
