@@ -117,6 +117,48 @@ describe('mcp login against an MCP SDK server behind oidc-provider', () => {
     });
   });
 
+  it('status shows the login without any token; logout removes it here first, then revokes both tokens', async () => {
+    const env = { CLAUDE_AUTH_DIR: await tempDir() };
+    const { token } = await headlessLogin(env).login;
+    const secrets = [token.accessToken, token.refreshToken as string];
+    const status = await cli(['mcp', 'status', '--json'], env);
+    const text = await cli(['mcp', 'status', 'docs'], env);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toEqual([
+      expect.objectContaining({
+        name: 'docs',
+        url: mcp.url,
+        resource: mcp.url,
+        authorizationServer: mcp.authorizationServer.issuer,
+        registration: 'dynamic',
+        refreshToken: true,
+        state: 'valid',
+        backend: 'file',
+      }),
+    ]);
+    expect(text.stdout).toContain('docs: valid');
+    for (const output of [status.stdout, status.stderr, text.stdout, text.stderr])
+      for (const secret of secrets) expect(output).not.toContain(secret);
+
+    const logout = await cli(['mcp', 'logout', 'docs', '--json'], env);
+    expect(logout.code).toBe(0);
+    expect(JSON.parse(logout.stdout)).toEqual([
+      {
+        name: 'docs',
+        url: mcp.url,
+        removed: true,
+        revocations: [
+          { token: 'refresh_token', revoked: true },
+          { token: 'access_token', revoked: true },
+        ],
+      },
+    ]);
+    expect((await mcp.authorizationServer.introspect(token.accessToken)).active).toBe(false);
+    expect(await cli(['mcp', 'status', '--json'], env)).toMatchObject({ stdout: '[]\n' });
+    const after = await cli(['mcp', 'headers'], { ...env, CLAUDE_CODE_MCP_SERVER_URL: mcp.url });
+    expect(after.code).toBe(3);
+  });
+
   it('names the login command when a server has no login', async () => {
     const env = { CLAUDE_AUTH_DIR: await tempDir(), CLAUDE_CODE_MCP_SERVER_URL: mcp.url };
     const run = await cli(['mcp', 'headers'], env);
