@@ -70,6 +70,17 @@ export function storageDirectory(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
+ * Whether a name is a profile's: letters, digits, `-` and `_`, at most 64
+ * characters, not a reserved file name. A store's other credentials (an MCP
+ * login's `mcp.<profile>.<key>`) are not, so enumerations keep them apart.
+ *
+ * @param name - The name to judge.
+ */
+export function isProfileName(name: string): boolean {
+  return PROFILE_NAME.test(name) && !RESERVED_NAMES.has(name);
+}
+
+/**
  * Checks a profile name: letters, digits, `-` and `_`, at most 64 characters,
  * so that it is always a plain file name.
  *
@@ -78,7 +89,7 @@ export function storageDirectory(env: NodeJS.ProcessEnv = process.env): string {
  */
 export function assertProfileName(name: string): void {
   // "tokens" and "config" would name other files of the directory.
-  if (!PROFILE_NAME.test(name) || RESERVED_NAMES.has(name)) {
+  if (!isProfileName(name)) {
     throw new AuthenticationError(
       AuthErrorCode.CONFIG_INVALID,
       `"${name.slice(0, 80)}" is not a valid profile name: use letters, digits, "-" and "_" (at most 64; not "tokens" or "config").`,
@@ -97,9 +108,7 @@ export function chosenDefaultProfile(directory: string): string | undefined {
   try {
     const config: unknown = JSON.parse(readFileSync(join(directory, CONFIG_FILE), 'utf8'));
     const name = (config as { defaultProfile?: unknown } | null)?.defaultProfile;
-    return typeof name === 'string' && PROFILE_NAME.test(name) && !RESERVED_NAMES.has(name)
-      ? name
-      : undefined;
+    return typeof name === 'string' && isProfileName(name) ? name : undefined;
   } catch {
     return undefined;
   }
@@ -151,7 +160,7 @@ export async function listProfiles(directory: string): Promise<string[]> {
   const profiles = names
     .filter((name) => name.endsWith('.json'))
     .map((name) => (name === DEFAULT_TOKEN_FILE ? DEFAULT_PROFILE : name.slice(0, -'.json'.length)))
-    .filter((name) => PROFILE_NAME.test(name) && name !== 'config');
+    .filter(isProfileName);
   return profiles.sort((a, b) =>
     a === DEFAULT_PROFILE ? -1 : b === DEFAULT_PROFILE ? 1 : a.localeCompare(b),
   );
