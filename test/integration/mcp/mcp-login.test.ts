@@ -159,6 +159,46 @@ describe('mcp login against an MCP SDK server behind oidc-provider', () => {
     expect(after.code).toBe(3);
   });
 
+  it('claude-auth mcp login --no-browser: prints the URL, takes the pasted redirect, stores the login', async () => {
+    const env = { CLAUDE_AUTH_DIR: await tempDir() };
+    const stdin = new PassThrough();
+    const stderr = new PassThrough();
+    const stdout = capturedOutput();
+    let printed = '';
+    const pasted = new Promise<void>((resolve) => {
+      stderr.on('data', async (chunk) => {
+        printed += chunk;
+        const url = /(http:\/\/127\.0\.0\.1:\d+\/auth\?\S+)/.exec(printed)?.[1];
+        if (url === undefined || !printed.includes('paste')) return;
+        stderr.removeAllListeners('data');
+        const authorization = new URL(url);
+        const callback = new URL(authorization.searchParams.get('redirect_uri') as string);
+        callback.searchParams.set(
+          'code',
+          await mcp.authorizationServer.issueAuthorizationCode(authorization),
+        );
+        callback.searchParams.set('state', authorization.searchParams.get('state') as string);
+        callback.searchParams.set('iss', mcp.authorizationServer.issuer);
+        stdin.write(`${callback.href}\n`);
+        resolve();
+      });
+    });
+    const code = await runCli(['mcp', 'login', 'docs', mcp.url, '--no-browser', '--json'], {
+      env,
+      stdin,
+      stderr,
+      stdout: stdout.stream,
+    });
+    await pasted;
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout.text());
+    expect(report).toMatchObject({ name: 'docs', url: mcp.url, registration: 'dynamic' });
+    const stored = await (await findMcpLogin({ server: 'docs', env })).store.read();
+    expect(stored?.token.provider?.resource).toBe(mcp.url);
+    for (const secret of [stored?.token.accessToken, stored?.token.refreshToken])
+      expect(stdout.text() + printed).not.toContain(secret as string);
+  });
+
   it('names the login command when a server has no login', async () => {
     const env = { CLAUDE_AUTH_DIR: await tempDir(), CLAUDE_CODE_MCP_SERVER_URL: mcp.url };
     const run = await cli(['mcp', 'headers'], env);
