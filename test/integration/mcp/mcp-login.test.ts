@@ -147,9 +147,10 @@ describe('mcp login against an MCP SDK server behind oidc-provider', () => {
         name: 'docs',
         url: mcp.url,
         removed: true,
+        // The idp engine's order (README § revocation): the access token first, then the refresh token.
         revocations: [
-          { token: 'refresh_token', revoked: true },
           { token: 'access_token', revoked: true },
+          { token: 'refresh_token', revoked: true },
         ],
       },
     ]);
