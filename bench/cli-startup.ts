@@ -1,4 +1,5 @@
-// Bench: how fast `claude-auth status --json` and `claude-auth token` start and
+// Bench: how fast `claude-auth status --json`, `claude-auth token` and
+// `claude-auth mcp headers` (Claude Code runs it at every MCP connect) start and
 // how much memory they take, against `node -e 0` of the same Node (its own
 // floor), interleaved, on this machine's Node and on each of
 // scripts/node-versions.json; on this machine's also against the official
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { locateClaudeBinary } from '../src/claude-code/claude-binary.js';
+import { openMcpStore } from '../src/mcp/mcp-credential-name.js';
 import { TokenStorage } from '../src/storage/token-storage.js';
 import { AuthToken } from '../src/token/auth-token.js';
 import { fmt, interleave, summarize, table } from './lib/stats.js';
@@ -70,17 +72,22 @@ function otherNodes(): { version: string; node: string }[] {
 }
 
 /** One Node's table: `node -e 0`, `status --json` and `token` of that Node, interleaved (and the official CLI when given). */
+/** The MCP server whose stored login `claude-auth mcp headers` reads. */
+const MCP_SERVER = 'https://mcp.bench.invalid/mcp';
+
 async function measureOn(
   node: string,
   env: NodeJS.ProcessEnv,
   official: string | undefined,
 ): Promise<string> {
   const rss: Record<string, number[]> = {};
-  const timed = (name: string, command: string, args: string[]) => async () => {
-    const result = await measure(command, args, env);
-    rss[name] = [...(rss[name] ?? []), result.rss];
-    return result.ms;
-  };
+  const timed =
+    (name: string, command: string, args: string[], extra: NodeJS.ProcessEnv = {}) =>
+    async () => {
+      const result = await measure(command, args, { ...env, ...extra });
+      rss[name] = [...(rss[name] ?? []), result.rss];
+      return result.ms;
+    };
   const subjects: Record<string, () => Promise<number>> = {
     'node -e 0': timed('node -e 0', node, ['-e', '0']),
     'claude-auth status --json': timed('claude-auth status --json', node, [
@@ -89,6 +96,9 @@ async function measureOn(
       '--json',
     ]),
     'claude-auth token': timed('claude-auth token', node, [CLI, 'token']),
+    'claude-auth mcp headers': timed('claude-auth mcp headers', node, [CLI, 'mcp', 'headers'], {
+      CLAUDE_CODE_MCP_SERVER_URL: MCP_SERVER,
+    }),
     ...(official !== undefined && {
       'claude auth status (official)': timed('claude auth status (official)', official, [
         'auth',
@@ -149,6 +159,13 @@ export async function run(): Promise<string> {
         expiresAt: new Date(Date.now() + 86_400_000),
       }),
     );
+    await TokenStorage.fromStore(openMcpStore({ serverUrl: MCP_SERVER, env })).saveToken(
+      new AuthToken({
+        kind: 'oauth',
+        accessToken: 'mcp-bench-token-not-real',
+        expiresAt: new Date(Date.now() + 86_400_000),
+      }),
+    );
     const sections = [
       `#### Node ${process.versions.node} (this machine's)`,
       await measureOn(process.execPath, env, await locateClaudeBinary()),
@@ -159,7 +176,7 @@ export async function run(): Promise<string> {
       `### CLI start-up (${RUNS} runs each, interleaved per Node version, after one uncounted round)`,
       ...sections,
       '',
-      "Goal: ≤ 1.2× `node -e 0` of the same Node for `status` and `token`, peak RSS ≤ 1.3×, on Node 24 and 26. Peak RSS is the VmHWM last read from /proc while the process ran. The CLI keeps Node's compile cache (Node ≥ 22.1) in the bench's home, filled by the uncounted round.",
+      "Goal: ≤ 1.2× `node -e 0` of the same Node for `status`, `token` and `mcp headers`, peak RSS ≤ 1.3×, on Node 24 and 26. Peak RSS is the VmHWM last read from /proc while the process ran. The CLI keeps Node's compile cache (Node ≥ 22.1) in the bench's home, filled by the uncounted round.",
     ].join('\n');
   } finally {
     await rm(home, { recursive: true, force: true });

@@ -41,6 +41,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'Copy or move a login between stores (file, redis://…)',
     load: async () => (await import('./commands/storage.js')).storageCommand,
   },
+  mcp: {
+    summary: 'Log in to OAuth-protected MCP servers; headers for Claude Code',
+    load: async () => (await import('./commands/mcp.js')).mcpCommand,
+  },
 };
 
 const USAGE = `claude-auth — authentication for Claude Code

@@ -70,6 +70,13 @@ export interface OAuthConfigInit {
    * listed too, else `client_secret_post`.
    */
   tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+  /**
+   * The resource server the tokens are for (RFC 8707 §2), sent as `resource` on
+   * the authorization, device authorization, token and refresh requests: an MCP
+   * server's resource identifier (RFC 9728 `resource`). An absolute https (or
+   * loopback http) URI without a fragment.
+   */
+  resource?: string;
 }
 
 function invalid(field: string, problem: string, envName?: string): AuthenticationError {
@@ -170,6 +177,7 @@ export class OAuthConfig {
   readonly scopes: readonly string[] | undefined;
   readonly apiBaseUrl: URL | undefined;
   readonly tokenEndpointAuthMethod: TokenEndpointAuthMethod | undefined;
+  readonly resource: URL | undefined;
 
   /**
    * @param init - See {@link OAuthConfigInit}.
@@ -193,6 +201,7 @@ export class OAuthConfig {
     this.revocationUrl = url('revocationUrl', init.revocationUrl);
     this.deviceAuthorizationUrl = url('deviceAuthorizationUrl', init.deviceAuthorizationUrl);
     this.apiBaseUrl = url('apiBaseUrl', init.apiBaseUrl);
+    this.resource = url('resource', init.resource);
     this.tokenEndpointAuthMethod = authMethod(init, envNames.tokenEndpointAuthMethod);
     this.redirectUri = redirectUrl(init.redirectUri ?? DEFAULT_REDIRECT_URI, envNames.redirectUri);
     if (this.issuer === undefined && this.tokenUrl === undefined) {

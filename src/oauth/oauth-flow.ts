@@ -19,6 +19,7 @@ import {
   defaultScopes,
   type ProviderEndpoints,
   resolveProviderEndpoints,
+  resourceParameters,
   withLearntIssuer,
 } from './provider-endpoints.js';
 import {
@@ -277,6 +278,8 @@ export class OAuthFlow {
       url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(verifier));
       url.searchParams.set('code_challenge_method', 'S256');
       if (nonce !== undefined) url.searchParams.set('nonce', nonce);
+      if (this.config.resource !== undefined)
+        url.searchParams.set('resource', this.config.resource.href);
       if (scopes.length > 0) url.searchParams.set('scope', scopes.join(' '));
       // OpenID Connect Core §11: offline_access is honoured only with prompt=consent.
       if (scopes.includes('offline_access')) url.searchParams.set('prompt', 'consent');
@@ -368,7 +371,11 @@ export class OAuthFlow {
       );
     }
     const scopes = this.#scopes(endpoints);
-    const parameters: Record<string, string> = scopes.length > 0 ? { scope: scopes.join(' ') } : {};
+    const resource = resourceParameters(this.config.resource?.href);
+    const parameters: Record<string, string> = {
+      ...(scopes.length > 0 && { scope: scopes.join(' ') }),
+      ...resource,
+    };
     let device: oauth.DeviceAuthorizationResponse;
     try {
       const sent = await sendWithClientAuthentication(
@@ -417,13 +424,10 @@ export class OAuthFlow {
         const sent = await sendWithClientAuthentication(
           endpoints,
           ({ as, client, clientAuth, http }) =>
-            oauth.deviceCodeGrantRequest(
-              as,
-              client,
-              clientAuth,
-              device.device_code,
-              http(as.token_endpoint),
-            ),
+            oauth.deviceCodeGrantRequest(as, client, clientAuth, device.device_code, {
+              ...http(as.token_endpoint),
+              additionalParameters: resource,
+            }),
         );
         endpoints = sent.endpoints;
         const { response, credentials } = await prepareTokenResponse(sent.response);
@@ -499,7 +503,10 @@ export class OAuthFlow {
               validated,
               login.redirectUri,
               login.verifier,
-              http(as.token_endpoint),
+              {
+                ...http(as.token_endpoint),
+                additionalParameters: resourceParameters(this.config.resource?.href),
+              },
             ),
         );
         endpoints = sent.endpoints;

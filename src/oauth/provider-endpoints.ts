@@ -6,6 +6,16 @@ import { isLoopbackHost, isSecureEndpoint } from './loopback.js';
 import type { OAuthConfig } from './oauth-config.js';
 import { toAuthenticationError } from './oauth-errors.js';
 
+/**
+ * RFC 8707 §2: the `resource` parameter of a token request bound to one
+ * resource server (none for a provider's own tokens).
+ *
+ * @param resource - The resource indicator, if any.
+ */
+export function resourceParameters(resource: string | undefined): Record<string, string> {
+  return resource === undefined ? {} : { resource };
+}
+
 /** The options oauth4webapi takes for one request. */
 export interface EndpointRequestOptions {
   [oauth.customFetch]: OAuthFetch;
@@ -146,6 +156,8 @@ interface BuildInput {
   clientSecret: string | undefined;
   authMethod: TokenEndpointAuthMethod | undefined;
   apiBaseUrl: string | undefined;
+  resource: string | undefined;
+  registration?: ProviderMetadata['registration'];
   fetch: OAuthFetch;
 }
 
@@ -179,6 +191,8 @@ function build(input: BuildInput): ProviderEndpoints {
     ...(as.token_endpoint_auth_methods_supported !== undefined && {
       tokenEndpointAuthMethodsSupported: as.token_endpoint_auth_methods_supported,
     }),
+    ...(input.resource !== undefined && { resource: input.resource }),
+    ...(input.registration !== undefined && { registration: input.registration }),
   };
   return {
     as,
@@ -266,7 +280,7 @@ function followingSameOrigin(fetch: OAuthFetch): OAuthFetch {
 }
 
 /** Metadata and whether it came from OpenID Connect discovery. */
-interface Discovered {
+export interface Discovered {
   readonly as: oauth.AuthorizationServer;
   readonly openIdProvider: boolean;
 }
@@ -299,9 +313,16 @@ async function fetchMetadata(
 /**
  * Fetches the provider's metadata (OpenID Connect discovery, then RFC 8414),
  * checking that its `issuer` equals `issuer` exactly (RFC 8414 §3.3). When
- * both fail, the error lists every attempt's URL and failure.
+ * both fail, the error lists every attempt's URL and failure. Exported for
+ * clients that must read the metadata before they have a client id (MCP
+ * dynamic registration).
+ *
+ * @param issuer - The issuer identifier.
+ * @param fetch - The fetch to use.
+ * @throws {@link AuthenticationError} naming every document tried and why it failed.
+ * @see https://www.rfc-editor.org/rfc/rfc8414#section-3
  */
-async function discover(issuer: URL, fetch: OAuthFetch): Promise<Discovered> {
+export async function discover(issuer: URL, fetch: OAuthFetch): Promise<Discovered> {
   const failures: { url: string; error: AuthenticationError }[] = [];
   for (const algorithm of ['oidc', 'oauth2'] as const) {
     const requested: string[] = [];
@@ -458,6 +479,7 @@ export async function resolveProviderEndpoints(
     clientSecret: config.clientSecret,
     authMethod: config.tokenEndpointAuthMethod,
     apiBaseUrl: config.apiBaseUrl?.href,
+    resource: config.resource?.href,
     fetch,
   });
 }
@@ -498,6 +520,8 @@ export function endpointsFromMetadata(
     clientSecret: metadata.clientSecret,
     authMethod: metadata.tokenEndpointAuthMethod,
     apiBaseUrl: metadata.apiBaseUrl,
+    resource: metadata.resource,
+    registration: metadata.registration,
     fetch,
   });
 }

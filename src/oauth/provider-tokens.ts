@@ -4,7 +4,11 @@ import type { AuthToken } from '../token/auth-token.js';
 import { sendWithClientAuthentication } from './client-authentication.js';
 import { createOAuthFetch, type OAuthFetch } from './http-client.js';
 import { toAuthenticationError } from './oauth-errors.js';
-import { endpointsFromMetadata, withLearntIssuer } from './provider-endpoints.js';
+import {
+  endpointsFromMetadata,
+  resourceParameters,
+  withLearntIssuer,
+} from './provider-endpoints.js';
 import { peekIdTokenIssuer, prepareTokenResponse, tokenFromResponse } from './token-response.js';
 
 /** Options for {@link refreshProviderToken} and {@link revokeProviderTokens}. */
@@ -61,6 +65,7 @@ export async function refreshProviderToken(
     const sent = await sendWithClientAuthentication(endpoints, ({ as, client, clientAuth, http }) =>
       oauth.refreshTokenGrantRequest(as, client, clientAuth, refreshToken, {
         ...http(as.token_endpoint),
+        additionalParameters: resourceParameters(provider.resource),
         ...(options.signal !== undefined && { signal: options.signal }),
       }),
     );

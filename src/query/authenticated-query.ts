@@ -3,6 +3,7 @@ import { routeCredential } from '../auth/credential-destination.js';
 import type { ResolvedCredential } from '../auth/resolved-credential.js';
 import { locateClaudeBinary } from '../claude-code/claude-binary.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
+import { withMcpHeadersHelpers } from '../mcp/mcp-headers-helpers.js';
 import { checkAgentSdk } from './agent-sdk-version.js';
 import { AuthRecovery, type RenewalSource } from './auth-recovery.js';
 import { handOverVariables } from './child-environment.js';
@@ -131,8 +132,11 @@ export class AuthenticatedQuery implements AsyncGenerator<SDKMessage, void> {
     // Before any login or credential work: an unsupported SDK would fail later, mid-query.
     checkAgentSdk();
     const session = await params.session();
-    const options = params.options ?? {};
     const base = params.env ?? process.env;
+    // MCP: http/sse servers with a `claude-auth mcp login` get a headersHelper (src/mcp).
+    const { options } = await withMcpHeadersHelpers(params.options ?? {}, {
+      env: { ...base, ...params.options?.env },
+    });
     // Where the credential may go is decided here, once, for the whole session.
     const context = { inherited: base, explicit: options.env };
     const credential = session && routeCredential(session.credential, context);

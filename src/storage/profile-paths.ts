@@ -37,7 +37,27 @@ export interface ProfileOptions {
   directory?: string;
   /** The environment to read (default `process.env`). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * A credential of the profile other than its own model credential: an MCP
+   * login's {@link CredentialName} (see `src/mcp/mcp-credential-name.ts`). Its
+   * record sits beside the profile's under this name in every backend.
+   */
+  credential?: CredentialName;
 }
+
+/**
+ * The store name of a credential that is not a profile's model credential:
+ * `<kind>.<profile>.<key>`. The dots keep it out of the profile alphabet, so it
+ * can never be mistaken for a profile, and enumeration tells it apart by them.
+ */
+export interface CredentialName {
+  /** What kind of credential it is (`mcp`). */
+  readonly kind: 'mcp';
+  /** A key unique within the profile and kind: letters, digits, `-` and `_`. */
+  readonly key: string;
+}
+
+const CREDENTIAL_KEY = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
  * The directory that holds the token files: `$CLAUDE_AUTH_DIR`, else `~/.claude_code`.
@@ -47,6 +67,17 @@ export interface ProfileOptions {
 export function storageDirectory(env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env[ENV_STORAGE_DIR];
   return fromEnv !== undefined && fromEnv !== '' ? fromEnv : join(homedir(), '.claude_code');
+}
+
+/**
+ * Whether a name is a profile's: letters, digits, `-` and `_`, at most 64
+ * characters, not a reserved file name. A store's other credentials (an MCP
+ * login's `mcp.<profile>.<key>`) are not, so enumerations keep them apart.
+ *
+ * @param name - The name to judge.
+ */
+export function isProfileName(name: string): boolean {
+  return PROFILE_NAME.test(name) && !RESERVED_NAMES.has(name);
 }
 
 /**
@@ -139,6 +170,16 @@ export function resolveProfile(options: ProfileOptions = {}): ProfileLocation {
   // keychain names its entries after the directory (a literal spelling would lose them).
   const directory = resolve(options.directory ?? storageDirectory(env));
   const { profile } = chooseProfile({ ...options, env, directory });
+  const credential = options.credential;
+  if (credential !== undefined) {
+    if (!CREDENTIAL_KEY.test(credential.key))
+      throw new AuthenticationError(
+        AuthErrorCode.CONFIG_INVALID,
+        `"${credential.key.slice(0, 80)}" is not a valid ${credential.kind} credential key.`,
+      );
+    const name = `${credential.kind}.${profile}.${credential.key}`;
+    return { profile: name, directory, path: join(directory, `${name}.json`) };
+  }
   const file = profile === DEFAULT_PROFILE ? DEFAULT_TOKEN_FILE : `${profile}.json`;
   return { profile, directory, path: join(directory, file) };
 }
@@ -176,13 +217,4 @@ export function sortProfiles(names: Iterable<string>): string[] {
   return [...names].sort((a, b) =>
     a === DEFAULT_PROFILE ? -1 : b === DEFAULT_PROFILE ? 1 : a.localeCompare(b),
   );
-}
-
-/**
- * Whether `name` is a valid profile name (see {@link assertProfileName}), without throwing.
- *
- * @param name - The name to check.
- */
-export function isProfileName(name: string): boolean {
-  return PROFILE_NAME.test(name) && !RESERVED_NAMES.has(name);
 }

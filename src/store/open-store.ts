@@ -63,7 +63,8 @@ export function openStore(options: OpenStoreOptions = {}): CredentialStore {
     case 'auto':
       return new AutoSelectedStore({
         ...options,
-        profile: location.profile,
+        // The keychain store resolves the location again: a credential's own name is no profile name.
+        profile: options.credential === undefined ? location.profile : (options.profile ?? ''),
         source: from,
         openFile: (reason) =>
           new FileCredentialStore({

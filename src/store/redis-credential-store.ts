@@ -1,5 +1,5 @@
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
-import { sortProfiles } from '../storage/profile-paths.js';
+import { isProfileName, sortProfiles } from '../storage/profile-paths.js';
 import type { AuthToken } from '../token/auth-token.js';
 import { parseTokenFile, serializeTokenFile } from '../token/token-file-format.js';
 import type {
@@ -157,8 +157,13 @@ export class RedisCredentialStore implements CredentialStore {
       do {
         const [next, keys] = await client.scan(cursor, 'MATCH', `${namePrefix}*`, 'COUNT', 200);
         cursor = next;
+        // Only profiles: a profile's other credentials (MCP logins, `mcp.<profile>.<key>`) live here too.
         for (const key of keys)
-          if ((await client.hexists(key, 'rev')) === 1) names.push(key.slice(namePrefix.length));
+          if (
+            isProfileName(key.slice(namePrefix.length)) &&
+            (await client.hexists(key, 'rev')) === 1
+          )
+            names.push(key.slice(namePrefix.length));
       } while (cursor !== '0');
       return sortProfiles(names);
     });

@@ -45,6 +45,29 @@ export interface ProviderMetadata {
    * §2): a secret method it excludes is never tried after the stored one is refused.
    */
   readonly tokenEndpointAuthMethodsSupported?: readonly string[];
+  /**
+   * The resource indicator the token was requested for (RFC 8707 §2), sent again
+   * on every refresh so the new token is bound to the same resource server.
+   */
+  readonly resource?: string;
+  /**
+   * How the client id was obtained, when claude-auth obtained it (MCP authorization
+   * spec: `pre-registered` from `--client-id`, a `metadata-document` URL, or RFC 7591
+   * `dynamic` registration); shown by `claude-auth mcp status`.
+   */
+  readonly registration?: ClientRegistration;
+}
+
+/** How a client id was obtained; see {@link ProviderMetadata.registration}. */
+export type ClientRegistration = 'pre-registered' | 'metadata-document' | 'dynamic';
+
+/**
+ * The MCP server an access token is for (a login made by `claude-auth mcp login`):
+ * the name the user gave it and the URL Claude Code connects to. Never secret.
+ */
+export interface McpServerBinding {
+  readonly name: string;
+  readonly url: string;
 }
 
 /** Who the credential belongs to, as far as it is known. Never secret. */
@@ -68,6 +91,8 @@ export interface AuthTokenInit {
   idToken?: string;
   provider?: ProviderMetadata;
   account?: AccountInfo;
+  /** The MCP server this token is for, when it is an MCP login. */
+  mcpServer?: McpServerBinding;
   /** When the token was obtained. Defaults to now. */
   obtainedAt?: Date;
   /** Set when a refresh was refused (`invalid_grant`): only a new login helps. */
@@ -90,6 +115,8 @@ export class AuthToken {
   readonly scopes: readonly string[];
   readonly provider: ProviderMetadata | undefined;
   readonly account: AccountInfo | undefined;
+  /** The MCP server this token is for, when it is an MCP login. */
+  readonly mcpServer: McpServerBinding | undefined;
   readonly obtainedAt: Date;
   readonly reauthRequired: boolean;
   /** Fields of the stored file this version does not know; written back unchanged. */
@@ -108,6 +135,7 @@ export class AuthToken {
     this.scopes = Object.freeze([...(init.scopes ?? [])]);
     this.provider = init.provider;
     this.account = init.account;
+    this.mcpServer = init.mcpServer;
     this.obtainedAt = init.obtainedAt ?? new Date();
     this.reauthRequired = init.reauthRequired ?? false;
     this.unknownFields = init.unknownFields ?? {};
@@ -177,6 +205,7 @@ export class AuthToken {
       ...this.#secrets,
       ...(this.provider !== undefined && { provider: this.provider }),
       ...(this.account !== undefined && { account: this.account }),
+      ...(this.mcpServer !== undefined && { mcpServer: this.mcpServer }),
     };
   }
 

@@ -2,7 +2,9 @@ import { AuthErrorCode, AuthenticationError } from '../errors/authentication-err
 import {
   type AccountInfo,
   AuthToken,
+  type ClientRegistration,
   type CredentialKind,
+  type McpServerBinding,
   type ProviderMetadata,
   type TokenEndpointAuthMethod,
 } from './auth-token.js';
@@ -21,6 +23,7 @@ const KNOWN_FIELDS = new Set([
   'idToken',
   'provider',
   'account',
+  'mcpServer',
   'obtainedAt',
   'reauthRequired',
   'revision',
@@ -95,6 +98,8 @@ const NESTED_KNOWN_FIELDS: Record<(typeof NESTED_RECORDS)[number], ReadonlySet<s
     'tokenEndpointAuthMethod',
     'idTokenSigningAlgValuesSupported',
     'tokenEndpointAuthMethodsSupported',
+    'resource',
+    'registration',
   ]),
   account: new Set(['subject', 'email', 'name', 'organization']),
 };
@@ -147,7 +152,31 @@ function parseProvider(value: unknown): ProviderMetadata | undefined {
       'tokenEndpointAuthMethodsSupported',
       'provider.',
     ),
+    resource: optionalString(value, 'resource', 'provider.'),
+    registration: registration(value),
   }) as ProviderMetadata;
+}
+
+const REGISTRATIONS: readonly ClientRegistration[] = [
+  'pre-registered',
+  'metadata-document',
+  'dynamic',
+];
+
+function registration(provider: Json): ClientRegistration | undefined {
+  const value = optionalString(provider, 'registration', 'provider.');
+  if (value === undefined || (REGISTRATIONS as readonly string[]).includes(value))
+    return value as ClientRegistration | undefined;
+  throw new ShapeError(`provider.registration must be one of ${REGISTRATIONS.join(', ')}`);
+}
+
+function parseMcpServer(value: unknown): McpServerBinding | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) throw new ShapeError('mcpServer must be an object');
+  return {
+    name: requiredString(value, 'name', 'mcpServer.'),
+    url: requiredString(value, 'url', 'mcpServer.'),
+  };
 }
 
 function parseAccount(value: unknown): AccountInfo | undefined {
@@ -241,6 +270,7 @@ function parseTokenData(data: unknown, path: string): AuthToken {
     const unknownFields = unknownFieldsOf(data);
     const provider = parseProvider(data.provider);
     const account = parseAccount(data.account);
+    const mcpServer = parseMcpServer(data.mcpServer);
     const refreshToken = optionalString(data, 'refreshToken');
     const idToken = optionalString(data, 'idToken');
     return new AuthToken({
@@ -257,6 +287,7 @@ function parseTokenData(data: unknown, path: string): AuthToken {
       ...(idToken !== undefined && { idToken }),
       ...(provider !== undefined && { provider }),
       ...(account !== undefined && { account }),
+      ...(mcpServer !== undefined && { mcpServer }),
     });
   } catch (error) {
     if (error instanceof ShapeError) throw corrupt(path, error.message, error);
@@ -290,6 +321,7 @@ export function serializeTokenFile(token: AuthToken, revisionId?: string): strin
     idToken: init.idToken,
     provider: merged(providerExtra, init.provider),
     account: merged(accountExtra, init.account),
+    mcpServer: init.mcpServer,
     obtainedAt: init.obtainedAt?.toISOString(),
     reauthRequired: init.reauthRequired === true ? true : undefined,
     revision: revisionId,

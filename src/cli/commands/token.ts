@@ -1,5 +1,5 @@
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
-import { credentialStanding } from '../../refresh/credential-standing.js';
+import { helperToken, lazyProviderRefresh } from '../../refresh/helper-token.js';
 import { lifetimeMs } from '../../refresh/refresh-policy.js';
 import { TokenManager } from '../../refresh/token-manager.js';
 import { refreshCommand } from '../../storage/fix-commands.js';
@@ -49,23 +49,17 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
     profile: activeProfile(flags, io.env).profile,
   });
   // The OAuth client loads only when a refresh is due: printing a fresh token must start fast.
-  const refresh = async (token: AuthToken, { signal }: { signal?: AbortSignal }) =>
-    (await import('../../oauth/provider-tokens.js')).refreshProviderToken(
-      token,
-      signal === undefined ? {} : { signal },
-    );
-  const manager = new TokenManager({ storage, refresh });
+  const manager = new TokenManager({ storage, refresh: lazyProviderRefresh });
   const minTtlMs = secondsFlag(flags, 'min-ttl');
-  let token = await manager.getValidToken();
-  if (minTtlMs !== undefined) token = await withMinTtl(token, minTtlMs, manager, storage.profile);
-  else {
-    // Without --min-ttl the refresh policy decides: a token in its advisory window
-    // (5 min before expiry, or half a shorter lifetime) is refreshed first, so that
-    // Claude Code's apiKeyHelper cache (5 min) rarely outlives it. A fixed minimum
-    // would refresh a token that lives no longer than it on every call.
-    const standing = credentialStanding(token, Date.now()).state;
-    if (standing === 'advisory' || standing === 'mandatory') token = await manager.refreshNow();
-  }
+  // Without --min-ttl the refresh policy decides (helperToken): a token in its advisory
+  // window (5 min before expiry, or half a shorter lifetime) is refreshed first, joining a
+  // refresh already in flight, so that Claude Code's apiKeyHelper cache (5 min) rarely
+  // outlives it. A fixed minimum would refresh a token that lives no longer than it on
+  // every call.
+  const token =
+    minTtlMs === undefined
+      ? await helperToken(manager)
+      : await withMinTtl(await manager.getValidToken(), minTtlMs, manager, storage.profile);
   io.stdout.write(`${token.accessToken}\n`);
   return ExitCode.OK;
 }

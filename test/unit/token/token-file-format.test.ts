@@ -106,3 +106,33 @@ describe('token file format', () => {
     expect((error as { fix?: string }).fix).toContain('npm install');
   });
 });
+
+describe('MCP logins in the token file', () => {
+  it('keeps the resource, the registration and the MCP server through a round trip', () => {
+    const token = oauthToken(60_000).with({
+      provider: {
+        clientId: 'dyn-1',
+        tokenEndpoint: 'https://as.example/token',
+        resource: 'https://mcp.example/mcp',
+        registration: 'dynamic',
+      },
+      mcpServer: { name: 'docs', url: 'https://mcp.example/mcp' },
+    });
+    const read = parseTokenFile(serializeTokenFile(token), PATH);
+    expect(read.provider).toMatchObject({
+      resource: 'https://mcp.example/mcp',
+      registration: 'dynamic',
+    });
+    expect(read.mcpServer).toEqual({ name: 'docs', url: 'https://mcp.example/mcp' });
+    expect(read.unknownFields).toEqual({});
+  });
+
+  it('refuses a registration it does not know', () => {
+    const text = serializeTokenFile(
+      oauthToken(60_000).with({
+        provider: { clientId: 'c', tokenEndpoint: 'https://as.example/token' },
+      }),
+    ).replace('"clientId": "c"', '"clientId": "c", "registration": "guessed"');
+    expect(isAuthenticationError(parseError(text), AuthErrorCode.STORAGE_CORRUPT)).toBe(true);
+  });
+});

@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
+import { isSecureEndpoint } from '../oauth/loopback.js';
+import type { CredentialName } from '../storage/profile-paths.js';
+import type { CredentialStore } from '../store/credential-store.js';
+import { type OpenStoreOptions, openStore } from '../store/open-store.js';
+
+/**
+ * The canonical URI of an MCP server (MCP authorization spec, "Canonical
+ * Server URI"; RFC 8707 §2): lower-case scheme and host (as `URL` gives them),
+ * no fragment, no trailing slash. This is the server's resource identifier,
+ * the key of its login in the store, and what Claude Code's
+ * `CLAUDE_CODE_MCP_SERVER_URL` is compared with.
+ *
+ * @param url - The server URL as the user or Claude Code names it.
+ * @throws {@link AuthenticationError} `CONFIG_INVALID` for anything but an https
+ *   (or loopback http) URL.
+ */
+export function canonicalServerUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw invalidServerUrl(url, 'is not a URL');
+  }
+  if (!isSecureEndpoint(parsed))
+    throw invalidServerUrl(url, 'must use https (http only on this machine)');
+  parsed.hash = '';
+  const path = parsed.pathname.replace(/\/+$/, '');
+  return `${parsed.origin}${path}${parsed.search}`;
+}
+
+function invalidServerUrl(url: string, problem: string): AuthenticationError {
+  return new AuthenticationError(
+    AuthErrorCode.CONFIG_INVALID,
+    `The MCP server URL "${url.slice(0, 200)}" ${problem}.`,
+    { fix: 'give the URL Claude Code connects to, e.g. https://mcp.example.com/mcp' },
+  );
+}
+
+/**
+ * The store name of a profile's login to one MCP server: `mcp.<profile>.<key>`,
+ * the key a hash of the canonical server URL (fixed length, a file name on every
+ * platform). Never a profile name: see {@link CredentialName}.
+ *
+ * @param serverUrl - The server URL; canonicalised first.
+ */
+export function mcpCredentialName(serverUrl: string): CredentialName {
+  const key = createHash('sha256')
+    .update(canonicalServerUrl(serverUrl))
+    .digest('base64url')
+    .slice(0, 32);
+  return { kind: 'mcp', key };
+}
+
+/** Options for {@link openMcpStore}. */
+export interface McpStoreOptions extends Omit<OpenStoreOptions, 'credential'> {
+  /** The MCP server's URL. */
+  serverUrl: string;
+}
+
+/**
+ * The store of a profile's login to one MCP server, in the profile's backend
+ * (file, Redis or keychain, as `CLAUDE_AUTH_STORE` or `store` says): every
+ * write goes through its one transaction, like a model credential's.
+ *
+ * @param options - See {@link McpStoreOptions}.
+ * @throws As `openStore`.
+ */
+export function openMcpStore(options: McpStoreOptions): CredentialStore {
+  const { serverUrl, ...rest } = options;
+  return openStore({ ...rest, credential: mcpCredentialName(serverUrl) });
+}

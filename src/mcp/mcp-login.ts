@@ -1,0 +1,118 @@
+import { createOAuthFetch } from '../oauth/http-client.js';
+import { OAuthConfig } from '../oauth/oauth-config.js';
+import { OAuthFlow, type OAuthFlowOptions } from '../oauth/oauth-flow.js';
+import { discover } from '../oauth/provider-endpoints.js';
+import { resolveProfile } from '../storage/profile-paths.js';
+import type { StoreDescription } from '../store/credential-store.js';
+import { replaceCredential } from '../store/replace-credential.js';
+import type { AuthToken } from '../token/auth-token.js';
+import { type ClientChoice, registerClient } from './client-registration.js';
+import { openMcpStore } from './mcp-credential-name.js';
+import { recordMcpServer } from './mcp-server-index.js';
+import { discoverProtectedResource, type ProtectedResource } from './protected-resource.js';
+
+/** The loopback redirect of an MCP login: any free port (RFC 8252 §7.3). */
+const MCP_REDIRECT_URI = 'http://127.0.0.1:0/callback';
+
+/** Options for {@link mcpLogin}. */
+export interface McpLoginOptions extends ClientChoice {
+  /** The name Claude Code knows the server by (its `mcpServers` key). */
+  name: string;
+  /** The server's URL. */
+  url: string;
+  /** The profile (default: as every command resolves it). */
+  profile?: string;
+  /** The environment: store choice, storage directory, proxy. */
+  env: NodeJS.ProcessEnv;
+  /** Scopes to ask for instead of the server's (`--scopes`). */
+  scopes?: readonly string[];
+  /** Use the device authorization grant (RFC 8628). */
+  device?: boolean;
+  /** Print the URL and accept a pasted redirect instead of opening a browser. */
+  noBrowser?: boolean;
+  /** How long the login may take. */
+  timeoutMs?: number;
+  /** The OAuth engine's surroundings (fetch, browser opener, streams). */
+  flow?: OAuthFlowOptions;
+}
+
+/** What {@link mcpLogin} did. */
+export interface McpLoginResult {
+  readonly token: AuthToken;
+  readonly protectedResource: ProtectedResource;
+  readonly store: StoreDescription;
+}
+
+/**
+ * The scopes of an MCP login: the user's, else the server's (the 401's `scope`,
+ * else its `scopes_supported`), plus `offline_access` when the authorization
+ * server lists it, since without a refresh token every expiry would need a person.
+ */
+function loginScopes(
+  requested: readonly string[] | undefined,
+  resource: ProtectedResource,
+  supported: readonly string[] | undefined,
+): string[] {
+  const scopes = [...(requested ?? resource.scopes)];
+  if (supported?.includes('offline_access') === true && !scopes.includes('offline_access'))
+    scopes.push('offline_access');
+  return scopes;
+}
+
+/**
+ * Logs in to an OAuth-protected MCP server (MCP authorization spec 2025-06-18
+ * and later): RFC 9728 discovery of the server's authorization server, RFC 8414
+ * / OpenID discovery of that server, client registration (see
+ * `registerClient`), then the OAuth engine's login (PKCE, state, `iss`,
+ * loopback redirect, browser, paste or device) with `resource` (RFC 8707) on
+ * every request. The login, with its client, is stored through the one
+ * writer, keyed by profile and server URL; the name is recorded locally.
+ *
+ * @param options - See {@link McpLoginOptions}.
+ * @throws {@link AuthenticationError} from discovery, registration, the login or the store.
+ * @see https://www.rfc-editor.org/rfc/rfc8707#section-2
+ */
+export async function mcpLogin(options: McpLoginOptions): Promise<McpLoginResult> {
+  const fetch = options.flow?.fetch ?? createOAuthFetch({ env: options.env });
+  const resource = await discoverProtectedResource(options.url, fetch);
+  const issuer = resource.authorizationServers[0] as string;
+  const { as } = await discover(new URL(issuer), fetch);
+  const client = await registerClient(as, options, fetch);
+  const config = new OAuthConfig({
+    clientId: client.clientId,
+    issuer,
+    redirectUri: MCP_REDIRECT_URI,
+    resource: resource.resource,
+    scopes: loginScopes(options.scopes, resource, as.scopes_supported),
+    ...(client.clientSecret !== undefined && { clientSecret: client.clientSecret }),
+    ...(client.tokenEndpointAuthMethod !== undefined && {
+      tokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
+    }),
+  });
+  const flow = new OAuthFlow(config, { ...options.flow, fetch });
+  const loginOptions = {
+    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+    ...(options.noBrowser !== undefined && { noBrowser: options.noBrowser }),
+  };
+  const token = options.device
+    ? await flow.loginWithDevice(loginOptions)
+    : await flow.login(loginOptions);
+  const stored = token.with({
+    ...(token.provider !== undefined && {
+      provider: { ...token.provider, registration: client.registration },
+    }),
+    mcpServer: { name: options.name, url: resource.serverUrl },
+  });
+  const profile = resolveProfile({
+    env: options.env,
+    ...(options.profile !== undefined && { profile: options.profile }),
+  }).profile;
+  const store = openMcpStore({
+    serverUrl: resource.serverUrl,
+    env: options.env,
+    profile,
+  });
+  await replaceCredential(store, stored);
+  await recordMcpServer(profile, options.name, resource.serverUrl, options.env);
+  return { token: stored, protectedResource: resource, store: store.describe() };
+}

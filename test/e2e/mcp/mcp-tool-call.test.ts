@@ -1,0 +1,62 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MCP_TOOL, McpResourceServer } from '../../../fixtures/mcp-resource-server.js';
+import { queryWithApiKey } from '../../../src/query/queries.js';
+import { claudeSandbox, collect } from '../../helpers/claude-code-env.js';
+import { headlessMcpLogin } from '../../helpers/mcp-headless-login.js';
+import { useMessagesApi } from '../../helpers/suite-fixtures.js';
+
+const parts = useMessagesApi();
+let mcp: McpResourceServer;
+beforeAll(async () => {
+  mcp = await McpResourceServer.start();
+});
+afterAll(async () => {
+  await mcp?.close();
+});
+
+/** Every process's command line whose text holds `secret`, read while it runs. */
+function commandLinesHolding(secret: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (argv.includes(secret)) found.push(`${pid}: ${argv.replaceAll('\0', ' ').slice(0, 200)}`);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return found;
+}
+
+describe('a query whose MCP tool is behind OAuth, through the real Claude Code binary', () => {
+  it('calls the tool with a bearer from claude-auth mcp headers, and no token on any command line', async () => {
+    const sandbox = await claudeSandbox(parts.api);
+    const env = sandbox.env;
+    const { token } = await headlessMcpLogin(mcp, env).login;
+    const offenders: string[] = [];
+    mcp.onBearer = (token) => offenders.push(...commandLinesHolding(token));
+    parts.api.toolUse = `mcp__docs__${MCP_TOOL.name}`;
+    try {
+      const { error } = await collect(
+        queryWithApiKey({
+          prompt: 'Who are you?',
+          apiKey: 'sk-ant-api03-test-key-0000000000',
+          options: {
+            env,
+            mcpServers: { docs: { type: 'http', url: mcp.url, alwaysLoad: true } },
+            allowedTools: [`mcp__docs__${MCP_TOOL.name}`],
+          },
+        }),
+      );
+      expect(error).toBeUndefined();
+    } finally {
+      parts.api.toolUse = undefined;
+      mcp.onBearer = undefined;
+    }
+    expect(mcp.toolCalls).toBe(1);
+    expect(parts.api.toolResults.join('')).toContain(MCP_TOOL.answer);
+    expect(mcp.bearers).toContain(token.accessToken);
+    expect(offenders).toEqual([]);
+  }, 120_000);
+});

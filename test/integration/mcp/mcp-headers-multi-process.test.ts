@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILT_CLI } from '../../../fixtures/built-cli.js';
+import { McpResourceServer } from '../../../fixtures/mcp-resource-server.js';
+import { childScript, startNode, waitForLine } from '../../helpers/child-process.js';
+import { headlessMcpLogin } from '../../helpers/mcp-headless-login.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+const PROCESSES = 8;
+/** Each process runs until it has seen this many tokens: two refreshes of a 10-second token. */
+const DISTINCT_TOKENS = 3;
+/** A bound on each process's calls, so the test ends whatever happens. */
+const MAX_RUNS = 400;
+
+let mcp: McpResourceServer;
+beforeAll(async () => {
+  mcp = await McpResourceServer.start({ accessTokenTtl: 10 });
+});
+afterAll(async () => {
+  await mcp?.close();
+});
+
+describe('claude-auth mcp headers from many processes, strict refresh-token rotation', () => {
+  it(`${PROCESSES} processes refresh 10-second tokens with no refresh token spent twice`, async () => {
+    const env = { CLAUDE_AUTH_DIR: await tempDir() };
+    const { token: login } = await headlessMcpLogin(mcp, env).login;
+    // oidc-provider's types list only its own event names' payloads; these are documented events.
+    const provider = mcp.authorizationServer.provider as unknown as NodeJS.EventEmitter;
+    let refreshes = 0;
+    const refused: string[] = [];
+    const revokedGrants: string[] = [];
+    const onSuccess = (ctx: { oidc: { params?: { grant_type?: unknown } } }) => {
+      if (ctx.oidc.params?.grant_type === 'refresh_token') refreshes++;
+    };
+    const onError = (_ctx: unknown, error: Error) => refused.push(error.message);
+    const onRevoked = (_ctx: unknown, grantId: string) => revokedGrants.push(grantId);
+    provider.on('grant.success', onSuccess);
+    provider.on('grant.error', onError);
+    provider.on('grant.revoked', onRevoked);
+    try {
+      const children = Array.from({ length: PROCESSES }, () =>
+        startNode(
+          childScript('mcp-headers-loop.mjs'),
+          [BUILT_CLI, String(DISTINCT_TOKENS), String(MAX_RUNS)],
+          { ...process.env, ...env, CLAUDE_CODE_MCP_SERVER_URL: mcp.url },
+        ),
+      );
+      await Promise.all(children.map((child) => waitForLine(child, (line) => line === 'ready')));
+      const reports = children.map((child) => waitForLine(child, (line) => line.startsWith('{')));
+      for (const child of children) child.stdin?.write('go\n');
+      const results = (await Promise.all(reports)).map(
+        (line) => JSON.parse(line) as { tokens: string[]; failures: string[] },
+      );
+
+      expect(results.flatMap((result) => result.failures)).toEqual([]);
+      for (const result of results) expect(new Set(result.tokens).size).toBe(DISTINCT_TOKENS);
+      // Strict rotation: a refresh token presented twice would be refused and its grant revoked.
+      expect(refused).toEqual([]);
+      expect(revokedGrants).toEqual([]);
+      // One refresh per new token, whatever the number of processes: each one a process
+      // printed, plus the one that replaced the login's (unprinted when it was due at start).
+      const printed = new Set(results.flatMap((result) => result.tokens));
+      expect(refreshes).toBe(printed.size - (printed.has(login.accessToken) ? 1 : 0));
+      const last = results.flatMap((result) => result.tokens).at(-1) as string;
+      expect(await mcp.authorizationServer.introspect(last)).toMatchObject({ aud: mcp.url });
+    } finally {
+      provider.off('grant.success', onSuccess);
+      provider.off('grant.error', onError);
+      provider.off('grant.revoked', onRevoked);
+    }
+  }, 120_000);
+});
