@@ -6,13 +6,24 @@ import { TestBrowser } from '../../../fixtures/browser.js';
 import { type CliRun, URL_RECORDING_BROWSER } from '../../../fixtures/built-cli.js';
 import { TokenStorage } from '../../../src/storage/token-storage.js';
 import { CLI, runCliProcess } from '../../helpers/cli-process.js';
-import type { InteropProvider } from '../../helpers/interop-provider.js';
+import { type InteropProvider, postForm } from '../../helpers/interop-provider.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { knownSecrets } from '../../helpers/tokens.js';
 
 type Env = Record<string, string | undefined>;
 type ClientKind = 'public' | 'confidential';
 type Endpoints = 'discovery' | 'explicit';
+
+/** What a server is known to do beyond the cases every server runs. */
+export interface InteropOptions {
+  /**
+   * The server treats a replayed (already rotated) refresh token as theft and
+   * revokes every refresh token of that client and user (Better Auth 1.7:
+   * `invalidateRefreshFamily` deletes them, with the access tokens issued by
+   * refresh), answering `invalid_grant`.
+   */
+  revokesRefreshFamilyOnReplay?: boolean;
+}
 
 /** The stored access and refresh tokens of a profile, registered as secrets no output may show. */
 async function storedTokens(env: Env, profile: string) {
@@ -32,7 +43,10 @@ async function storedTokens(env: Env, profile: string) {
  * login where the server offers it, `status --json`, introspection of what
  * was issued, `refresh --force` with rotation, and `logout` with revocation.
  */
-export function interopSuite(start: () => Promise<InteropProvider>): void {
+export function interopSuite(
+  start: () => Promise<InteropProvider>,
+  options: InteropOptions = {},
+): void {
   const parts = {} as { server: InteropProvider; browser: TestBrowser };
   beforeAll(async () => {
     // Keep whichever started, so afterAll stops it even when the other failed.
@@ -217,6 +231,65 @@ export function interopSuite(start: () => Promise<InteropProvider>): void {
     expect(stored?.scopes).not.toContain('openid');
     await lifecycle(env, 'offline', 'public', 'discovery', false);
   }, 90_000);
+
+  // Declared only where the server does it, so no other server's suite shows a skipped case.
+  if (options.revokesRefreshFamilyOnReplay === true)
+    it('rotation with family revocation: a replayed old refresh token ends the family; claude-auth then asks for a new login, keeping the account', async () => {
+      const { server } = parts;
+      const env = await cliEnv('public', 'discovery');
+      expectLoggedIn(await browserLogin(env, 'family'), 'family');
+      const first = await storedTokens(env, 'family');
+
+      const refresh = await runCliProcess(['refresh', '--force', '--profile', 'family'], env);
+      expect(refresh.stderr).toMatch(/Refreshed profile/);
+      expect(refresh.code).toBe(0);
+      const second = await storedTokens(env, 'family');
+      // Rotation: a new refresh token is stored, and the server has retired the old one.
+      expect(second.refreshToken).not.toBe(first.refreshToken);
+      expect(await server.refreshTokenActive(first.refreshToken)).toBe(false);
+      expect(await server.refreshTokenActive(second.refreshToken)).toBe(true);
+      expect(await server.accessTokenActive(second.accessToken)).toBe(true);
+
+      // Someone replays the old refresh token (as a thief holding a copy would) at the token endpoint.
+      const replay = await postForm(server.endpoints.token, {
+        grant_type: 'refresh_token',
+        refresh_token: first.refreshToken,
+        client_id: server.publicClient.id,
+      });
+      expect(replay.status).toBe(400);
+      expect(replay.body).toMatchObject({ error: 'invalid_grant' });
+      // The whole family ends: the refresh token claude-auth holds, and the access token refreshed with it.
+      expect(await server.refreshTokenActive(second.refreshToken)).toBe(false);
+      expect(await server.accessTokenActive(second.accessToken)).toBe(false);
+
+      const storage = new TokenStorage(join(env.CLAUDE_AUTH_DIR as string, 'family.json'));
+      const before = await storage.loadToken();
+      expect(before?.account?.email).toBe(server.userEmail);
+
+      const forced = await runCliProcess(['refresh', '--force', '--profile', 'family'], env);
+      expect(forced.code).toBe(4); // ExitCode.REAUTH_REQUIRED
+      expect(forced.stderr).toMatch(/invalid_grant/);
+      expect(forced.stderr).toMatch(/claude-auth login --profile family\b/);
+      const token = await runCliProcess(['token', '--profile', 'family'], env);
+      expect(token.code).toBe(4);
+      expect(token.stdout).toBe('');
+      expect(token.stderr).toMatch(/claude-auth login --profile family\b/);
+
+      // Marked "re-login required", not deleted: the account and the refused tokens stay on record.
+      const after = await storage.loadToken();
+      expect(after).not.toBeNull();
+      expect(after?.reauthRequired).toBe(true);
+      expect(after?.account).toEqual(before?.account);
+      expect(after?.provider?.issuer).toBe(server.issuer);
+      expect(after?.refreshToken).toBe(second.refreshToken);
+      const status = await runCliProcess(['status', '--profile', 'family', '--json'], env);
+      expect(status.code).toBe(4);
+      expect(JSON.parse(status.stdout).profiles[0]).toMatchObject({
+        state: 'reauth-required',
+        account: { email: server.userEmail },
+        fix: 'claude-auth login --profile family',
+      });
+    }, 90_000);
 
   it('device login (RFC 8628) where the server offers it, approved on its pages', async () => {
     const { server } = parts;
