@@ -130,6 +130,7 @@ export {
 export type { FileLockOptions, HeldLock } from './storage/file-lock.js';
 export { type FileEnvironment, type FileSystem, nodeFileSystem } from './storage/file-system.js';
 export {
+  type CredentialName,
   DEFAULT_PROFILE,
   ENV_PROFILE,
   ENV_STORAGE_DIR,
@@ -157,7 +158,9 @@ export {
   type AccountInfo,
   AuthToken,
   type AuthTokenInit,
+  type ClientRegistration,
   type CredentialKind,
+  type McpServerBinding,
   type ProviderMetadata,
   type TokenEndpointAuthMethod,
 } from './token/auth-token.js';

@@ -208,7 +208,7 @@ export class ResolvedCredential {
    * The HTTP headers a direct caller of the Messages API needs. The object also
    * carries this credential, not enumerable, so that `AuthenticationMiddleware`
    * can put it on the request and hand on what the headers cannot say (a
-   * gateway's API base URL, Claude Code's own login); see {@link attachedCredential}.
+   * gateway's API base URL, Claude Code's own login); see `attachedCredential`.
    */
   toHeaders(): Record<string, string> {
     const secret = this.#secret ?? '';
