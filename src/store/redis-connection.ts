@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
-import type { RedisStoreConfig } from './redis-store-config.js';
+import { type RedisStoreConfig, redisTlsOptions } from './redis-store-config.js';
 
 /** A subscription to one channel; `close` ends it and its connection. */
 export interface RedisSubscription {
@@ -151,7 +151,7 @@ export class RedisConnection {
       db: config.db,
       ...(config.username !== undefined && { username: config.username }),
       ...(config.password !== undefined && { password: config.password }),
-      ...(config.tls && { tls: { servername: config.host } }),
+      ...(config.tls && { tls: redisTlsOptions(config.host) }),
       lazyConnect: true,
       // Both bounded by our own timers: ioredis arms one per command and never clears it
       // when the command settles, which would hold a finished CLI open for seconds.

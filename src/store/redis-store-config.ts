@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 
 /** The key prefix when neither `?prefix=` nor `CLAUDE_AUTH_REDIS_PREFIX` names one. */
@@ -158,4 +159,17 @@ export function parseRedisStoreUrl(url: string, env: RedisStoreEnv = {}): RedisS
         : milliseconds(parsed.searchParams.get('leaseMs'), 'leaseMs', 0),
     address: `${tls ? 'rediss' : 'redis'}://${username === undefined ? '' : `${encodeURIComponent(username)}@`}${shownHost}:${port}/${db}`,
   };
+}
+
+/**
+ * The TLS options of a `rediss://` connection to `host`: its name for SNI and
+ * the certificate check, except for an IP literal, which SNI must not carry
+ * (RFC 6066 §3) and Node 26 refuses as a `servername`; Node then checks the
+ * certificate against the IP address itself.
+ *
+ * @param host - The store's host, a name or an IP literal (without brackets).
+ * @returns The options for `tls.connect`.
+ */
+export function redisTlsOptions(host: string): { servername?: string } {
+  return isIP(host) === 0 ? { servername: host } : {};
 }

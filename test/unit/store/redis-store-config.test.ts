@@ -6,6 +6,7 @@ import {
   DEFAULT_REDIS_PREFIX,
   isRedisStoreUrl,
   parseRedisStoreUrl,
+  redisTlsOptions,
 } from '../../../src/store/redis-store-config.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
@@ -75,5 +76,16 @@ describe('parseRedisStoreUrl', () => {
     expect(isRedisStoreUrl('redis://h')).toBe(true);
     expect(isRedisStoreUrl(' REDISS://h')).toBe(true);
     expect(isRedisStoreUrl('file')).toBe(false);
+  });
+});
+
+describe('redisTlsOptions', () => {
+  it('names a host for SNI and the certificate check', () => {
+    expect(redisTlsOptions('redis.example')).toEqual({ servername: 'redis.example' });
+  });
+
+  // Node 26 throws on an IP servername (Node 20 only warned): rediss://127.0.0.1 never connected there.
+  it.each(['127.0.0.1', '::1'])('sends no server name for the IP literal %s', (host) => {
+    expect(redisTlsOptions(host)).toEqual({});
   });
 });
