@@ -21,6 +21,8 @@ export interface Command {
   readonly flags: FlagSpec;
   /** Positional arguments allowed. */
   readonly positionals?: boolean;
+  /** Pairs of flags that cannot be given together (a usage error, exit 2). */
+  readonly exclusive?: ReadonlyArray<readonly [string, string]>;
   run(flags: Flags, positionals: string[], io: CliIO): Promise<ExitCode>;
 }
 
@@ -32,17 +34,22 @@ export const COMMON_FLAGS: FlagSpec = {
   help: { type: 'boolean', short: 'h' },
 };
 
+/** `--all` (every profile) and `--profile` (one profile) cannot be given together. */
+export const ALL_OR_PROFILE: ReadonlyArray<readonly [string, string]> = [['all', 'profile']];
+
 /** A usage mistake: one line of error, the usage, exit 2. */
 export class UsageError extends Error {}
 
 /**
  * Parses a command's arguments strictly: an unknown flag or a missing value
- * is a {@link UsageError}.
+ * is a {@link UsageError}, and so are two flags the command's `exclusive`
+ * pairs forbid together.
  */
 export function parseCommandArgs(
   command: Command,
   args: readonly string[],
 ): { flags: Flags; positionals: string[] } {
+  let parsed: { flags: Flags; positionals: string[] };
   try {
     const { values, positionals } = parseArgs({
       args: [...args],
@@ -50,10 +57,14 @@ export function parseCommandArgs(
       strict: true,
       allowPositionals: command.positionals === true,
     });
-    return { flags: values as Flags, positionals };
+    parsed = { flags: values as Flags, positionals };
   } catch (error) {
     throw new UsageError((error as Error).message.split('\n')[0]);
   }
+  for (const [a, b] of command.exclusive ?? [])
+    if (parsed.flags[a] !== undefined && parsed.flags[b] !== undefined)
+      throw new UsageError(`--${a} and --${b} exclude each other`);
+  return parsed;
 }
 
 /** A string flag's value, or undefined. */

@@ -2,7 +2,7 @@ import { logout } from '../../auth/login.js';
 import { AuthenticationError } from '../../errors/authentication-error.js';
 import { resolveProfile } from '../../storage/profile-paths.js';
 import { type CliIO, palette } from '../cli-io.js';
-import { type Command, type Flags, stringFlag } from '../command.js';
+import { ALL_OR_PROFILE, type Command, type Flags, stringFlag } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import { storedProfiles } from '../stored-profiles.js';
 
@@ -23,9 +23,7 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
       if (!all || !(error instanceof AuthenticationError)) throw error;
       failures += 1;
       results.push({ profile: name, removed: false, error: error.toJSON() });
-      io.stderr.write(
-        `${c.red('✗')} Profile "${name}" was not logged out: ${error.message}${error.fix === undefined ? '' : ` To fix: ${error.fix}`}\n`,
-      );
+      io.stderr.write(`${c.red('✗')} Profile "${name}" was not logged out: ${error.message}\n`);
       continue;
     }
     results.push({
@@ -81,6 +79,7 @@ export const logoutCommand: Command = {
   name: 'logout',
   summary: 'Remove stored credentials (and revoke them where possible)',
   flags: { all: { type: 'boolean', short: 'a' }, json: { type: 'boolean' } },
+  exclusive: ALL_OR_PROFILE,
   help: `Remove a profile's credential. The local file goes first, always (offline
 and with expired tokens too); then an OAuth provider is asked to revoke the
 token (RFC 7009). Claude subscription tokens are revoked at claude.ai.

@@ -3,7 +3,7 @@ import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-
 import { ENV_PROFILE } from '../../storage/profile-paths.js';
 import { activeProfile } from '../active-profile.js';
 import { type CliIO, palette } from '../cli-io.js';
-import type { Command, Flags } from '../command.js';
+import { ALL_OR_PROFILE, type Command, type Flags } from '../command.js';
 import { ExitCode, exitCodeFor } from '../exit-codes.js';
 import { type ProfileReport, relativeTime, reportProfile } from '../profile-report.js';
 import { storedProfiles } from '../stored-profiles.js';
@@ -168,6 +168,7 @@ export const statusCommand: Command = {
   name: 'status',
   summary: 'Show stored credentials and which one queries would use',
   flags: { json: { type: 'boolean' }, all: { type: 'boolean', short: 'a' } },
+  exclusive: ALL_OR_PROFILE,
   help: `Show the stored credential of a profile (or of all), and the resolution
 chain: which credential a query would use, and why.
 

@@ -3,7 +3,7 @@ import { DEFAULT_PROFILE, resolveProfile } from '../../storage/profile-paths.js'
 import { copyCredential } from '../../store/copy-credential.js';
 import { openStore } from '../../store/open-store.js';
 import { type CliIO, palette } from '../cli-io.js';
-import { type Command, type Flags, stringFlag, UsageError } from '../command.js';
+import { ALL_OR_PROFILE, type Command, type Flags, stringFlag, UsageError } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 
 const ACTIONS = new Set(['copy', 'move']);
@@ -17,8 +17,6 @@ async function run(flags: Flags, positionals: string[], io: CliIO) {
   if (fromSpec === undefined || toSpec === undefined)
     throw new UsageError('--from and --to are both required');
   const profileFlag = stringFlag(flags, 'profile');
-  if (flags.all === true && profileFlag !== undefined)
-    throw new UsageError('--all and --profile exclude each other');
   const profiles =
     flags.all === true
       ? await openStore({ env: io.env, profile: DEFAULT_PROFILE, store: fromSpec }).profiles()
@@ -39,7 +37,7 @@ async function run(flags: Flags, positionals: string[], io: CliIO) {
       failures += 1;
       reports.push({ action, profile, error: error.toJSON() });
       io.stderr.write(
-        `${palette(io.stderr, io.env).red('✗')} Profile "${profile}" was not ${action === 'move' ? 'moved' : 'copied'}: ${error.message}${error.fix === undefined ? '' : ` To fix: ${error.fix}`}\n`,
+        `${palette(io.stderr, io.env).red('✗')} Profile "${profile}" was not ${action === 'move' ? 'moved' : 'copied'}: ${error.message}\n`,
       );
     }
   }
@@ -94,6 +92,7 @@ export const storageCommand: Command = {
   name: 'storage',
   summary: 'Copy or move a login between stores (file, redis://…)',
   positionals: true,
+  exclusive: ALL_OR_PROFILE,
   flags: {
     from: { type: 'string' },
     to: { type: 'string' },

@@ -24,6 +24,7 @@ describe('claude-auth logout --all', () => {
       { profile: 'zeta', removed: true },
     ]);
     expect(logout.stderr).toMatch(/Profile "broken" was not logged out: .*To fix: /);
+    expect(logout.stderr).not.toMatch(/To fix: .*To fix: /);
     expect(existsSync(join(dir, 'tokens.json'))).toBe(false);
     expect(existsSync(join(dir, 'zeta.json'))).toBe(false);
   });
