@@ -1,14 +1,12 @@
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 import { redactSecrets } from '../errors/redact.js';
-import { findSubscriptionToken, SUBSCRIPTION_TOKEN_PATTERN } from './subscription-token.js';
+import { findSubscriptionToken } from './subscription-token.js';
 import { stripTerminalCodes } from './terminal-text.js';
 
 /** Wide enough that the ~108-character token is never wrapped in the rendered screen. */
 const PTY_COLUMNS = 240;
 const PTY_ROWS = 60;
 const CTRL_C = '\u0003';
-/** The longest a token can be; held back from the user's screen until its end is seen. */
-const TOKEN_HOLD_BACK = 200;
 /** How the token is shown to the user instead of itself. */
 const TOKEN_PLACEHOLDER = 'sk-ant-oat01-… (captured and stored by claude-auth)';
 
@@ -43,31 +41,199 @@ function partialMarkStart(text: string): number {
   return text.length;
 }
 
+const TOKEN_CHARACTER = /^[A-Za-z0-9_-]$/;
+const TOKEN_RUN = /[A-Za-z0-9_-]{8,}/g;
+/** Spaces and box borders around a token's line. */
+const FRAME_CHARACTER = /^[ \t│┃|]$/;
+const LINE_FRAME = /^[ \t│┃|]+|[ \t│┃|]+$/g;
+const LINE_BREAK = /\r\n|\r|\n/;
+/** A terminal control sequence (OSC, CSI or an escape pair). */
+// biome-ignore lint/complexity/useRegexLiterals: as a literal it would hold control characters, which the linter forbids
+const CONTROL_SEQUENCE = new RegExp(
+  String.raw`\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b\[[0-9;?<>=]*[ -/]*[@-~]|\u001b[@-_]`,
+  'g',
+);
+const LEADING_CONTROL_SEQUENCE = new RegExp(`^(?:${CONTROL_SEQUENCE.source})`);
+/** The longest a token can be, its wrapped parts joined. */
+const MAX_TOKEN_LENGTH = 200;
+/** How long an unfinished control sequence is waited for. */
+const MAX_CONTROL_SEQUENCE = 256;
+/** How a fragment of a hidden token seen again is shown. */
+const FRAGMENT_PLACEHOLDER = '…';
+/** The shortest run of token characters recognised as a fragment of a hidden token. */
+const FRAGMENT_LENGTH = 8;
+
+/** Whether `run` and `secret` share a stretch of {@link FRAGMENT_LENGTH} characters. */
+function sharesFragment(run: string, secret: string): boolean {
+  for (let i = 0; i + FRAGMENT_LENGTH <= run.length; i++)
+    if (secret.includes(run.slice(i, i + FRAGMENT_LENGTH))) return true;
+  return false;
+}
+
+/** Where the run of token characters ending `text` starts (its length if none). */
+function trailingRunStart(text: string): number {
+  let start = text.length;
+  while (start > 0 && TOKEN_CHARACTER.test(text[start - 1] ?? '')) start--;
+  return start;
+}
+
 /**
  * Copies the CLI's screen output to the user with every subscription token
- * replaced: the official prompts stay visible, the secret does not reach the
- * terminal's scrollback. A possible token start is held back until its end arrives.
+ * hidden: the official prompts stay visible, the secret does not reach the
+ * terminal's scrollback. It works on the token's characters, not on a
+ * pattern of the whole token, so that no part of it gets through however it
+ * is drawn:
+ *
+ * - from `sk-ant-oat01-` on, every token character is hidden (colour codes
+ *   inside the token and box borders around it pass) up to the end of the line;
+ * - a terminal narrower than the token wraps it: each following line that
+ *   holds token characters alone (inside box borders) is hidden too, so the
+ *   rest of a line is held back until its end is seen;
+ * - the hidden characters are remembered, and any later run of token
+ *   characters sharing 8 of them (the token redrawn without its start, or a
+ *   part of it) is hidden as well.
+ *
+ * A possible token start, and once a token was seen any trailing run of token
+ * characters, is held back until what follows it arrives.
  */
 export class TokenHidingWriter {
   #pending = '';
+  /** Where in a token the text at `#pending`'s start is: outside, on its line, or at a line break after it. */
+  #mode: 'outside' | 'token' | 'break' = 'outside';
+  #current = '';
+  readonly #secrets: string[] = [];
   constructor(readonly output: NodeJS.WritableStream) {}
 
   write(chunk: string): void {
     this.#pending += chunk;
-    const pattern = new RegExp(`${SUBSCRIPTION_TOKEN_PATTERN.source}(?=[^A-Za-z0-9_-])`, 'g');
-    this.#pending = this.#pending.replace(pattern, TOKEN_PLACEHOLDER);
-    const start = this.#pending.lastIndexOf(TOKEN_MARK);
-    const hold =
-      start >= 0 && this.#pending.length - start < TOKEN_HOLD_BACK
-        ? start
-        : partialMarkStart(this.#pending);
-    this.output.write(this.#pending.slice(0, hold));
-    this.#pending = this.#pending.slice(hold);
+    this.#process(false);
   }
 
   flush(): void {
-    this.output.write(redactSecrets(this.#pending));
+    this.#process(true);
+    this.#endToken();
+    this.output.write(redactSecrets(this.#mask(this.#pending)));
     this.#pending = '';
+  }
+
+  /** The text with every run of token characters sharing a fragment of a hidden token replaced. */
+  #mask(text: string): string {
+    if (this.#secrets.length === 0) return text;
+    return text.replace(TOKEN_RUN, (run) =>
+      this.#secrets.some((secret) => sharesFragment(run, secret)) ? FRAGMENT_PLACEHOLDER : run,
+    );
+  }
+
+  #endToken(): void {
+    if (this.#mode !== 'outside' && this.#current.length > TOKEN_MARK.length)
+      this.#secrets.push(this.#current);
+    this.#mode = 'outside';
+    this.#current = '';
+  }
+
+  #process(final: boolean): void {
+    let out = '';
+    let progressing = true;
+    while (progressing && this.#pending.length > 0) {
+      const text = this.#pending;
+      if (this.#mode === 'outside') {
+        const mark = text.indexOf(TOKEN_MARK);
+        if (mark >= 0) {
+          out += this.#mask(text.slice(0, mark)) + TOKEN_PLACEHOLDER;
+          this.#pending = text.slice(mark + TOKEN_MARK.length);
+          this.#mode = 'token';
+          this.#current = TOKEN_MARK;
+          continue;
+        }
+        const hold = final
+          ? text.length
+          : Math.min(
+              partialMarkStart(text),
+              this.#secrets.length > 0 ? trailingRunStart(text) : text.length,
+            );
+        out += this.#mask(text.slice(0, hold));
+        this.#pending = text.slice(hold);
+        progressing = false;
+      } else if (this.#mode === 'token') {
+        progressing = this.#consumeTokenLine(final, (shown) => {
+          out += shown;
+        });
+      } else {
+        progressing = this.#consumeBreak(final, (shown) => {
+          out += shown;
+        });
+      }
+    }
+    if (out !== '') this.output.write(out);
+  }
+
+  /** On the token's line: hides its characters up to the line's end. */
+  #consumeTokenLine(final: boolean, show: (text: string) => void): boolean {
+    const text = this.#pending;
+    let i = 0;
+    while (i < text.length) {
+      const rest = text.slice(i);
+      const character = rest[0] ?? '';
+      if (character === '\u001b') {
+        const sequence = LEADING_CONTROL_SEQUENCE.exec(rest)?.[0];
+        if (sequence !== undefined) {
+          show(sequence);
+          i += sequence.length;
+          continue;
+        }
+        if (!final && rest.length < MAX_CONTROL_SEQUENCE && !LINE_BREAK.test(rest)) break;
+      } else if (TOKEN_CHARACTER.test(character)) {
+        this.#current += character;
+        i++;
+        continue;
+      } else if (FRAME_CHARACTER.test(character)) {
+        show(character);
+        i++;
+        continue;
+      } else if (character === '\r' || character === '\n') {
+        this.#pending = rest;
+        this.#mode = 'break';
+        return true;
+      }
+      // Anything else ends the token on its line.
+      this.#pending = rest;
+      this.#endToken();
+      return true;
+    }
+    this.#pending = text.slice(i);
+    return false;
+  }
+
+  /**
+   * At a line break after a token's line: the next line, once whole, is
+   * hidden when it holds token characters alone (the token wrapped);
+   * otherwise the token is over.
+   */
+  #consumeBreak(final: boolean, show: (text: string) => void): boolean {
+    const text = this.#pending;
+    if (text === '\r' && !final) return false;
+    const breakLength = text.startsWith('\r\n') ? 2 : 1;
+    const after = text.slice(breakLength);
+    const next = LINE_BREAK.exec(after);
+    if (next === null && !final) return false;
+    const line = next === null ? after : after.slice(0, next.index);
+    const sequences = line.match(CONTROL_SEQUENCE) ?? [];
+    const plain = line.replace(CONTROL_SEQUENCE, '').replace(LINE_FRAME, '');
+    if (
+      plain.length > 0 &&
+      [...plain].every((character) => TOKEN_CHARACTER.test(character)) &&
+      !plain.includes('sk-ant-') &&
+      this.#current.length + plain.length <= MAX_TOKEN_LENGTH
+    ) {
+      show(text.slice(0, breakLength) + sequences.join(''));
+      this.#current += plain;
+      this.#pending = after.slice(line.length);
+      return this.#pending.length > 0;
+    }
+    show(text.slice(0, breakLength));
+    this.#pending = after;
+    this.#endToken();
+    return true;
   }
 }
 

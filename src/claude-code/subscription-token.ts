@@ -36,30 +36,54 @@ export function parseSubscriptionToken(text: string): string {
 
 const TOKEN_START = /sk-ant-oat01-[A-Za-z0-9_-]*$/;
 const TOKEN_CONTINUATION = /^[A-Za-z0-9_-]+$/;
+/** Box-drawing borders and whitespace a screen puts around a token's line. */
+const LINE_FRAME = /^[\s│┃|]+|[\s│┃|]+$/g;
+/** How every subscription token ends (and `claude setup-token`'s all do): its last two characters. */
+const COMPLETE_TOKEN_END = 'AA';
+/** The longest a joined token may be; a real one is 108 characters. */
 const MAX_TOKEN_LENGTH = 200;
 
 /**
  * The lines of a screen with every line that continues a wrapped token
- * appended to the one before: a terminal narrower than the token breaks it,
- * and a continuation is a line of token characters alone (the CLI's next
- * text is a sentence, after a blank line).
+ * appended to the one before. A terminal narrower than the token cuts it
+ * where the line is full and goes on with the rest on the next line: the
+ * continuation is a line of token characters alone (inside the same box
+ * borders, which are stripped). What is joined is decided by the token, not by
+ * the next line: a line of token characters after a token may be a word
+ * ("Done"), the same token again (a redrawn frame) or another one, so a
+ * continuation is joined only while the token so far is visibly cut: it does
+ * not yet end as every subscription token ends (`AA`), it is shorter than the
+ * longest token, and the next line does not start a token of its own. A
+ * joined token that still does not end in `AA` lost its end: it is reported
+ * as cut, and {@link findSubscriptionToken} refuses it rather than store a
+ * wrong token. (A cut falling right after an
+ * `AA` inside a token, about one wrap in 4,000, is not joined: the partial
+ * token is then stored, and fails its first request.)
  */
-function joinWrappedTokens(lines: readonly string[]): string[] {
+function joinWrappedTokens(lines: readonly string[]): { joined: string[]; cut: string[] } {
   const joined: string[] = [];
+  const wrapped = new Set<number>();
   for (const line of lines) {
     const previous = joined.at(-1);
-    const start = previous === undefined ? null : TOKEN_START.exec(previous.trimEnd());
-    const rest = line.trim();
+    const head = previous?.replace(LINE_FRAME, '');
+    const start = head === undefined ? null : TOKEN_START.exec(head);
+    const rest = line.replace(LINE_FRAME, '');
     if (
-      previous !== undefined &&
+      head !== undefined &&
       start !== null &&
+      !start[0].endsWith(COMPLETE_TOKEN_END) &&
       TOKEN_CONTINUATION.test(rest) &&
+      !rest.includes('sk-ant-') &&
       start[0].length + rest.length <= MAX_TOKEN_LENGTH
-    )
-      joined[joined.length - 1] = previous.trimEnd() + rest;
-    else joined.push(line);
+    ) {
+      joined[joined.length - 1] = head + rest;
+      wrapped.add(joined.length - 1);
+    } else joined.push(line);
   }
-  return joined;
+  const cut = [...wrapped]
+    .map((index) => joined[index] ?? '')
+    .filter((line) => !line.endsWith(COMPLETE_TOKEN_END));
+  return { joined, cut };
 }
 
 /**
@@ -71,10 +95,20 @@ function joinWrappedTokens(lines: readonly string[]): string[] {
  * @param text - The screen or the token.
  * @returns The token.
  * @throws {@link AuthenticationError} `CONFIG_INVALID` when there is none, or
- *   more than one different token; the message never echoes the text.
+ *   more than one different token, or a wrapped token whose end is missing;
+ *   the message never echoes the text.
  */
 export function findSubscriptionToken(text: string): string {
-  const lines = joinWrappedTokens(stripTerminalCodes(text).split(/\r\n|\r|\n/));
+  const { joined: lines, cut } = joinWrappedTokens(stripTerminalCodes(text).split(/\r\n|\r|\n/));
+  if (cut.length > 0)
+    throw new AuthenticationError(
+      AuthErrorCode.CONFIG_INVALID,
+      'The input holds a token broken over several lines whose end is missing; nothing was stored.',
+      {
+        fix: 'give the whole token: claude-auth login --with-token < file-with-the-token',
+        secrets: cut.map((line) => TOKEN_START.exec(line)?.[0]),
+      },
+    );
   const pattern = new RegExp(`${SUBSCRIPTION_TOKEN_PATTERN.source}(?![A-Za-z0-9_-])`, 'g');
   const found = new Set(lines.flatMap((line) => line.match(pattern) ?? []));
   const [token, ...others] = found;

@@ -29,4 +29,32 @@ describe('TokenHidingWriter', () => {
     writer.flush();
     expect(out.text()).toBe('Opening browser… sky is blue');
   });
+
+  const T =
+    'sk-ant-oat01-ckFYaM4vbS9vXOTukZ77UnX3mslAudqDvTRuZF1fe4kFX3oBa7dxAFZXMaq5FRoYeSKWgJvMWisHzWlAA';
+  it.each([
+    [
+      'wrapped at 80 columns after a coloured line (review repro; failed before)',
+      `\u001b[32mYour OAuth token:\u001b[39m\n\n${T.slice(0, 80)}\n${T.slice(80)}\n\nStore this token securely.\n`,
+    ],
+    [
+      'in a box, wrapped',
+      `│ ${T.slice(0, 60)} │\n│ ${T.slice(60)} │\nStore this token securely.\n`,
+    ],
+    [
+      'split by colour codes',
+      `${T.slice(0, 50)}\u001b[1m${T.slice(50)}\u001b[22m\nStore this token securely.\n`,
+    ],
+    ['repeated without its prefix', `${T}\n\nDone.\n${T.slice(20)}\nStore this token securely.\n`],
+  ])('never prints any part of a token %s, whatever the chunking', (_shape, text) => {
+    for (const size of [1, 5, 17, 1000]) {
+      const out = capturedOutput();
+      const writer = new TokenHidingWriter(out.stream);
+      for (let i = 0; i < text.length; i += size) writer.write(text.slice(i, i + size));
+      writer.flush();
+      const shown = out.text();
+      for (let i = 13; i + 8 <= T.length; i++) expect(shown).not.toContain(T.slice(i, i + 8));
+      expect(shown).toContain('Store this token securely.');
+    }
+  });
 });

@@ -58,3 +58,45 @@ describe('findSubscriptionToken: the one token in what `claude setup-token` prin
       }
   });
 });
+
+/** The reviewer's 94-character fake token, as in the `login --with-token` repros. */
+const T =
+  'sk-ant-oat01-ckFYaM4vbS9vXOTukZ77UnX3mslAudqDvTRuZF1fe4kFX3oBa7dxAFZXMaq5FRoYeSKWgJvMWisHzWlAA';
+const T2 = T.replace('ckFY', 'ZZZZ');
+
+describe('findSubscriptionToken: joins only a token a terminal wrapped (review repros; these failed before)', () => {
+  it.each([
+    ['the same token twice is one token, not doubled', `${T}\n${T}\n`, T],
+    ['a word on the next line is not part of the token', `${T}\nDone\n`, T],
+    [
+      'box borders around wrapped parts are stripped',
+      `│ ${T.slice(0, 60)} │\n│ ${T.slice(60)} │\n`,
+      T,
+    ],
+    [
+      'a coloured screen with the token wrapped at 80 columns',
+      `\u001b[32mYour OAuth token:\u001b[39m\n\n${T.slice(0, 80)}\n${T.slice(80)}\n\nStore this token securely.\n`,
+      T,
+    ],
+  ])('%s', (_shape, text, token) => {
+    expect(findSubscriptionToken(text)).toBe(token);
+  });
+
+  it('refuses a wrapped token whose end is missing, naming no part of it', () => {
+    const text = `│ ${T.slice(0, 60)} │\n│ ${T.slice(60, 80)} │\n\nStore this token securely.\n`;
+    expect(() => findSubscriptionToken(text)).toThrow(
+      expect.objectContaining({ code: AuthErrorCode.CONFIG_INVALID }),
+    );
+    try {
+      findSubscriptionToken(text);
+    } catch (error) {
+      expect((error as Error).message).not.toContain(T.slice(13, 30));
+    }
+  });
+
+  it('refuses two tokens with a word between them, storing neither glued to the other', () => {
+    expect(() => findSubscriptionToken(`${T}\nand\n${T2}\n`)).toThrow(
+      expect.objectContaining({ code: AuthErrorCode.CONFIG_INVALID }),
+    );
+  });
+});
