@@ -8,8 +8,10 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   /\b(sk-ant-[a-z]+\d*-)[A-Za-z0-9_-]{8,}/g,
   // JWTs (access and ID tokens of most OIDC providers).
   /\b(eyJ)[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g,
-  // Authorization header values.
+  // Authorization header values: a bearer token, or Basic's base64 of client id and secret
+  // (RFC 6749 §2.3.1), which a token endpoint may echo back in an error.
   /\b(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi,
+  /\b(Basic\s+)[A-Za-z0-9+/=]{8,}/gi,
   // OAuth parameters in query strings, form bodies and JSON (RFC 6749 §4.1.2, §5.1, §6).
   /((?<![A-Za-z_])(?:access_token|refresh_token|id_token|client_secret|code_verifier|accessToken|refreshToken|idToken|clientSecret)["']?\s*[=:]\s*["']?)[^"'&\s,}]{4,}/g,
   // Authorization and device codes in URLs and form bodies (RFC 6749 §4.1.2, RFC 8628 §3.4).

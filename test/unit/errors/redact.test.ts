@@ -11,6 +11,8 @@ describe('redactSecrets', () => {
     ['a subscription token', 'sk-ant-oat01-ZZZZZZZZZZZZZZZZZZZZ_yyyy', 'sk-ant-oat01-'],
     ['a JWT', 'id eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl', 'eyJ'],
     ['a bearer header', 'Authorization: Bearer abcdefgh12345678', 'Bearer '],
+    // base64("cli:TOPSECRETCLIENT1234567890"), as a token endpoint echoing the request shows it.
+    ['a Basic client credential', 'auth=Basic Y2xpOlRPUFNFQ1JFVENMSUVOVDEyMzQ1Njc4OTA=', 'Basic '],
     [
       'a form refresh token',
       'grant_type=refresh_token&refresh_token=rt-1234567890',
@@ -23,7 +25,7 @@ describe('redactSecrets', () => {
     const result = redactSecrets(text);
     expect(result).toContain(`${prefix}${REDACTED}`);
     expect(result).not.toMatch(
-      /1234567890|abcdefghijklmnop|ZZZZZZZZ|c2lnbmF0dXJl|abcdef123|rt-abcdefgh/,
+      /1234567890|abcdefghijklmnop|ZZZZZZZZ|c2lnbmF0dXJl|abcdef123|rt-abcdefgh|Y2xpOlRP/,
     );
   });
 
