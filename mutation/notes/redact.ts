@@ -20,6 +20,16 @@ export const redactNotes: readonly MutantNote[] = [
     ],
     [
       'Regex',
+      String.raw`/\b(Basic\s+)[A-Za-z0-9+/=]{8,}/gi`,
+      String.raw`/\b(Basic\s)[A-Za-z0-9+/=]{8,}/gi`,
+    ],
+    [
+      'Regex',
+      String.raw`/\b(Basic\s+)[A-Za-z0-9+/=]{8,}/gi`,
+      String.raw`/\b(Basic\s+)[A-Za-z0-9+/=]/gi`,
+    ],
+    [
+      'Regex',
       String.raw`/((?<![A-Za-z_])(?:access_token|refresh_token|id_token|client_secret|code_verifier|accessToken|refreshToken|idToken|clientSecret)["']?\s*[=:]\s*["']?)[^"'&\s,}]{4,}/g`,
       String.raw`/((?<![A-Za-z_])(?:access_token|refresh_token|id_token|client_secret|code_verifier|accessToken|refreshToken|idToken|clientSecret)["']?\S*[=:]\s*["']?)[^"'&\s,}]{4,}/g`,
     ],

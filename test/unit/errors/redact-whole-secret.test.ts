@@ -21,6 +21,16 @@ describe('redactSecrets removes the whole secret, not a prefix of it', () => {
       'Authorization: Bearer   [REDACTED]',
     ],
     [
+      'a Basic client credential',
+      'auth=Basic Y2xpOlRPUFNFQ1JFVA==',
+      'auth=Basic [REDACTED]',
+    ],
+    [
+      'a Basic client credential after several spaces',
+      'Authorization: Basic   Y2xpOlRPUFNFQ1JFVA==',
+      'Authorization: Basic   [REDACTED]',
+    ],
+    [
       'an authorization code in a URL',
       'GET /callback?code=abcdef123&state=s',
       'GET /callback?code=[REDACTED]&state=s',
