@@ -20,11 +20,7 @@ describe('redactSecrets removes the whole secret, not a prefix of it', () => {
       'Authorization: Bearer   abcdefgh12345678',
       'Authorization: Bearer   [REDACTED]',
     ],
-    [
-      'a Basic client credential',
-      'auth=Basic Y2xpOlRPUFNFQ1JFVA==',
-      'auth=Basic [REDACTED]',
-    ],
+    ['a Basic client credential', 'auth=Basic Y2xpOlRPUFNFQ1JFVA==', 'auth=Basic [REDACTED]'],
     [
       'a Basic client credential after several spaces',
       'Authorization: Basic   Y2xpOlRPUFNFQ1JFVA==',
