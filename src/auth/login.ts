@@ -187,10 +187,22 @@ function notRevokedUnread(cause: AuthenticationError): AuthenticationError {
  * subscription tokens can only be revoked by the user at Anthropic; the
  * result says where.
  *
- * @param options - The profile (or `storage`) to log out, and `flow.fetch` for the revocation.
+ * A stored credential that cannot be read is removed unrevoked (the result's
+ * `revocationError` says so), unless `keepUnreadable` is set: then it stays,
+ * and why it could not be read is thrown.
+ *
+ * @param options - The profile (or `storage`) to log out, `flow.fetch` for the
+ *   revocation, and `keepUnreadable`.
+ * @throws {@link AuthenticationError} the store's errors; with `keepUnreadable`,
+ *   also `STORAGE_CORRUPT`, `STORAGE_INSECURE`, `STORAGE_VERSION_UNSUPPORTED` or
+ *   `STORE_KEY_MISMATCH` for a credential left in place unread.
  */
 export async function logout(
-  options: ProfileOptions & { storage?: TokenStorage; flow?: Pick<OAuthFlowOptions, 'fetch'> } = {},
+  options: ProfileOptions & {
+    storage?: TokenStorage;
+    flow?: Pick<OAuthFlowOptions, 'fetch'>;
+    keepUnreadable?: boolean;
+  } = {},
 ): Promise<LogoutResult> {
   // One transaction: a refresh in flight elsewhere finishes first or finds nothing to write,
   // and the token revoked below is the one stored last (never one already rotated away).
@@ -198,7 +210,9 @@ export async function logout(
     existed: removed,
     previous: token,
     unreadable,
-  } = await replaceCredential(storageFor(options).store, null);
+  } = await replaceCredential(storageFor(options).store, null, {
+    keepUnreadable: options.keepUnreadable === true,
+  });
   // Removed unread, its tokens were not revoked and may be live: never a silent success.
   if (unreadable !== undefined)
     return { removed, revoked: false, revocationError: notRevokedUnread(unreadable) };

@@ -1,3 +1,5 @@
+import { ExitCode } from './exit-codes.js';
+
 /** The streams and environment a command runs with; tests pass their own. */
 export interface CliIO {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -11,17 +13,40 @@ export function processIO(): CliIO {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
 }
 
+let lost = false;
+
 /**
- * A reader that went away (`claude-auth status | head -1`) ends the output,
- * not the command: `EPIPE` on the stream is dropped without a stack, and the
- * command's own exit code stands. Any other stream error is still thrown.
+ * What happens when the process's output cannot be written. A reader that
+ * went away (`claude-auth status | head -1`) ends the output, not the
+ * command: `EPIPE` is dropped without a stack, and the command's own exit
+ * code stands. Any other write error (`status >/dev/full`: `ENOSPC`, `EIO`)
+ * means output was lost: one line on `report` when given, exit code 1 (see
+ * {@link outputLost}), never a stack.
  *
  * @param stream - stdout or stderr of the process.
+ * @param name - Its name, for the message.
+ * @param report - Where the one line goes (stderr for stdout; nothing for stderr itself).
  */
-export function endQuietlyOnClosedPipe(stream: NodeJS.WritableStream): void {
+export function endOnWriteError(
+  stream: NodeJS.WritableStream,
+  name: 'stdout' | 'stderr',
+  report?: NodeJS.WritableStream,
+): void {
   stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
+    if (error.code === 'EPIPE' || lost) return;
+    lost = true;
+    process.exitCode = ExitCode.ERROR;
+    const reason = (error.message.split(',')[0] ?? '').replace(/^[A-Z]+: /, '');
+    report?.write(`claude-auth: cannot write to ${name}: ${reason} (${error.code ?? 'error'})\n`);
   });
+}
+
+/**
+ * Whether output was lost to a write error other than `EPIPE` (see
+ * {@link endOnWriteError}): the exit code is then 1, whatever the command returned.
+ */
+export function outputLost(): boolean {
+  return lost;
 }
 
 const CODES = { green: 32, yellow: 33, red: 31, dim: 2, bold: 1 } as const;

@@ -3,9 +3,11 @@ import { enableCliCompileCache } from './compile-cache.js';
 
 // Before anything else loads: the compile cache only serves modules imported after it is on.
 enableCliCompileCache();
-const { endQuietlyOnClosedPipe } = await import('./cli-io.js');
-const { runCli } = await import('./run-cli.js');
+const { endOnWriteError, outputLost } = await import('./cli-io.js');
+const { ExitCode, runCli } = await import('./run-cli.js');
 
-endQuietlyOnClosedPipe(process.stdout);
-endQuietlyOnClosedPipe(process.stderr);
-process.exitCode = await runCli(process.argv.slice(2));
+endOnWriteError(process.stdout, 'stdout', process.stderr);
+endOnWriteError(process.stderr, 'stderr');
+const code = await runCli(process.argv.slice(2));
+// Output lost to a full disk is a failure, whatever the command thought it printed.
+process.exitCode = outputLost() ? ExitCode.ERROR : code;

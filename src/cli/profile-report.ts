@@ -10,9 +10,10 @@ import { loginCommand, refreshCommand } from '../storage/fix-commands.js';
 import { resolveProfile } from '../storage/profile-paths.js';
 import type { CredentialStore, StoreDescription } from '../store/credential-store.js';
 import { AutoSelectedStore } from '../store/keychain/auto-selected-store.js';
-import { openStore } from '../store/open-store.js';
+import { ENV_STORE, openStore } from '../store/open-store.js';
 import { isRedisStoreUrl } from '../store/redis-store-config.js';
 import type { AccountInfo, AuthToken, CredentialKind } from '../token/auth-token.js';
+import type { StoreChoice } from './store-choice.js';
 
 /** How a profile's credential stands. */
 export type ProfileState =
@@ -72,25 +73,27 @@ export function relativeTime(ms: number): string {
  * @param profile - The profile name.
  * @param env - The environment (storage directory).
  * @param now - The current time in epoch milliseconds.
+ * @param choice - The store `--store` named, if any (else `CLAUDE_AUTH_STORE` decides).
  */
 export async function reportProfile(
   profile: string,
   env: NodeJS.ProcessEnv,
   now = Date.now(),
+  choice: StoreChoice = {},
 ): Promise<ProfileReport> {
   let store: CredentialStore;
   try {
-    store = openStore({ profile, env });
+    store = openStore({ profile, env, ...choice });
   } catch (error) {
     // A store that cannot even be opened (a malformed address, no store key): say which and why.
     const { path } = resolveProfile({ profile, env });
-    const named = env.CLAUDE_AUTH_STORE ?? '';
+    const named = choice.store ?? env[ENV_STORE] ?? '';
     const backend = isRedisStoreUrl(named) ? 'redis' : named === 'keychain' ? 'keychain' : 'file';
     return failed(
       emptyReport(profile, path, {
         backend,
         location: backend === 'file' ? path : '(not opened)',
-        reason: 'CLAUDE_AUTH_STORE could not be opened',
+        reason: `${choice.storeSource ?? ENV_STORE} could not be opened`,
       }),
       error,
     );

@@ -121,7 +121,8 @@ export async function runCli(argv: readonly string[], io: Partial<CliIO> = {}): 
       return ExitCode.OK;
     }
     if (typeof flags.profile === 'string') assertProfileName(flags.profile);
-    return await command.run(flags, positionals, withStoreFlag(flags, streams));
+    const io = withStoreFlag(flags, streams);
+    return await command.run(command.parse(flags, positionals, io.env), io);
   } catch (error) {
     if (error instanceof UsageError) {
       streams.stderr.write(

@@ -53,6 +53,15 @@ export interface TransactionOptions {
   onTakeover?: () => void;
 }
 
+/** Options for {@link CredentialStore.profiles}. */
+export interface ProfileListingOptions {
+  /**
+   * Called for each entry that is not one of the store's records, with the
+   * entry's name (never a secret) and why it was skipped.
+   */
+  onSkipped?: (entry: string, why: string) => void;
+}
+
 /** What a transaction may do while its lease is held. */
 export interface CredentialTransaction {
   /**
@@ -102,9 +111,14 @@ export interface CredentialStore {
    * by listing files). A record that cannot be read is listed too: `logout
    * --all` must reach it. A logged-out profile is not.
    *
+   * An entry in that place which is not one of the store's records (a key of
+   * another type under the Redis prefix) is skipped and told to
+   * {@link ProfileListingOptions.onSkipped}: a stray key must not stop the listing.
+   *
+   * @param options - Where skipped entries are reported.
    * @throws {@link AuthenticationError} `STORE_UNAVAILABLE`, `STORAGE_IO`.
    */
-  profiles(): Promise<string[]>;
+  profiles(options?: ProfileListingOptions): Promise<string[]>;
   /**
    * Reads the credential without a lease.
    *

@@ -19,6 +19,12 @@ export interface OpenStoreOptions extends ProfileOptions {
    * (the keychain if a probe succeeds, else the file). Default `$CLAUDE_AUTH_STORE`.
    */
   store?: string;
+  /**
+   * What named {@link OpenStoreOptions.store}, for the messages that say why this
+   * backend (`chosen by <storeSource>=…`) and what to change: the CLI passes
+   * `--store`. Default `the store option`.
+   */
+  storeSource?: string;
   /** The file backend's lock bounds. */
   lock?: FileLockOptions;
 }
@@ -40,7 +46,7 @@ export function openStore(options: OpenStoreOptions = {}): CredentialStore {
   const fromOption = options.store !== undefined;
   const given = (fromOption ? options.store : env[ENV_STORE])?.trim() ?? '';
   const choice = given || 'file';
-  const from = fromOption ? 'the store option' : ENV_STORE;
+  const from = fromOption ? (options.storeSource ?? 'the store option') : ENV_STORE;
   // URL schemes are case-insensitive (RFC 3986 §3.1): `Redis://` names a Redis store too.
   const scheme = isRedisStoreUrl(choice) ? 'redis://' : choice;
   switch (scheme) {
@@ -56,7 +62,7 @@ export function openStore(options: OpenStoreOptions = {}): CredentialStore {
         url: choice,
         profile: location.profile,
         env,
-        chosenBy: fromOption ? 'the store option' : ENV_STORE,
+        chosenBy: from,
       });
     case 'keychain':
       return openKeychainStore({ ...options, source: from });
@@ -78,7 +84,11 @@ export function openStore(options: OpenStoreOptions = {}): CredentialStore {
       throw new AuthenticationError(
         AuthErrorCode.CONFIG_INVALID,
         `${from} names no credential store claude-auth knows (expected file, redis://…, rediss://…, keychain or auto).`,
-        { fix: `unset ${ENV_STORE} to use the file store` },
+        {
+          fix: fromOption
+            ? `give ${from} one of file, keychain, auto or redis://host[:port][/db]`
+            : `unset ${ENV_STORE} to use the file store`,
+        },
       );
   }
 }

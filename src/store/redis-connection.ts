@@ -99,11 +99,21 @@ export class RedisConnection {
 
   /**
    * The error for a store that did not answer or refused: its address (never the
-   * password), what went wrong, and the fix.
+   * password), what went wrong, and the fix. A key of another type where a
+   * record belongs (`WRONGTYPE`) is a corrupt record, not a connectivity problem.
    */
   unavailable(error: unknown): AuthenticationError {
     const text = errorText(error);
     const where = `The Redis store at ${this.#config.address}`;
+    if (/^WRONGTYPE/.test(text))
+      return new AuthenticationError(
+        AuthErrorCode.STORAGE_CORRUPT,
+        `${where} holds a key of another type where a credential belongs, under the prefix "${this.#config.prefix}": it is not a claude-auth record, and was left untouched.`,
+        {
+          fix: `remove or rename that key (redis-cli --scan --pattern '${this.#config.prefix}profile:*' lists them, TYPE tells them apart), or set ?prefix= to one only claude-auth uses`,
+          cause: error,
+        },
+      );
     if (/^NOPERM/.test(text))
       return new AuthenticationError(
         AuthErrorCode.STORE_UNAVAILABLE,

@@ -5,6 +5,7 @@ import { parseTokenFile, serializeTokenFile } from '../token/token-file-format.j
 import type {
   CredentialStore,
   CredentialTransaction,
+  ProfileListingOptions,
   StoreDescription,
   StoredCredential,
   TransactionOptions,
@@ -145,11 +146,14 @@ export class RedisCredentialStore implements CredentialStore {
   /**
    * The profiles with a credential under this store's prefix (by `SCAN`, never
    * `KEYS`; a logged-out profile keeps only its version counter and is left
-   * out; a record sealed with another key is listed).
+   * out; a record sealed with another key is listed). A key of another type
+   * under the prefix is not a record: it is skipped and reported, since one
+   * stray key of another tool must not hide every profile.
    *
+   * @param options - Where skipped keys are reported.
    * @throws {@link AuthenticationError} `STORE_UNAVAILABLE`.
    */
-  async profiles(): Promise<string[]> {
+  async profiles(options: ProfileListingOptions = {}): Promise<string[]> {
     const namePrefix = `${this.#config.prefix}profile:`;
     return this.#connection.run(async (client) => {
       const names: string[] = [];
@@ -158,12 +162,13 @@ export class RedisCredentialStore implements CredentialStore {
         const [next, keys] = await client.scan(cursor, 'MATCH', `${namePrefix}*`, 'COUNT', 200);
         cursor = next;
         // Only profiles: a profile's other credentials (MCP logins, `mcp.<profile>.<key>`) live here too.
-        for (const key of keys)
-          if (
-            isProfileName(key.slice(namePrefix.length)) &&
-            (await client.hexists(key, 'rev')) === 1
-          )
+        for (const key of keys) {
+          if (!isProfileName(key.slice(namePrefix.length))) continue;
+          const type = await client.type(key);
+          if (type !== 'hash') options.onSkipped?.(key, `a ${type}, not a claude-auth record`);
+          else if ((await client.hexists(key, 'rev')) === 1)
             names.push(key.slice(namePrefix.length));
+        }
       } while (cursor !== '0');
       return sortProfiles(names);
     });

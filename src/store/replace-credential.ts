@@ -16,6 +16,15 @@ export interface Replaced {
   readonly unreadable?: AuthenticationError;
 }
 
+/** Options for {@link replaceCredential}. */
+export interface ReplaceOptions extends TransactionOptions {
+  /**
+   * Leave a record that cannot be read in place and throw why, instead of
+   * replacing it: a logout that must not delete what it could not revoke.
+   */
+  keepUnreadable?: boolean;
+}
+
 /** A compare-and-swap refused under our own lease means the lease was lost: this many tries. */
 const ATTEMPTS = 3;
 
@@ -37,14 +46,15 @@ function isUnreadable(error: unknown): boolean {
  *
  * @param store - The credential's store.
  * @param next - The new credential, or `null` to remove it.
- * @param options - Wait bounds.
+ * @param options - Wait bounds, and whether to keep an unreadable record.
  * @throws {@link AuthenticationError} `STORAGE_LOCK_TIMEOUT` (also when the
- *   lease kept being lost), or the store's own errors.
+ *   lease kept being lost), or the store's own errors (with
+ *   `keepUnreadable`, also why the record could not be read).
  */
 export async function replaceCredential(
   store: CredentialStore,
   next: AuthToken | null,
-  options: TransactionOptions = {},
+  options: ReplaceOptions = {},
 ): Promise<Replaced> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const done = await store.transact(async (tx) => {
@@ -57,7 +67,8 @@ export async function replaceCredential(
         // with a key we lack may be deleted (a logout) but never replaced (others read it).
         const sealedElsewhere =
           next === null && isAuthenticationError(error, AuthErrorCode.STORE_KEY_MISMATCH);
-        if (!isUnreadable(error) && !sealedElsewhere) throw error;
+        if ((!isUnreadable(error) && !sealedElsewhere) || options.keepUnreadable === true)
+          throw error;
         unreadable = error as AuthenticationError;
       }
       const revision = await tx.currentRevision();

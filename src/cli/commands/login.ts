@@ -2,11 +2,13 @@ import { login } from '../../auth/login.js';
 import { TokenHidingWriter } from '../../claude-code/setup-token.js';
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
 import { OAuthConfig } from '../../oauth/oauth-config.js';
+import { TokenStorage } from '../../storage/token-storage.js';
 import { activeProfile } from '../active-profile.js';
 import { type CliIO, palette, readAll, startSpinner } from '../cli-io.js';
-import { type Command, type Flags, secondsFlag, UsageError } from '../command.js';
+import { booleanFlag, type Command, type Flags, secondsFlag, UsageError } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import { relativeTime } from '../profile-report.js';
+import { type StoreChoice, storeChoice } from '../store-choice.js';
 
 /**
  * Reads `--with-token`'s input. Piped from `claude setup-token`, it is the
@@ -31,12 +33,54 @@ async function readScreenOrToken(io: CliIO): Promise<string> {
   return text;
 }
 
-async function run(flags: Flags, _positionals: string[], io: CliIO) {
-  const { profile } = activeProfile(flags, io.env);
-  const base = { env: io.env, profile };
+/** How `claude-auth login` obtains the credential. */
+export type LoginMethod =
+  /** `--with-token`: a subscription token (or `claude setup-token`'s whole screen) on stdin. */
+  | 'with-token'
+  /** `--from-env`: the token in `CLAUDE_CODE_OAUTH_TOKEN`. */
+  | 'from-env'
+  /** The official `claude setup-token` (no OAuth provider configured). */
+  | 'subscription'
+  /** The OAuth provider `CLAUDE_OAUTH_*` configures. */
+  | 'provider';
+
+/** `claude-auth login`'s options, parsed from its flags and environment. */
+export interface LoginCommandOptions {
+  /** The profile the credential is stored into. */
+  readonly profile: string;
+  /** The store `--store` named, if any. */
+  readonly store: StoreChoice;
+  readonly method: LoginMethod;
+  /** The configured OAuth provider (`method` is `provider` exactly when there is one, unless a token is given). */
+  readonly config: OAuthConfig | undefined;
+  /** Device authorization (RFC 8628), `--device`. */
+  readonly device: boolean;
+  /** Print the URL instead of opening a browser, `--no-browser`. */
+  readonly noBrowser: boolean;
+  /** `--timeout`, in ms. */
+  readonly timeoutMs?: number;
+  /** Print the stored credential's details as JSON. */
+  readonly json: boolean;
+}
+
+/**
+ * Parses `claude-auth login`'s flags. `--with-token` wins over `--from-env`,
+ * and either over a configured provider (as they always have).
+ *
+ * @throws {@link UsageError} for `--device`/`--no-browser` without a provider, or a bad `--timeout`.
+ * @throws {@link AuthenticationError} `CONFIG_INVALID` for `--provider` without one, or a malformed `CLAUDE_OAUTH_*`.
+ */
+export function parseLoginOptions(
+  flags: Flags,
+  _positionals: readonly string[],
+  env: NodeJS.ProcessEnv,
+): LoginCommandOptions {
+  const { profile } = activeProfile(flags, env);
   const timeoutMs = secondsFlag(flags, 'timeout');
-  const config = OAuthConfig.fromEnv(io.env);
-  if (flags.provider === true && config === undefined) {
+  const config = OAuthConfig.fromEnv(env);
+  const device = booleanFlag(flags, 'device');
+  const noBrowser = booleanFlag(flags, 'no-browser');
+  if (booleanFlag(flags, 'provider') && config === undefined) {
     throw new AuthenticationError(
       AuthErrorCode.CONFIG_INVALID,
       'No OAuth provider is configured for --provider.',
@@ -45,18 +89,45 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
       },
     );
   }
-  if ((flags.device === true || flags['no-browser'] === true) && config === undefined) {
+  if ((device || noBrowser) && config === undefined) {
     throw new UsageError(
       '--device and --no-browser apply to an OAuth provider; configure one with CLAUDE_OAUTH_* (see --help)',
     );
   }
+  const method: LoginMethod = booleanFlag(flags, 'with-token')
+    ? 'with-token'
+    : booleanFlag(flags, 'from-env')
+      ? 'from-env'
+      : config === undefined
+        ? 'subscription'
+        : 'provider';
+  return {
+    profile,
+    store: storeChoice(flags),
+    method,
+    config,
+    device,
+    noBrowser,
+    ...(timeoutMs !== undefined && { timeoutMs }),
+    json: booleanFlag(flags, 'json'),
+  };
+}
+
+/** Logs in by the parsed method and stores the credential in the profile. */
+export async function runLogin(options: LoginCommandOptions, io: CliIO): Promise<ExitCode> {
+  const { profile, config, timeoutMs } = options;
+  const base = {
+    env: io.env,
+    profile,
+    storage: TokenStorage.forProfile({ env: io.env, profile, ...options.store }),
+  };
   let stopSpinner: () => void = () => undefined;
   const token = await (async () => {
     try {
-      if (flags['with-token'] === true)
+      if (options.method === 'with-token')
         return await login({ ...base, withToken: await readScreenOrToken(io) });
-      if (flags['from-env'] === true) return await login({ ...base, importFromEnv: true });
-      if (config === undefined) {
+      if (options.method === 'from-env') return await login({ ...base, importFromEnv: true });
+      if (options.method === 'subscription' || config === undefined) {
         io.stderr.write(
           'Logging in with your Claude subscription through the official Claude Code CLI.\n',
         );
@@ -69,8 +140,8 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
       return await login({
         ...base,
         oauthConfig: config,
-        device: flags.device === true,
-        noBrowser: flags['no-browser'] === true,
+        device: options.device,
+        noBrowser: options.noBrowser,
         ...(timeoutMs !== undefined && { timeoutMs }),
         flow: { input: io.stdin, output: io.stderr },
         onAuthorizationUrl: () => {
@@ -97,13 +168,13 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
   io.stderr.write(
     `${c.green('✓')} Logged in to profile "${profile}"${who ? ` as ${who}` : ''}: ${kind}, ${expiry}.\n`,
   );
-  if (flags.json === true)
+  if (options.json)
     io.stdout.write(`${JSON.stringify({ profile, credential: token.toJSON() }, null, 2)}\n`);
   return ExitCode.OK;
 }
 
 /** `claude-auth login`. */
-export const loginCommand: Command = {
+export const loginCommand: Command<LoginCommandOptions> = {
   name: 'login',
   summary: 'Log in (Claude subscription, or your OAuth provider)',
   flags: {
@@ -145,5 +216,6 @@ Examples:
   claude-auth login --profile work --provider
   claude setup-token | claude-auth login --with-token
 `,
-  run,
+  parse: parseLoginOptions,
+  run: runLogin,
 };

@@ -1,23 +1,102 @@
 import { logout } from '../../auth/login.js';
-import { AuthenticationError } from '../../errors/authentication-error.js';
-import { resolveProfile } from '../../storage/profile-paths.js';
+import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
+import { DEFAULT_PROFILE } from '../../storage/profile-paths.js';
+import { TokenStorage } from '../../storage/token-storage.js';
+import { activeProfile } from '../active-profile.js';
 import { type CliIO, palette } from '../cli-io.js';
-import { ALL_OR_PROFILE, type Command, type Flags, stringFlag } from '../command.js';
+import { ALL_OR_PROFILE, booleanFlag, type Command, type Flags } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
+import { type StoreChoice, storeChoice } from '../store-choice.js';
 import { storedProfiles } from '../stored-profiles.js';
 
-async function run(flags: Flags, _positionals: string[], io: CliIO) {
-  const profile = stringFlag(flags, 'profile');
-  const location = resolveProfile({ env: io.env, ...(profile !== undefined && { profile }) });
-  const all = flags.all === true;
-  const names = all ? await storedProfiles(io.env) : [location.profile];
+/** `claude-auth logout`'s options, parsed from its flags. */
+export interface LogoutCommandOptions {
+  /** Every profile the store lists (`--all`), or one. */
+  readonly target: { readonly all: true } | { readonly all: false; readonly profile: string };
+  /** The store `--store` named, if any. */
+  readonly store: StoreChoice;
+  /** Delete a login that cannot be read, unrevoked (`--force`). */
+  readonly force: boolean;
+  /** Print the outcome of each profile as JSON (`--json`). */
+  readonly json: boolean;
+}
+
+/**
+ * Parses `claude-auth logout`'s flags. With `--all` no profile is resolved: a
+ * bad `CLAUDE_AUTH_PROFILE` must not stop logging out of every profile.
+ */
+export function parseLogoutOptions(
+  flags: Flags,
+  _positionals: readonly string[],
+  env: NodeJS.ProcessEnv,
+): LogoutCommandOptions {
+  return {
+    target: booleanFlag(flags, 'all')
+      ? { all: true }
+      : { all: false, profile: activeProfile(flags, env).profile },
+    store: storeChoice(flags),
+    force: booleanFlag(flags, 'force'),
+    json: booleanFlag(flags, 'json'),
+  };
+}
+
+/**
+ * A login that could not be read is neither revoked nor removed without
+ * `--force`: deleting it would leave its tokens valid with nothing left to
+ * revoke them from. The code stays the read error's, so the exit code is 5.
+ */
+function keptUnread(profile: string, cause: AuthenticationError): AuthenticationError {
+  return new AuthenticationError(
+    cause.code,
+    `The login of profile "${profile}" could not be read, so its tokens could not be revoked; it was left in place. ${cause.summary}`,
+    {
+      cause,
+      fix: `${cause.fix !== undefined ? `${cause.fix}, then run the logout again; or ` : ''}claude-auth logout${profile === DEFAULT_PROFILE ? '' : ` --profile ${profile}`} --force  # deletes it unrevoked`,
+    },
+  );
+}
+
+/** The codes of a login that exists but cannot be read (what `--force` deletes). */
+const UNREADABLE = new Set<AuthErrorCode>([
+  AuthErrorCode.STORAGE_CORRUPT,
+  AuthErrorCode.STORAGE_INSECURE,
+  AuthErrorCode.STORAGE_VERSION_UNSUPPORTED,
+  AuthErrorCode.STORE_KEY_MISMATCH,
+]);
+
+async function logoutProfile(
+  profile: string,
+  options: LogoutCommandOptions,
+  env: NodeJS.ProcessEnv,
+) {
+  try {
+    return await logout({
+      env,
+      profile,
+      storage: TokenStorage.forProfile({ env, profile, ...options.store }),
+      keepUnreadable: !options.force,
+    });
+  } catch (error) {
+    if (error instanceof AuthenticationError && UNREADABLE.has(error.code))
+      throw keptUnread(profile, error);
+    throw error;
+  }
+}
+
+/** Logs out of the profile (or every profile), revoking what can be revoked. */
+export async function runLogout(options: LogoutCommandOptions, io: CliIO): Promise<ExitCode> {
+  const { target } = options;
+  const all = target.all;
+  const names = target.all
+    ? await storedProfiles(io.env, options.store, io.stderr)
+    : [target.profile];
   const c = palette(io.stderr, io.env);
   const results = [];
   let failures = 0;
   for (const name of names) {
     let result: Awaited<ReturnType<typeof logout>>;
     try {
-      result = await logout({ env: io.env, profile: name });
+      result = await logoutProfile(name, options, io.env);
     } catch (error) {
       // --all goes on past a profile that fails, and says which failed and why.
       if (!all || !(error instanceof AuthenticationError)) throw error;
@@ -70,26 +149,46 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
         `  ${c.yellow('!')} Revocation failed (the local logout is done): ${result.revocationError.message}\n`,
       );
   }
-  if (flags.json === true) io.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  if (options.json) io.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   return failures > 0 ? ExitCode.ERROR : ExitCode.OK;
 }
 
 /** `claude-auth logout`. */
-export const logoutCommand: Command = {
+export const logoutCommand: Command<LogoutCommandOptions> = {
   name: 'logout',
   summary: 'Remove stored credentials (and revoke them where possible)',
-  flags: { all: { type: 'boolean', short: 'a' }, json: { type: 'boolean' } },
+  flags: {
+    all: { type: 'boolean', short: 'a' },
+    force: { type: 'boolean', short: 'f' },
+    json: { type: 'boolean' },
+  },
   exclusive: ALL_OR_PROFILE,
-  help: `Remove a profile's credential. The local file goes first, always (offline
-and with expired tokens too); then an OAuth provider is asked to revoke the
+  help: `Remove a profile's credential. The local copy goes first (offline and
+with expired tokens too); then an OAuth provider is asked to revoke the
 token (RFC 7009). Claude subscription tokens are revoked at claude.ai.
 
+A login that exists but cannot be read (a file others can read, a corrupt
+record, one sealed with another store key) cannot be revoked: it is left in
+place and logout exits 5, naming the fix. --force deletes it unrevoked.
+
 Usage:
-  claude-auth logout [--profile NAME | --all] [--json]
+  claude-auth logout [--profile NAME | --all] [--force] [--json]
+
+Options:
+  -p, --profile NAME   The profile (default: $CLAUDE_AUTH_PROFILE, the chosen default, or "default")
+  -a, --all            Every profile of the store; goes on past one that fails, names it, and exits 1
+  -f, --force          Also delete a login that cannot be read (its tokens are not revoked)
+      --json           Print what was done for each profile as JSON
+
+Exit codes: 0 logged out, or not logged in (a revocation that failed is reported, the
+local logout stands), 1 a profile failed with --all, 5 the login cannot be read (left
+in place; see --force).
 
 Examples:
   claude-auth logout
   claude-auth logout --all
+  claude-auth logout --force   # the login cannot be read: delete it anyway
 `,
-  run,
+  parse: parseLogoutOptions,
+  run: runLogout,
 };

@@ -6,45 +6,38 @@ import { mcpLogin } from '../../mcp/mcp-login.js';
 import { mcpServers, recordMcpServer } from '../../mcp/mcp-server-index.js';
 import { revokeProviderTokens } from '../../oauth/provider-tokens.js';
 import { refreshState } from '../../refresh/refresh-policy.js';
-import { resolveProfile } from '../../storage/profile-paths.js';
 import { replaceCredential } from '../../store/replace-credential.js';
 import { type CliIO, palette } from '../cli-io.js';
-import { type Flags, secondsFlag, stringFlag, UsageError } from '../command.js';
+
 import { ExitCode } from '../exit-codes.js';
 import { relativeTime } from '../profile-report.js';
+import type { McpCommandOptions, McpLoginCommandOptions } from './mcp.js';
 
-async function clientSecret(flags: Flags, io: CliIO): Promise<string | undefined> {
-  const file = stringFlag(flags, 'client-secret-file');
+async function clientSecret(
+  options: McpLoginCommandOptions,
+  env: NodeJS.ProcessEnv,
+): Promise<string | undefined> {
+  const file = options.clientSecretFile;
   if (file !== undefined) return (await readFile(file, 'utf8')).trim();
-  const fromEnv = io.env[ENV_MCP_CLIENT_SECRET]?.trim();
+  const fromEnv = env[ENV_MCP_CLIENT_SECRET]?.trim();
   return fromEnv === '' ? undefined : fromEnv;
 }
 
-async function login(flags: Flags, positionals: string[], io: CliIO): Promise<ExitCode> {
-  const [, name, url] = positionals;
-  if (name === undefined || url === undefined) throw new UsageError('mcp login takes NAME URL');
-  if (flags.device === true && flags['no-browser'] === true)
-    throw new UsageError('--device and --no-browser exclude each other');
-  const clientId = stringFlag(flags, 'client-id');
-  const secret = await clientSecret(flags, io);
-  if (secret !== undefined && clientId === undefined)
-    throw new UsageError(`a client secret (${ENV_MCP_CLIENT_SECRET}) needs --client-id`);
-  const profile = stringFlag(flags, 'profile');
-  const scopes = stringFlag(flags, 'scopes');
-  const metadataUrl = stringFlag(flags, 'client-metadata-url');
-  const timeoutMs = secondsFlag(flags, 'timeout');
+async function login(options: McpLoginCommandOptions, io: CliIO): Promise<ExitCode> {
+  const { name, url, clientId, metadataUrl, scopes, timeoutMs } = options;
+  const secret = await clientSecret(options, io.env);
   const result = await mcpLogin({
     name,
     url,
     env: io.env,
     flow: { input: io.stdin, output: io.stderr },
-    ...(profile !== undefined && { profile }),
+    profile: options.profile,
     ...(clientId !== undefined && { clientId }),
     ...(secret !== undefined && clientId !== undefined && { clientSecret: secret }),
     ...(metadataUrl !== undefined && { metadataDocumentUrl: metadataUrl }),
-    ...(scopes !== undefined && { scopes: scopes.split(/\s+/).filter(Boolean) }),
-    ...(flags.device === true && { device: true }),
-    ...(flags['no-browser'] === true && { noBrowser: true }),
+    ...(scopes !== undefined && { scopes: [...scopes] }),
+    ...(options.device && { device: true }),
+    ...(options.noBrowser && { noBrowser: true }),
     ...(timeoutMs !== undefined && { timeoutMs }),
   });
   const c = palette(io.stderr, io.env);
@@ -55,7 +48,7 @@ async function login(flags: Flags, positionals: string[], io: CliIO): Promise<Ex
     io.stderr.write(
       `  ${c.yellow('!')} The server issued no refresh token: log in again when the token expires.\n`,
     );
-  if (flags.json === true)
+  if (options.json)
     io.stdout.write(
       `${JSON.stringify({ name, ...describeToken(result.token), store: result.store }, null, 2)}\n`,
     );
@@ -114,25 +107,27 @@ async function statusOf(login: McpLogin, now: number) {
   }
 }
 
-async function logins(flags: Flags, positionals: string[], io: CliIO): Promise<McpLogin[]> {
-  const profile = stringFlag(flags, 'profile');
-  const name = positionals[1];
-  const base = { env: io.env, ...(profile !== undefined && { profile }) };
-  if (name !== undefined) return [await findMcpLogin({ ...base, server: name })];
-  const resolved = resolveProfile(base).profile;
+/** The logins of the profile: the one named, or every one its server index lists. */
+async function logins(
+  profile: string,
+  server: string | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<McpLogin[]> {
+  const base = { env, profile };
+  if (server !== undefined) return [await findMcpLogin({ ...base, server })];
   return Promise.all(
-    Object.keys(await mcpServers(resolved, io.env)).map((server) =>
-      findMcpLogin({ ...base, server }),
+    Object.keys(await mcpServers(profile, env)).map((name) =>
+      findMcpLogin({ ...base, server: name }),
     ),
   );
 }
 
-async function status(flags: Flags, positionals: string[], io: CliIO): Promise<ExitCode> {
+async function status(options: McpStatusOptions, io: CliIO): Promise<ExitCode> {
   const now = Date.now();
   const reports = await Promise.all(
-    (await logins(flags, positionals, io)).map((l) => statusOf(l, now)),
+    (await logins(options.profile, options.server, io.env)).map((l) => statusOf(l, now)),
   );
-  if (flags.json === true) {
+  if (options.json) {
     io.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
     return ExitCode.OK;
   }
@@ -156,12 +151,11 @@ async function status(flags: Flags, positionals: string[], io: CliIO): Promise<E
   return ExitCode.OK;
 }
 
-async function logout(flags: Flags, positionals: string[], io: CliIO): Promise<ExitCode> {
-  if ((positionals[1] === undefined) === (flags.all !== true))
-    throw new UsageError('mcp logout takes NAME or --all');
+async function logout(options: McpLogoutOptions, io: CliIO): Promise<ExitCode> {
   const c = palette(io.stderr, io.env);
   const results = [];
-  for (const login of await logins(flags, positionals, io)) {
+  const server = options.target.all ? undefined : options.target.server;
+  for (const login of await logins(options.profile, server, io.env)) {
     // Local first, always: a server that cannot be reached must not keep the login here.
     const { previous } = await replaceCredential(login.store, null);
     if (login.name !== undefined)
@@ -195,35 +189,37 @@ async function logout(flags: Flags, positionals: string[], io: CliIO): Promise<E
       })),
     });
   }
-  if (flags.json === true) io.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  if (options.json) io.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   return ExitCode.OK;
 }
+
+type McpStatusOptions = Extract<McpCommandOptions, { sub: 'status' }>;
+type McpLogoutOptions = Extract<McpCommandOptions, { sub: 'logout' }>;
 
 /**
  * The MCP subcommands that are not on Claude Code's connect path (`login`,
  * `status`, `logout`); loaded only when one of them runs.
  *
- * @param sub - The subcommand.
- * @param flags - Parsed flags.
- * @param positionals - `[sub, NAME?, URL?]`.
+ * @param options - The parsed options of one of them.
  * @param io - Streams and environment.
  */
 export async function runMcpManagement(
-  sub: 'login' | 'status' | 'logout',
-  flags: Flags,
-  positionals: string[],
+  options: McpLoginCommandOptions | McpStatusOptions | McpLogoutOptions,
   io: CliIO,
 ): Promise<ExitCode> {
-  switch (sub) {
+  switch (options.sub) {
     case 'login':
-      return login(flags, positionals, io);
+      return login(options, io);
     case 'status':
-      return status(flags, positionals, io);
+      return status(options, io);
     case 'logout':
-      return logout(flags, positionals, io);
+      return logout(options, io);
     default: {
-      const never: never = sub;
-      throw new AuthenticationError(AuthErrorCode.CONFIG_INVALID, `unknown subcommand ${never}`);
+      const never: never = options;
+      throw new AuthenticationError(
+        AuthErrorCode.CONFIG_INVALID,
+        `unknown subcommand ${(never as { sub: string }).sub}`,
+      );
     }
   }
 }

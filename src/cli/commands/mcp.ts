@@ -1,5 +1,14 @@
+import { ENV_MCP_CLIENT_SECRET } from '../../mcp/client-registration.js';
+import { activeProfile } from '../active-profile.js';
 import type { CliIO } from '../cli-io.js';
-import { type Command, type Flags, secondsFlag, stringFlag, UsageError } from '../command.js';
+import {
+  booleanFlag,
+  type Command,
+  type Flags,
+  secondsFlag,
+  stringFlag,
+  UsageError,
+} from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 
 const HELP = `Log in to OAuth-protected MCP servers once, then hand their tokens to
@@ -30,40 +39,160 @@ Examples:
 `;
 
 const SUBCOMMANDS = ['login', 'status', 'logout', 'token', 'headers'] as const;
-type Subcommand = (typeof SUBCOMMANDS)[number];
 
-function target(positionals: string[], flags: Flags, io: CliIO) {
-  const profile = stringFlag(flags, 'profile');
+/** `claude-auth mcp login NAME URL`'s options. */
+export interface McpLoginCommandOptions {
+  readonly sub: 'login';
+  readonly profile: string;
+  /** The name the login is kept under (what `mcp token NAME` takes). */
+  readonly name: string;
+  /** The MCP server's URL. */
+  readonly url: string;
+  readonly clientId?: string;
+  /** Where the client secret is read from (`--client-secret-file`); else `CLAUDE_AUTH_MCP_CLIENT_SECRET`. */
+  readonly clientSecretFile?: string;
+  readonly metadataUrl?: string;
+  readonly scopes?: readonly string[];
+  readonly device: boolean;
+  readonly noBrowser: boolean;
+  readonly timeoutMs?: number;
+  readonly json: boolean;
+}
+
+/** `claude-auth mcp …`'s options, one shape per subcommand. */
+export type McpCommandOptions =
+  | McpLoginCommandOptions
+  | {
+      /** `token` prints the access token; `headers` Claude Code's headersHelper JSON. */
+      readonly sub: 'token' | 'headers';
+      readonly profile: string;
+      /** The login's name; absent, Claude Code's `CLAUDE_CODE_MCP_SERVER_URL` names the server. */
+      readonly server?: string;
+      readonly minTtlMs?: number;
+    }
+  | {
+      readonly sub: 'status';
+      readonly profile: string;
+      /** One login; absent, every login of the profile. */
+      readonly server?: string;
+      readonly json: boolean;
+    }
+  | {
+      readonly sub: 'logout';
+      readonly profile: string;
+      /** Every login of the profile (`--all`), or the one named. */
+      readonly target: { readonly all: true } | { readonly all: false; readonly server: string };
+      readonly json: boolean;
+    };
+
+/**
+ * Parses `claude-auth mcp SUBCOMMAND …`.
+ *
+ * @throws {@link UsageError} for an unknown subcommand, missing or extra
+ *   arguments, `--device` with `--no-browser`, or a client secret without `--client-id`.
+ */
+export function parseMcpOptions(
+  flags: Flags,
+  positionals: readonly string[],
+  env: NodeJS.ProcessEnv,
+): McpCommandOptions {
+  const sub = SUBCOMMANDS.find((name) => name === positionals[0]);
+  if (sub === undefined) throw new UsageError(`expected one of ${SUBCOMMANDS.join(', ')}`);
+  if (positionals.length > (sub === 'login' ? 3 : 2))
+    throw new UsageError(`too many arguments for mcp ${sub}`);
+  const server = positionals[1];
+  const json = booleanFlag(flags, 'json');
+  const profile = activeProfile(flags, env).profile;
+  switch (sub) {
+    case 'token':
+    case 'headers': {
+      const minTtlMs = secondsFlag(flags, 'min-ttl');
+      return {
+        sub,
+        profile,
+        ...(server !== undefined && { server }),
+        ...(minTtlMs !== undefined && { minTtlMs }),
+      };
+    }
+    case 'status':
+      return { sub, profile, ...(server !== undefined && { server }), json };
+    case 'logout':
+      if ((server === undefined) === !booleanFlag(flags, 'all'))
+        throw new UsageError('mcp logout takes NAME or --all');
+      return {
+        sub,
+        profile,
+        target: server === undefined ? { all: true } : { all: false, server },
+        json,
+      };
+    case 'login':
+      return parseMcpLogin(flags, positionals, env, profile);
+    default: {
+      const never: never = sub;
+      throw new UsageError(`unknown subcommand ${never}`);
+    }
+  }
+}
+
+function parseMcpLogin(
+  flags: Flags,
+  positionals: readonly string[],
+  env: NodeJS.ProcessEnv,
+  profile: string,
+): McpLoginCommandOptions {
+  const [, name, url] = positionals;
+  if (name === undefined || url === undefined) throw new UsageError('mcp login takes NAME URL');
+  const device = booleanFlag(flags, 'device');
+  const noBrowser = booleanFlag(flags, 'no-browser');
+  if (device && noBrowser) throw new UsageError('--device and --no-browser exclude each other');
+  const clientId = stringFlag(flags, 'client-id');
+  const clientSecretFile = stringFlag(flags, 'client-secret-file');
+  const secretGiven =
+    clientSecretFile !== undefined || (env[ENV_MCP_CLIENT_SECRET]?.trim() ?? '') !== '';
+  if (secretGiven && clientId === undefined)
+    throw new UsageError(`a client secret (${ENV_MCP_CLIENT_SECRET}) needs --client-id`);
+  const scopes = stringFlag(flags, 'scopes');
+  const metadataUrl = stringFlag(flags, 'client-metadata-url');
+  const timeoutMs = secondsFlag(flags, 'timeout');
   return {
-    env: io.env,
-    ...(positionals[1] !== undefined && { server: positionals[1] }),
-    ...(profile !== undefined && { profile }),
+    sub: 'login',
+    profile,
+    name,
+    url,
+    ...(clientId !== undefined && { clientId }),
+    ...(clientSecretFile !== undefined && { clientSecretFile }),
+    ...(metadataUrl !== undefined && { metadataUrl }),
+    ...(scopes !== undefined && { scopes: scopes.split(/\s+/).filter(Boolean) }),
+    device,
+    noBrowser,
+    ...(timeoutMs !== undefined && { timeoutMs }),
+    json: booleanFlag(flags, 'json'),
   };
 }
 
-async function run(flags: Flags, positionals: string[], io: CliIO): Promise<ExitCode> {
-  const sub = positionals[0] as Subcommand | undefined;
-  if (sub === undefined || !SUBCOMMANDS.includes(sub))
-    throw new UsageError(`expected one of ${SUBCOMMANDS.join(', ')}`);
-  if (positionals.length > (sub === 'login' ? 3 : 2))
-    throw new UsageError(`too many arguments for mcp ${sub}`);
-  // Only what the subcommand needs is loaded: `headers` runs at every MCP connect of Claude Code.
-  if (sub === 'headers' || sub === 'token') {
-    const { findMcpLogin, mcpAccessToken, mcpHeaders } = await import('../../mcp/mcp-access.js');
-    const login = await findMcpLogin(target(positionals, flags, io));
-    const minTtlMs = secondsFlag(flags, 'min-ttl');
-    const token = await mcpAccessToken(login, minTtlMs === undefined ? {} : { minTtlMs });
-    io.stdout.write(
-      sub === 'token' ? `${token.accessToken}\n` : `${JSON.stringify(mcpHeaders(token))}\n`,
-    );
-    return ExitCode.OK;
+/** Runs the MCP subcommand; only what it needs is loaded. */
+export async function runMcp(options: McpCommandOptions, io: CliIO): Promise<ExitCode> {
+  if (options.sub === 'login' || options.sub === 'status' || options.sub === 'logout') {
+    const { runMcpManagement } = await import('./mcp-management.js');
+    return runMcpManagement(options, io);
   }
-  const { runMcpManagement } = await import('./mcp-management.js');
-  return runMcpManagement(sub, flags, positionals, io);
+  // `headers` runs at every MCP connect of Claude Code: nothing else is loaded for it.
+  const { findMcpLogin, mcpAccessToken, mcpHeaders } = await import('../../mcp/mcp-access.js');
+  const login = await findMcpLogin({
+    env: io.env,
+    profile: options.profile,
+    ...(options.server !== undefined && { server: options.server }),
+  });
+  const { minTtlMs } = options;
+  const token = await mcpAccessToken(login, minTtlMs === undefined ? {} : { minTtlMs });
+  io.stdout.write(
+    options.sub === 'token' ? `${token.accessToken}\n` : `${JSON.stringify(mcpHeaders(token))}\n`,
+  );
+  return ExitCode.OK;
 }
 
 /** `claude-auth mcp …`: logins to OAuth-protected MCP servers. */
-export const mcpCommand: Command = {
+export const mcpCommand: Command<McpCommandOptions> = {
   name: 'mcp',
   summary: 'Log in to OAuth-protected MCP servers; headers for Claude Code',
   positionals: true,
@@ -80,5 +209,6 @@ export const mcpCommand: Command = {
     json: { type: 'boolean' },
   },
   help: HELP,
-  run,
+  parse: parseMcpOptions,
+  run: runMcp,
 };

@@ -1,29 +1,62 @@
 import { saveDefaultProfile } from '../../storage/default-profile.js';
 import { resolveProfile } from '../../storage/profile-paths.js';
 import { type CliIO, palette } from '../cli-io.js';
-import { type Command, type Flags, UsageError } from '../command.js';
+import { booleanFlag, type Command, type Flags, UsageError } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import { reportProfile } from '../profile-report.js';
+import { type StoreChoice, storeChoice } from '../store-choice.js';
 import { storedProfiles } from '../stored-profiles.js';
 
-async function run(flags: Flags, positionals: string[], io: CliIO) {
-  const location = resolveProfile({ env: io.env });
+/** `claude-auth profiles`'s options, parsed from its arguments. */
+export interface ProfilesCommandOptions {
+  /** List the profiles, or choose the default one (`profiles use NAME`). */
+  readonly action: { readonly kind: 'list' } | { readonly kind: 'use'; readonly name: string };
+  /** The store `--store` named, if any. */
+  readonly store: StoreChoice;
+  /** Print the list as JSON (`--json`). */
+  readonly json: boolean;
+}
+
+/**
+ * Parses `claude-auth profiles [use NAME]`.
+ *
+ * @throws {@link UsageError} for another action, or `use` without exactly one NAME.
+ */
+export function parseProfilesOptions(
+  flags: Flags,
+  positionals: readonly string[],
+  _env: NodeJS.ProcessEnv,
+): ProfilesCommandOptions {
   const [action, name, ...extra] = positionals;
+  const common = { store: storeChoice(flags), json: booleanFlag(flags, 'json') };
   if (action === 'use') {
     if (name === undefined || extra.length > 0)
       throw new UsageError('usage: claude-auth profiles use NAME');
-    await saveDefaultProfile(location.directory, name);
-    io.stderr.write(`Profile "${name}" is now the default.\n`);
-    return ExitCode.OK;
+    return { action: { kind: 'use', name }, ...common };
   }
   if (action !== undefined)
     throw new UsageError(
       `unknown action "${action}" (try "claude-auth profiles" or "claude-auth profiles use NAME")`,
     );
+  return { action: { kind: 'list' }, ...common };
+}
+
+/** Lists the store's profiles (the active one marked), or saves the default profile. */
+export async function runProfiles(options: ProfilesCommandOptions, io: CliIO): Promise<ExitCode> {
+  // Not `activeProfile`: --profile does not change which profile is the default one.
+  const location = resolveProfile({ env: io.env });
+  const { action } = options;
+  if (action.kind === 'use') {
+    await saveDefaultProfile(location.directory, action.name);
+    io.stderr.write(`Profile "${action.name}" is now the default.\n`);
+    return ExitCode.OK;
+  }
   const reports = await Promise.all(
-    (await storedProfiles(io.env)).map((profile) => reportProfile(profile, io.env)),
+    (await storedProfiles(io.env, options.store, io.stderr)).map((profile) =>
+      reportProfile(profile, io.env, Date.now(), options.store),
+    ),
   );
-  if (flags.json === true) {
+  if (options.json) {
     io.stdout.write(
       `${JSON.stringify({ defaultProfile: location.profile, profiles: reports.map(({ name, kind, state }) => ({ name, kind, state })) }, null, 2)}\n`,
     );
@@ -41,7 +74,7 @@ async function run(flags: Flags, positionals: string[], io: CliIO) {
 }
 
 /** `claude-auth profiles`. */
-export const profilesCommand: Command = {
+export const profilesCommand: Command<ProfilesCommandOptions> = {
   name: 'profiles',
   summary: 'List profiles, or choose the default one',
   positionals: true,
@@ -58,5 +91,6 @@ Examples:
   claude-auth login --profile work
   claude-auth profiles use work
 `,
-  run,
+  parse: parseProfilesOptions,
+  run: runProfiles,
 };

@@ -8,9 +8,10 @@ import { TokenStorage } from '../../storage/token-storage.js';
 import type { AuthToken } from '../../token/auth-token.js';
 import { activeProfile } from '../active-profile.js';
 import { type CliIO, palette } from '../cli-io.js';
-import type { Command, Flags } from '../command.js';
+import { booleanFlag, type Command, type Flags } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import { relativeTime } from '../profile-report.js';
+import { type StoreChoice, storeChoice } from '../store-choice.js';
 
 function validity(token: AuthToken): string {
   return token.expiresAt === null
@@ -18,10 +19,38 @@ function validity(token: AuthToken): string {
     : `valid until ${token.expiresAt.toISOString()} (${relativeTime(token.expiresAt.getTime() - Date.now())})`;
 }
 
-async function run(flags: Flags, _positionals: string[], io: CliIO) {
+/** `claude-auth refresh`'s options, parsed from its flags. */
+export interface RefreshCommandOptions {
+  /** The profile to refresh. */
+  readonly profile: string;
+  /** The store `--store` named, if any. */
+  readonly store: StoreChoice;
+  /** Renew a subscription token outside its renewal window too (`--force`). */
+  readonly force: boolean;
+  /** Print the result as JSON (`--json`). */
+  readonly json: boolean;
+}
+
+/** Parses `claude-auth refresh`'s flags. */
+export function parseRefreshOptions(
+  flags: Flags,
+  _positionals: readonly string[],
+  env: NodeJS.ProcessEnv,
+): RefreshCommandOptions {
+  return {
+    profile: activeProfile(flags, env).profile,
+    store: storeChoice(flags),
+    force: booleanFlag(flags, 'force'),
+    json: booleanFlag(flags, 'json'),
+  };
+}
+
+/** Refreshes the profile's credential now (a subscription token: a new official login when due). */
+export async function runRefresh(options: RefreshCommandOptions, io: CliIO): Promise<ExitCode> {
   const storage = TokenStorage.forProfile({
     env: io.env,
-    profile: activeProfile(flags, io.env).profile,
+    profile: options.profile,
+    ...options.store,
   });
   const current = await storage.loadToken();
   if (current === null) {
@@ -37,7 +66,7 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
   if (current.kind === 'claude-subscription') {
     // One-year tokens have no refresh token: renewing one is a new official login.
     const due = credentialStanding(current, Date.now()).state !== 'fresh';
-    if (!due && flags.force !== true) {
+    if (!due && !options.force) {
       io.stderr.write(
         `The subscription token of profile "${storage.profile}" is ${validity(current)}; nothing to do (use --force to renew it now).\n`,
       );
@@ -62,7 +91,7 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
     io.stderr.write(
       `${c.green('✓')} Refreshed profile "${storage.profile}": ${validity(token)}.\n`,
     );
-  if (flags.json === true)
+  if (options.json)
     io.stdout.write(
       `${JSON.stringify({ profile: storage.profile, refreshed, credential: token.toJSON() }, null, 2)}\n`,
     );
@@ -70,7 +99,7 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
 }
 
 /** `claude-auth refresh`. */
-export const refreshCommand: Command = {
+export const refreshCommand: Command<RefreshCommandOptions> = {
   name: 'refresh',
   summary: 'Refresh the stored credential now',
   flags: { force: { type: 'boolean', short: 'f' }, json: { type: 'boolean' } },
@@ -87,5 +116,6 @@ Examples:
   claude-auth refresh
   claude-auth refresh --profile work --json
 `,
-  run,
+  parse: parseRefreshOptions,
+  run: runRefresh,
 };

@@ -1,11 +1,13 @@
 import { ClaudeAuth, type ResolutionStep } from '../../auth/claude-auth.js';
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
 import { ENV_PROFILE } from '../../storage/profile-paths.js';
+import { TokenStorage } from '../../storage/token-storage.js';
 import { activeProfile } from '../active-profile.js';
 import { type CliIO, palette } from '../cli-io.js';
-import { ALL_OR_PROFILE, type Command, type Flags } from '../command.js';
+import { ALL_OR_PROFILE, booleanFlag, type Command, type Flags } from '../command.js';
 import { ExitCode, exitCodeFor } from '../exit-codes.js';
 import { type ProfileReport, relativeTime, reportProfile } from '../profile-report.js';
+import { type StoreChoice, storeChoice } from '../store-choice.js';
 import { storedProfiles } from '../stored-profiles.js';
 
 /** The version of the `status --json` document; fields are only ever added within a version. */
@@ -77,18 +79,37 @@ function stepJson(step: ResolutionStep) {
   };
 }
 
-/**
- * The active profile, or with `--all` the error that prevents choosing one:
- * `status --all` is the fix a bad `CLAUDE_AUTH_PROFILE` names, so it must list
- * the profiles regardless, then report the error.
- */
-function activeOrError(flags: Flags, env: NodeJS.ProcessEnv) {
+/** `claude-auth status`'s options, parsed from its flags. */
+export interface StatusCommandOptions {
+  /**
+   * The active profile, or with `--all` the error that prevents choosing one:
+   * `status --all` is the fix a bad `CLAUDE_AUTH_PROFILE` names, so it must
+   * list the profiles regardless, then report the error.
+   */
+  readonly active: { readonly profile: string } | { readonly problem: AuthenticationError };
+  /** Every profile of the store (`--all`), or the active one. */
+  readonly all: boolean;
+  /** The store `--store` named, if any. */
+  readonly store: StoreChoice;
+  /** A JSON document instead of text (`--json`). */
+  readonly json: boolean;
+}
+
+/** Parses `claude-auth status`'s flags. */
+export function parseStatusOptions(
+  flags: Flags,
+  _positionals: readonly string[],
+  env: NodeJS.ProcessEnv,
+): StatusCommandOptions {
+  const all = booleanFlag(flags, 'all');
+  let active: StatusCommandOptions['active'];
   try {
-    return { active: activeProfile(flags, env).profile, problem: undefined };
+    active = { profile: activeProfile(flags, env).profile };
   } catch (error) {
-    if (flags.all !== true || !(error instanceof AuthenticationError)) throw error;
-    return { active: undefined, problem: error };
+    if (!all || !(error instanceof AuthenticationError)) throw error;
+    active = { problem: error };
   }
+  return { active, all, store: storeChoice(flags), json: booleanFlag(flags, 'json') };
 }
 
 /**
@@ -103,18 +124,24 @@ function unusableBecause(chain: readonly ResolutionStep[], active: ProfileReport
     : AuthErrorCode.NOT_LOGGED_IN;
 }
 
-async function run(flags: Flags, _positionals: string[], io: CliIO) {
+/** Shows the profile's (or every profile's) credential and the resolution chain. */
+export async function runStatus(options: StatusCommandOptions, io: CliIO): Promise<ExitCode> {
   const now = Date.now();
   const env = io.env;
-  const { active: activeName, problem } = activeOrError(flags, env);
+  const activeName = 'profile' in options.active ? options.active.profile : undefined;
+  const problem = 'problem' in options.active ? options.active.problem : undefined;
   // Listing does not depend on the active profile: a bad CLAUDE_AUTH_PROFILE must not stop it.
   const listingEnv = { ...env, [ENV_PROFILE]: undefined };
-  const names = flags.all === true ? await storedProfiles(listingEnv) : [activeName as string];
+  const names = options.all
+    ? await storedProfiles(listingEnv, options.store, io.stderr)
+    : [activeName as string];
   if (activeName !== undefined && !names.includes(activeName)) names.unshift(activeName);
-  const reports = await Promise.all(names.map((name) => reportProfile(name, env, now)));
+  const reports = await Promise.all(
+    names.map((name) => reportProfile(name, env, now, options.store)),
+  );
   if (problem !== undefined) {
     // No profile is active, so there is no chain to explain: the listing, then the error.
-    if (flags.json === true) {
+    if (options.json) {
       const document = {
         schemaVersion: STATUS_SCHEMA_VERSION,
         activeProfile: null,
@@ -127,12 +154,17 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
     io.stderr.write(`claude-auth status: ${problem.message}\n`);
     return exitCodeFor(problem.code);
   }
-  const chain = await new ClaudeAuth({ env, profile: activeName as string }).explain();
+  const profile = activeName as string;
+  const chain = await new ClaudeAuth({
+    env,
+    profile,
+    tokenStorage: TokenStorage.forProfile({ env, profile, ...options.store }),
+  }).explain();
   const answered = chain.find((step) => step.outcome === 'used');
   const active = reports.find((report) => report.name === activeName) as ProfileReport;
   const exit = answered !== undefined ? ExitCode.OK : exitCodeFor(unusableBecause(chain, active));
 
-  if (flags.json === true) {
+  if (options.json) {
     const document = {
       schemaVersion: STATUS_SCHEMA_VERSION,
       activeProfile: activeName,
@@ -164,7 +196,7 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
 }
 
 /** `claude-auth status`. */
-export const statusCommand: Command = {
+export const statusCommand: Command<StatusCommandOptions> = {
   name: 'status',
   summary: 'Show stored credentials and which one queries would use',
   flags: { json: { type: 'boolean' }, all: { type: 'boolean', short: 'a' } },
@@ -187,5 +219,6 @@ Examples:
   claude-auth status
   claude-auth status --all --json | jq '.profiles[] | {name, state}'
 `,
-  run,
+  parse: parseStatusOptions,
+  run: runStatus,
 };

@@ -1,39 +1,81 @@
 import { AuthenticationError } from '../../errors/authentication-error.js';
-import { DEFAULT_PROFILE, resolveProfile } from '../../storage/profile-paths.js';
 import { copyCredential } from '../../store/copy-credential.js';
 import { openStore } from '../../store/open-store.js';
+import { activeProfile } from '../active-profile.js';
 import { type CliIO, palette } from '../cli-io.js';
-import { ALL_OR_PROFILE, type Command, type Flags, stringFlag, UsageError } from '../command.js';
+import {
+  ALL_OR_PROFILE,
+  booleanFlag,
+  type Command,
+  type Flags,
+  stringFlag,
+  UsageError,
+} from '../command.js';
 import { ExitCode } from '../exit-codes.js';
+import { storedProfiles } from '../stored-profiles.js';
 
-const ACTIONS = new Set(['copy', 'move']);
+const ACTIONS = ['copy', 'move'] as const;
 
-async function run(flags: Flags, positionals: string[], io: CliIO) {
+/** `claude-auth storage`'s options, parsed from its arguments. */
+export interface StorageCommandOptions {
+  readonly action: (typeof ACTIONS)[number];
+  /** The source store (`--from`): `file`, `keychain`, `auto` or `redis://…`. */
+  readonly from: string;
+  /** The destination store (`--to`). */
+  readonly to: string;
+  /** Every profile the source lists (`--all`), or one. */
+  readonly target: { readonly all: true } | { readonly all: false; readonly profile: string };
+  /** Overwrite a different credential in the destination (`--replace`). */
+  readonly replace: boolean;
+  /** Print what was done as JSON (`--json`). */
+  readonly json: boolean;
+}
+
+/**
+ * Parses `claude-auth storage copy|move`.
+ *
+ * @throws {@link UsageError} for another action, extra arguments, or a missing `--from`/`--to`.
+ */
+export function parseStorageOptions(
+  flags: Flags,
+  positionals: readonly string[],
+  env: NodeJS.ProcessEnv,
+): StorageCommandOptions {
   const [action, ...rest] = positionals;
-  if (action === undefined || !ACTIONS.has(action) || rest.length > 0)
+  const known = ACTIONS.find((name) => name === action);
+  if (known === undefined || rest.length > 0)
     throw new UsageError('expected `storage copy` or `storage move`');
-  const fromSpec = stringFlag(flags, 'from');
-  const toSpec = stringFlag(flags, 'to');
-  if (fromSpec === undefined || toSpec === undefined)
+  const from = stringFlag(flags, 'from');
+  const to = stringFlag(flags, 'to');
+  if (from === undefined || to === undefined)
     throw new UsageError('--from and --to are both required');
-  const profileFlag = stringFlag(flags, 'profile');
-  const profiles =
-    flags.all === true
-      ? await openStore({ env: io.env, profile: DEFAULT_PROFILE, store: fromSpec }).profiles()
-      : [
-          resolveProfile({
-            env: io.env,
-            ...(profileFlag !== undefined && { profile: profileFlag }),
-          }).profile,
-        ];
+  return {
+    action: known,
+    from,
+    to,
+    target: booleanFlag(flags, 'all')
+      ? { all: true }
+      : { all: false, profile: activeProfile(flags, env).profile },
+    replace: booleanFlag(flags, 'replace'),
+    json: booleanFlag(flags, 'json'),
+  };
+}
+
+/** Copies or moves the profile's (or every profile's) credential between the stores. */
+export async function runStorage(options: StorageCommandOptions, io: CliIO): Promise<ExitCode> {
+  const { action, from: fromSpec, target } = options;
+  const all = target.all;
+  const profiles = target.all
+    ? await storedProfiles(io.env, { store: fromSpec, storeSource: '--from' }, io.stderr)
+    : [target.profile];
   const reports = [];
   let failures = 0;
   for (const profile of profiles) {
     try {
-      reports.push(await transfer(action, profile, fromSpec, toSpec, flags, io));
+      reports.push(await transfer(profile, options, io));
     } catch (error) {
       // --all goes on past a profile that fails, and says which failed and why.
-      if (flags.all !== true || !(error instanceof AuthenticationError)) throw error;
+      if (!all || !(error instanceof AuthenticationError)) throw error;
       failures += 1;
       reports.push({ action, profile, error: error.toJSON() });
       io.stderr.write(
@@ -41,30 +83,23 @@ async function run(flags: Flags, positionals: string[], io: CliIO) {
       );
     }
   }
-  if (flags.json === true)
-    io.stdout.write(`${JSON.stringify(flags.all === true ? reports : reports[0], null, 2)}\n`);
-  if (flags.all === true && profiles.length === 0)
+  if (options.json) io.stdout.write(`${JSON.stringify(all ? reports : reports[0], null, 2)}\n`);
+  if (all && profiles.length === 0)
     io.stderr.write(`No profiles in ${fromSpec.includes('://') ? 'that store' : fromSpec}.\n`);
   return failures > 0 ? ExitCode.ERROR : ExitCode.OK;
 }
 
 /** Copies or moves one profile's credential, telling the user on stderr; what `--json` prints. */
-async function transfer(
-  action: string,
-  profile: string,
-  fromSpec: string,
-  toSpec: string,
-  flags: Flags,
-  io: CliIO,
-) {
-  const from = openStore({ env: io.env, profile, store: fromSpec });
-  const to = openStore({ env: io.env, profile, store: toSpec });
+async function transfer(profile: string, options: StorageCommandOptions, io: CliIO) {
+  const { action } = options;
+  const from = openStore({ env: io.env, profile, store: options.from, storeSource: '--from' });
+  const to = openStore({ env: io.env, profile, store: options.to, storeSource: '--to' });
   const outcome = await copyCredential(from, to, {
     move: action === 'move',
-    replace: flags.replace === true,
+    replace: options.replace,
   });
   const shared = action === 'copy' && outcome.token.refreshToken !== undefined;
-  if (flags.json !== true) {
+  if (!options.json) {
     const c = palette(io.stderr, io.env);
     const verb = action === 'move' ? 'Moved' : 'Copied';
     io.stderr.write(
@@ -88,7 +123,7 @@ async function transfer(
 }
 
 /** `claude-auth storage copy|move`. */
-export const storageCommand: Command = {
+export const storageCommand: Command<StorageCommandOptions> = {
   name: 'storage',
   summary: 'Copy or move a login between stores (file, redis://…)',
   positionals: true,
@@ -128,5 +163,6 @@ Examples:
   claude-auth storage copy --from redis://ci@redis.internal/0 --to file --profile work
   claude-auth storage move --from file --to keychain --all
 `,
-  run,
+  parse: parseStorageOptions,
+  run: runStorage,
 };

@@ -10,6 +10,7 @@ import type { CliIO } from '../cli-io.js';
 import { type Command, type Flags, secondsFlag } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import { relativeTime } from '../profile-report.js';
+import { type StoreChoice, storeChoice } from '../store-choice.js';
 
 /**
  * A token valid for `minTtlMs` more, refreshed at most once: when the tokens
@@ -43,14 +44,41 @@ async function withMinTtl(
   );
 }
 
-async function run(flags: Flags, _positionals: string[], io: CliIO) {
+/** `claude-auth token`'s options, parsed from its flags. */
+export interface TokenCommandOptions {
+  /** The profile whose token is printed. */
+  readonly profile: string;
+  /** The store `--store` named, if any. */
+  readonly store: StoreChoice;
+  /** How long the token must stay valid (`--min-ttl`); absent, the refresh policy decides. */
+  readonly minTtlMs?: number;
+}
+
+/**
+ * Parses `claude-auth token`'s flags.
+ *
+ * @throws {@link UsageError} for a `--min-ttl` that is no number of seconds ≥ 0.
+ */
+export function parseTokenOptions(
+  flags: Flags,
+  _positionals: readonly string[],
+  env: NodeJS.ProcessEnv,
+): TokenCommandOptions {
+  const profile = activeProfile(flags, env).profile;
+  const minTtlMs = secondsFlag(flags, 'min-ttl');
+  return { profile, store: storeChoice(flags), ...(minTtlMs !== undefined && { minTtlMs }) };
+}
+
+/** Prints the profile's access token on stdout, refreshed first when due. */
+export async function runToken(options: TokenCommandOptions, io: CliIO): Promise<ExitCode> {
   const storage = TokenStorage.forProfile({
     env: io.env,
-    profile: activeProfile(flags, io.env).profile,
+    profile: options.profile,
+    ...options.store,
   });
   // The OAuth client loads only when a refresh is due: printing a fresh token must start fast.
   const manager = new TokenManager({ storage, refresh: lazyProviderRefresh });
-  const minTtlMs = secondsFlag(flags, 'min-ttl');
+  const { minTtlMs } = options;
   // Without --min-ttl the refresh policy decides (helperToken): a token in its advisory
   // window (5 min before expiry, or half a shorter lifetime) is refreshed first, joining a
   // refresh already in flight, so that Claude Code's apiKeyHelper cache (5 min) rarely
@@ -65,7 +93,7 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
 }
 
 /** `claude-auth token`. */
-export const tokenCommand: Command = {
+export const tokenCommand: Command<TokenCommandOptions> = {
   name: 'token',
   summary: 'Print a valid access token (for scripts and apiKeyHelper)',
   flags: { 'min-ttl': { type: 'string' } },
@@ -88,5 +116,6 @@ Examples:
   # As Claude Code's apiKeyHelper (~/.claude/settings.json):
   { "apiKeyHelper": "claude-auth token --profile work" }
 `,
-  run,
+  parse: parseTokenOptions,
+  run: runToken,
 };

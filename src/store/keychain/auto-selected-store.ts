@@ -2,6 +2,7 @@ import { type ProfileOptions, sortProfiles } from '../../storage/profile-paths.j
 import type {
   CredentialStore,
   CredentialTransaction,
+  ProfileListingOptions,
   StoreDescription,
   StoredCredential,
   TransactionOptions,
@@ -74,12 +75,12 @@ export class AutoSelectedStore implements CredentialStore {
    * with a login only in the file (which `status` then reports as not used),
    * so `status --all` shows them and `logout --all` reaches them.
    */
-  async profiles(): Promise<string[]> {
-    const chosen = await (await this.#store()).profiles();
+  async profiles(options: ProfileListingOptions = {}): Promise<string[]> {
+    const chosen = await (await this.#store()).profiles(options);
     const file = await this.bypassed();
     return file === undefined
       ? chosen
-      : sortProfiles(new Set([...chosen, ...(await file.profiles())]));
+      : sortProfiles(new Set([...chosen, ...(await file.profiles(options))]));
   }
 
   /**

@@ -14,13 +14,14 @@ describe('claude-auth logout --all', () => {
     const env = { HOME: home, CLAUDE_AUTH_DIR: dir, CLAUDE_CONFIG_DIR: join(home, '.claude') };
     for (const profile of ['default', 'zeta'])
       await TokenStorage.forProfile({ env, profile }).saveToken(oauthToken(3_600_000));
-    // A directory where the profile "broken" keeps its file: listed, but it cannot be deleted.
+    // A directory where the profile "broken" keeps its file: listed, but it cannot be read
+    // (so it is not deleted unrevoked without --force) nor deleted.
     await mkdir(join(dir, 'broken.json'));
     const logout = await runCliProcess(['logout', '--all', '--json'], env);
     expect(logout.code).toBe(1);
     expect(JSON.parse(logout.stdout)).toMatchObject([
       { profile: 'default', removed: true },
-      { profile: 'broken', removed: false, error: { code: 'STORAGE_IO' } },
+      { profile: 'broken', removed: false, error: { code: 'STORAGE_CORRUPT' } },
       { profile: 'zeta', removed: true },
     ]);
     expect(logout.stderr).toMatch(/Profile "broken" was not logged out: .*To fix: /);

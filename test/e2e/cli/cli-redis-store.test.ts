@@ -53,7 +53,7 @@ describe('claude-auth with a Redis store', () => {
     const report = JSON.parse(status.stdout).profiles[0];
     expect(report).toMatchObject({ state: 'valid', store: { backend: 'redis' } });
     expect(report.store.location).toContain(`redis://runner@127.0.0.1:${redis.port}/0`);
-    expect(report.store.reason).toMatch(/^chosen by CLAUDE_AUTH_STORE=redis:\/\/runner@/);
+    expect(report.store.reason).toMatch(/^chosen by --store=redis:\/\/runner@/);
     const text = await runCliProcess(['status'], { ...env, CLAUDE_AUTH_STORE: url });
     expect(text.stdout).toMatch(/Backend: redis \(chosen by CLAUDE_AUTH_STORE=redis:\/\/runner@/);
     for (const run of [status, text])
@@ -154,7 +154,7 @@ describe('claude-auth with a Redis store', () => {
     expect(left.profiles).toEqual([]);
   });
 
-  it('a record sealed with a key this machine lacks: status says so, logout deletes it as the README says', async () => {
+  it('a record sealed with a key this machine lacks: status says so, logout keeps it (exit 5), logout --force deletes it', async () => {
     const otherKey = randomBytes(32).toString('base64');
     knownSecrets.add(otherKey);
     const elsewhere = { ...env, CLAUDE_AUTH_STORE: url, CLAUDE_AUTH_STORE_KEY: otherKey };
@@ -167,7 +167,14 @@ describe('claude-auth with a Redis store', () => {
       state: 'error',
       error: { code: 'STORE_KEY_MISMATCH' },
     });
-    const logout = await runCliProcess(['logout', '-p', 'alien', '--json'], here);
+    const kept = await runCliProcess(['logout', '-p', 'alien', '--json'], here);
+    expect(kept.code, kept.stderr).toBe(5);
+    expect(JSON.parse(kept.stdout).error.code).toBe('STORE_KEY_MISMATCH');
+    expect(kept.stderr).toMatch(/logout --profile alien --force/);
+    expect(
+      await redis.cli('hexists', `${new URL(url).searchParams.get('prefix')}profile:alien`, 'ct'),
+    ).toBe('1\n');
+    const logout = await runCliProcess(['logout', '-p', 'alien', '--force', '--json'], here);
     expect(logout.code, logout.stderr).toBe(0);
     expect(JSON.parse(logout.stdout)[0]).toMatchObject({ profile: 'alien', removed: true });
     expect(

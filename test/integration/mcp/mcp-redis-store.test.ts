@@ -27,7 +27,7 @@ describe('MCP logins in a Redis store', () => {
     const mcp = TokenStorage.fromStore(openMcpStore({ serverUrl: 'https://mcp.example/mcp', env }));
     await mcp.saveToken(oauthToken(3_600_000));
 
-    expect(await storedProfiles(env)).toEqual(['default']);
+    expect(await storedProfiles(env, {}, process.stderr)).toEqual(['default']);
     expect(mcp.path).toMatch(/profile:mcp\.default\.[A-Za-z0-9_-]{32}$/);
     expect(await mcp.loadToken()).not.toBeNull();
   });

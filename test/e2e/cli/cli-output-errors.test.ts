@@ -1,0 +1,30 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { TokenStorage } from '../../../src/storage/token-storage.js';
+import { CLI } from '../../helpers/cli-process.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+import { oauthToken } from '../../helpers/tokens.js';
+
+describe('claude-auth when its output cannot be written', () => {
+  it('`status >/dev/full`: one line of error, no stack, exit 1', async () => {
+    const home = await tempDir('cli-output-');
+    const env = { HOME: home, CLAUDE_AUTH_DIR: join(home, '.claude_code') };
+    await TokenStorage.forProfile({ env }).saveToken(oauthToken(3_600_000));
+    const full = openSync('/dev/full', 'w');
+    const child = spawn(process.execPath, [CLI, 'status'], {
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', full, 'pipe'],
+    });
+    closeSync(full);
+    let stderr = '';
+    child.stderr?.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const [code] = await once(child, 'close');
+    expect(stderr).toBe('claude-auth: cannot write to stdout: no space left on device (ENOSPC)\n');
+    expect(code).toBe(1);
+  });
+});
