@@ -1,5 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
 import type { CliIO } from '../../src/cli/cli-io.js';
+import { type Command, parseCommandArgs } from '../../src/cli/command.js';
 
 /** A {@link CliIO} whose output is recorded: what a command printed, for its unit tests. */
 export interface RecordingIO {
@@ -33,4 +34,21 @@ export function recordingIO(env: NodeJS.ProcessEnv, stdin = ''): RecordingIO {
     stdout: out.text,
     stderr: err.text,
   };
+}
+
+/**
+ * A command's options from a command line, through the same strict argument
+ * parsing `runCli` does: the flag table and the parser, without running anything.
+ *
+ * @param command - The command.
+ * @param argv - Its arguments.
+ * @param env - The environment it parses against.
+ */
+export function parseCommandLine<Options>(
+  command: Command<Options>,
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Options {
+  const { flags, positionals } = parseCommandArgs(command, argv);
+  return command.parse(flags, positionals, env);
 }

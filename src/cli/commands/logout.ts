@@ -51,7 +51,7 @@ function keptUnread(profile: string, cause: AuthenticationError): Authentication
     `The login of profile "${profile}" could not be read, so its tokens could not be revoked; it was left in place. ${cause.summary}`,
     {
       cause,
-      fix: `${cause.fix !== undefined ? `${cause.fix}, then run the logout again; or ` : ''}claude-auth logout${profile === DEFAULT_PROFILE ? '' : ` --profile ${profile}`} --force  # deletes it unrevoked`,
+      fix: `claude-auth logout${profile === DEFAULT_PROFILE ? '' : ` --profile ${profile}`} --force to delete it unrevoked${cause.fix === undefined ? '' : `; or make it readable (${cause.fix}) and log out again`}`,
     },
   );
 }

@@ -1,9 +1,12 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../../../src/cli/command.js';
+import { mcpCommand } from '../../../../src/cli/commands/mcp.js';
 import { ExitCode, runCli } from '../../../../src/cli/run-cli.js';
 import { openMcpStore } from '../../../../src/mcp/mcp-credential-name.js';
 import { recordMcpServer } from '../../../../src/mcp/mcp-server-index.js';
 import { TokenStorage } from '../../../../src/storage/token-storage.js';
+import { parseCommandLine } from '../../../helpers/recording-io.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
 import { oauthToken } from '../../../helpers/tokens.js';
 
@@ -88,5 +91,127 @@ describe('claude-auth mcp', () => {
     const { code, err } = await cli(env, 'mcp', 'headers', 'docs');
     expect(code).toBe(ExitCode.REAUTH_REQUIRED);
     expect(err).toContain(`claude-auth mcp login docs ${URL}`);
+  });
+});
+
+const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) =>
+  parseCommandLine(mcpCommand, argv, { CLAUDE_AUTH_DIR: '/nonexistent', ...env });
+
+describe('claude-auth mcp: parsing', () => {
+  it.each([
+    [['token', 'docs'], {}, { sub: 'token', profile: 'default', server: 'docs' }],
+    [
+      ['token', 'docs', '--min-ttl', '60'],
+      {},
+      { sub: 'token', profile: 'default', server: 'docs', minTtlMs: 60_000 },
+    ],
+    [['headers'], { CLAUDE_AUTH_PROFILE: 'ci' }, { sub: 'headers', profile: 'ci' }],
+    [['status', '--json'], {}, { sub: 'status', profile: 'default', json: true }],
+    [
+      ['status', 'docs', '-p', 'work'],
+      {},
+      { sub: 'status', profile: 'work', server: 'docs', json: false },
+    ],
+    [
+      ['logout', 'docs'],
+      {},
+      { sub: 'logout', profile: 'default', target: { all: false, server: 'docs' }, json: false },
+    ],
+    [
+      ['logout', '--all', '-p', 'work'],
+      {},
+      { sub: 'logout', profile: 'work', target: { all: true }, json: false },
+    ],
+    [
+      ['login', 'docs', URL],
+      {},
+      {
+        sub: 'login',
+        profile: 'default',
+        name: 'docs',
+        url: URL,
+        device: false,
+        noBrowser: false,
+        json: false,
+      },
+    ],
+    [
+      [
+        'login',
+        'docs',
+        URL,
+        '--client-id',
+        'c1',
+        '--client-secret-file',
+        '/s',
+        '--scopes',
+        ' a  b ',
+        '--device',
+        '--timeout',
+        '5',
+      ],
+      {},
+      {
+        sub: 'login',
+        profile: 'default',
+        name: 'docs',
+        url: URL,
+        clientId: 'c1',
+        clientSecretFile: '/s',
+        scopes: ['a', 'b'],
+        device: true,
+        noBrowser: false,
+        timeoutMs: 5000,
+        json: false,
+      },
+    ],
+    [
+      ['login', 'docs', URL, '--client-metadata-url', 'https://c.example/client', '--no-browser'],
+      {},
+      {
+        sub: 'login',
+        profile: 'default',
+        name: 'docs',
+        url: URL,
+        metadataUrl: 'https://c.example/client',
+        device: false,
+        noBrowser: true,
+        json: false,
+      },
+    ],
+  ])('%j (env %j) → %j', (argv, env, options) => {
+    expect(parse(argv, env)).toEqual(options);
+  });
+
+  it.each([
+    [[], 'expected one of login, status, logout, token, headers'],
+    [['list'], 'expected one of login, status, logout, token, headers'],
+    [['login', 'docs'], 'mcp login takes NAME URL'],
+    [['login', 'docs', URL, 'extra'], 'too many arguments for mcp login'],
+    [
+      ['login', 'docs', URL, '--device', '--no-browser'],
+      '--device and --no-browser exclude each other',
+    ],
+    [['login', 'docs', URL, '--client-secret-file', '/s'], 'needs --client-id'],
+    [
+      ['login', 'docs', URL, '--timeout', '-3'],
+      '--timeout takes a number of seconds ≥ 0, not "-3"',
+    ],
+    [['logout'], 'mcp logout takes NAME or --all'],
+    [['logout', 'docs', '--all'], 'mcp logout takes NAME or --all'],
+    [['token', 'a', 'b'], 'too many arguments for mcp token'],
+    [['token', 'a', '--min-ttl', '-1'], '--min-ttl takes a number of seconds ≥ 0, not "-1"'],
+  ])('%j is a usage error: %s', (argv, message) => {
+    expect(() => parse(argv)).toThrow(UsageError);
+    expect(() => parse(argv)).toThrow(message);
+  });
+
+  it('a client secret in the environment without --client-id is a usage error; blank is none', () => {
+    expect(() =>
+      parse(['login', 'docs', URL], { CLAUDE_AUTH_MCP_CLIENT_SECRET: 'shh-0123456789' }),
+    ).toThrow('needs --client-id');
+    expect(parse(['login', 'docs', URL], { CLAUDE_AUTH_MCP_CLIENT_SECRET: '  ' })).toMatchObject({
+      sub: 'login',
+    });
   });
 });

@@ -1,21 +1,104 @@
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../../../src/cli/command.js';
+import { runToken, tokenCommand } from '../../../../src/cli/commands/token.js';
 import { ExitCode, runCli } from '../../../../src/cli/run-cli.js';
-import { recordingIO } from '../../../helpers/recording-io.js';
+import { AuthErrorCode } from '../../../../src/errors/authentication-error.js';
+import { TokenStorage } from '../../../../src/storage/token-storage.js';
+import { parseCommandLine, recordingIO } from '../../../helpers/recording-io.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
+import { oauthToken } from '../../../helpers/tokens.js';
 
-async function cli(env: NodeJS.ProcessEnv, ...argv: string[]) {
-  const { io, stdout, stderr } = recordingIO(env);
-  const code = await runCli(argv, io);
-  return { code, out: stdout(), err: stderr() };
-}
+const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) =>
+  parseCommandLine(tokenCommand, argv, { CLAUDE_AUTH_DIR: '/nonexistent', ...env });
 
-describe('claude-auth token', () => {
+describe('claude-auth token: parsing', () => {
+  it.each([
+    [[], {}, { profile: 'default', store: {} }],
+    [['-p', 'work'], {}, { profile: 'work', store: {} }],
+    [['--profile', 'work'], { CLAUDE_AUTH_PROFILE: 'ci' }, { profile: 'work', store: {} }],
+    [[], { CLAUDE_AUTH_PROFILE: 'ci' }, { profile: 'ci', store: {} }],
+    [['--min-ttl', '60'], {}, { profile: 'default', store: {}, minTtlMs: 60_000 }],
+    [['--min-ttl=1.5'], {}, { profile: 'default', store: {}, minTtlMs: 1500 }],
+    [['--min-ttl', '0'], {}, { profile: 'default', store: {}, minTtlMs: 0 }],
+    [
+      ['--store', 'file'],
+      {},
+      { profile: 'default', store: { store: 'file', storeSource: '--store' } },
+    ],
+  ])('%j (env %j) → %j', (argv, env, options) => {
+    expect(parse(argv, env)).toEqual(options);
+  });
+
+  it.each([
+    [['--min-ttl', '-5'], '--min-ttl takes a number of seconds ≥ 0, not "-5"'],
+    [['--min-ttl=-5'], '--min-ttl takes a number of seconds ≥ 0, not "-5"'],
+    [['--min-ttl', 'soon'], '--min-ttl takes a number of seconds ≥ 0, not "soon"'],
+    [['--min-ttl', '1e3'], '--min-ttl takes a number of seconds ≥ 0, not "1e3"'],
+    [['--min-ttl'], "Option '--min-ttl <value>' argument missing"],
+    [['--bogus'], "Unknown option '--bogus'"],
+    [['extra'], /Unexpected argument 'extra'/],
+  ])('%j is a usage error: %s', (argv, message) => {
+    const error = (() => {
+      try {
+        parse(argv);
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it('a bad CLAUDE_AUTH_PROFILE is CONFIG_INVALID naming the variable', () => {
+    expect(() => parse([], { CLAUDE_AUTH_PROFILE: '../x' })).toThrow(
+      expect.objectContaining({
+        code: AuthErrorCode.CONFIG_INVALID,
+        message: expect.stringContaining('CLAUDE_AUTH_PROFILE'),
+      }),
+    );
+  });
+});
+
+describe('claude-auth token: run', () => {
+  it('prints only the stored access token on stdout', async () => {
+    const env = { CLAUDE_AUTH_DIR: await tempDir() };
+    const token = oauthToken(3_600_000);
+    await TokenStorage.forProfile({ env, profile: 'work' }).saveToken(token);
+    const { io, stdout, stderr } = recordingIO(env);
+    expect(await runToken({ profile: 'work', store: {} }, io)).toBe(ExitCode.OK);
+    expect(stdout()).toBe(`${token.accessToken}\n`);
+    expect(stderr()).toBe('');
+  });
+
+  it('a --min-ttl longer than the tokens live prints nothing and refreshes nothing', async () => {
+    const env = { CLAUDE_AUTH_DIR: await tempDir() };
+    const token = oauthToken(600_000);
+    await TokenStorage.forProfile({ env }).saveToken(token);
+    const { io, stdout } = recordingIO(env);
+    await expect(
+      runToken({ profile: 'default', store: {}, minTtlMs: 3_600_000 }, io),
+    ).rejects.toMatchObject({ code: AuthErrorCode.CONFIG_INVALID });
+    expect(stdout()).toBe('');
+    expect((await TokenStorage.forProfile({ env }).loadToken())?.accessToken).toBe(
+      token.accessToken,
+    );
+  });
+
+  it('not logged in is NOT_LOGGED_IN', async () => {
+    const { io } = recordingIO({ CLAUDE_AUTH_DIR: await tempDir() });
+    await expect(runToken({ profile: 'default', store: {} }, io)).rejects.toMatchObject({
+      code: AuthErrorCode.NOT_LOGGED_IN,
+    });
+  });
+});
+
+describe('claude-auth token: through runCli', () => {
   it.each([[['--min-ttl', '-5']], [['--min-ttl=-5']]])(
-    '%j is a usage error saying it takes seconds ≥ 0',
+    '%j is a usage error saying it takes seconds ≥ 0 (exit 2)',
     async (flags) => {
-      const run = await cli({ CLAUDE_AUTH_DIR: await tempDir() }, 'token', ...flags);
-      expect(run.code).toBe(ExitCode.USAGE);
-      expect(run.err.split('\n')[0]).toBe(
+      const { io, stderr } = recordingIO({ CLAUDE_AUTH_DIR: await tempDir() });
+      expect(await runCli(['token', ...flags], io)).toBe(ExitCode.USAGE);
+      expect(stderr().split('\n')[0]).toBe(
         'claude-auth token: --min-ttl takes a number of seconds ≥ 0, not "-5"',
       );
     },
