@@ -60,6 +60,7 @@ export const DEFENCES = {
   'src/store/keychain/keychain-selection.ts': ['keychainUnreachable'],
   // Refresh policy (DESIGN §6b) and the refresh's compare-and-swap (§7)
   'src/refresh/refresh-policy.ts': ['*'],
+  'src/platform/timers.ts': ['*'],
   'src/refresh/token-manager.ts': ['TokenManager.#refreshInTransaction'],
   // Credential injection and where credentials may go
   'src/query/child-environment.ts': ['*'],

@@ -12,6 +12,7 @@ export default defineConfig({
       'test/unit/oauth/{loopback-listener*,pasted-response*,provider-endpoints,oauth-config}.test.ts',
       'test/unit/storage/secure-file.test.ts',
       'test/unit/refresh/refresh-policy*.test.ts',
+      'test/unit/platform/timers.test.ts',
       'test/unit/query/{launch,child}-environment.test.ts',
       'test/unit/auth/{credential-destination,resolved-credential}.test.ts',
     ],

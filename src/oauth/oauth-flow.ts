@@ -6,7 +6,7 @@ import {
   AuthenticationError,
   isAuthenticationError,
 } from '../errors/authentication-error.js';
-import { MAX_TIMER_DELAY_MS, timerDelayUntil } from '../refresh/refresh-policy.js';
+import { MAX_TIMER_DELAY_MS, timerDelayUntil } from '../platform/timers.js';
 import type { AuthToken, ProviderMetadata } from '../token/auth-token.js';
 import { type BrowserOpener, systemBrowserOpener } from './browser-opener.js';
 import { sendWithClientAuthentication } from './client-authentication.js';
