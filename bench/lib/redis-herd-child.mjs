@@ -1,7 +1,7 @@
 // One process of the Redis herd bench: its credential in the Redis store named
 // by CLAUDE_AUTH_STORE, N concurrent callers on an expired token; reports the
 // refreshes made here.
-import { TokenManager } from '../../dist/index.js';
+import { TokenManager } from '../../dist/refresh/token-manager.js';
 import { openStore } from '../../dist/store/open-store.js';
 
 const [callers, latencyMs] = process.argv.slice(2);

@@ -56,7 +56,7 @@ export interface OAuthFlowOptions {
 export interface OAuthLoginOptions {
   /** Cancels the login (`LOGIN_ABORTED`). */
   signal?: AbortSignal;
-  /** Default {@link DEFAULT_LOGIN_TIMEOUT_MS}. */
+  /** Default 5 minutes (`DEFAULT_LOGIN_TIMEOUT_MS`). */
   timeoutMs?: number;
   /** Do not try to open a browser: print the URL and accept a pasted redirect URL or code. */
   noBrowser?: boolean;

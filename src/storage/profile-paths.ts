@@ -31,9 +31,9 @@ export interface ProfileLocation {
 
 /** Options that pick a profile; every one falls back to the environment. */
 export interface ProfileOptions {
-  /** The profile; default {@link ENV_PROFILE}, then `default`. */
+  /** The profile; default `$CLAUDE_AUTH_PROFILE`, then `default`. */
   profile?: string;
-  /** The storage directory; default {@link ENV_STORAGE_DIR}, then `~/.claude_code`. */
+  /** The storage directory; default `$CLAUDE_AUTH_DIR`, then `~/.claude_code`. */
   directory?: string;
   /** The environment to read (default `process.env`). */
   env?: NodeJS.ProcessEnv;

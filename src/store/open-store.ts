@@ -11,7 +11,7 @@ import { isRedisStoreUrl } from './redis-store-config.js';
 /** Environment variable choosing where credentials are stored (`file`, default). */
 export const ENV_STORE = 'CLAUDE_AUTH_STORE';
 
-/** Options for {@link openStore}: the profile, and the backend. */
+/** Options that open a profile's store (`TokenStorage.forProfile`): the profile, and the backend. */
 export interface OpenStoreOptions extends ProfileOptions {
   /**
    * The backend: `file` (default), `redis://…` or `rediss://…` (a shared Redis or
