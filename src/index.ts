@@ -9,21 +9,21 @@
  * @packageDocumentation
  */
 export type { Options, Query, SDKMessage, SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
-export { getAuthHeaders } from './auth/auth-headers.js';
-export { ClaudeAuth, type ClaudeAuthOptions, type ResolutionStep } from './auth/claude-auth.js';
-export { credentialDestination, type DestinationContext } from './auth/credential-destination.js';
+export { getAuthHeaders } from './credentials/auth-headers.js';
 export {
-  type ClaudeCliOptions,
-  type LoginOptions,
-  type LogoutResult,
-  login,
-  logout,
-} from './auth/login.js';
+  ClaudeAuth,
+  type ClaudeAuthOptions,
+  type ResolutionStep,
+} from './credentials/claude-auth.js';
+export {
+  credentialDestination,
+  type DestinationContext,
+} from './credentials/credential-destination.js';
 export type {
   CredentialSource,
   ResolvedCredential,
   ResolvedCredentialKind,
-} from './auth/resolved-credential.js';
+} from './credentials/resolved-credential.js';
 export {
   AuthErrorCode,
   AuthenticationError,
@@ -31,11 +31,19 @@ export {
   isAuthenticationError,
   type OAuthErrorFields,
 } from './errors/authentication-error.js';
+export {
+  type ClaudeCliOptions,
+  type LoginOptions,
+  type LogoutResult,
+  login,
+  logout,
+} from './login/login.js';
 export type { BrowserOpener } from './oauth/browser-opener.js';
 export type { OAuthFetch, OAuthFetchInit } from './oauth/http-client.js';
 export { OAuthConfig, type OAuthConfigInit } from './oauth/oauth-config.js';
 export { OAuthFlow, type OAuthFlowOptions, type OAuthLoginOptions } from './oauth/oauth-flow.js';
 export type { TokenRevocation } from './oauth/provider-tokens.js';
+export type { ProfileOptions } from './profile/profile-paths.js';
 export type { RenewalSource } from './query/auth-recovery.js';
 export type {
   AuthenticatedQuery,
@@ -61,8 +69,7 @@ export {
 } from './query/queries.js';
 export type { RotationSource } from './query/rotation-scheduler.js';
 export type { GetTokenOptions, TokenManager } from './refresh/token-manager.js';
-export type { FileLockOptions } from './storage/file-lock.js';
-export type { ProfileOptions } from './storage/profile-paths.js';
+export type { OpenStoreOptions } from './storage/open-store.js';
 export { TokenStorage } from './storage/token-storage.js';
 export type {
   CredentialStore,
@@ -73,7 +80,7 @@ export type {
   TransactionOptions,
   WriteOutcome,
 } from './store/credential-store.js';
-export type { OpenStoreOptions } from './store/open-store.js';
+export type { FileLockOptions } from './store/file/file-lock.js';
 export {
   type AccountInfo,
   AuthToken,

@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { getAuthHeaders } from '../../../src/auth/auth-headers.js';
-import { CREDENTIAL_ENV_VARS } from '../../../src/auth/resolved-credential.js';
+import { getAuthHeaders } from '../../../src/credentials/auth-headers.js';
+import { CREDENTIAL_ENV_VARS } from '../../../src/credentials/resolved-credential.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { AuthenticationMiddleware, queryWithMiddleware } from '../../../src/query/middleware.js';
 import { queryWithApiKey, queryWithOAuth } from '../../../src/query/queries.js';

@@ -8,8 +8,8 @@ import { createInterface } from 'node:readline';
 import * as lib from '../../../dist/index.js';
 import { refreshProviderToken } from '../../../dist/oauth/provider-tokens.js';
 import { TokenManager } from '../../../dist/refresh/token-manager.js';
-import { nodeFileSystem } from '../../../dist/storage/file-system.js';
-import { FileCredentialStore } from '../../../dist/store/file-credential-store.js';
+import { FileCredentialStore } from '../../../dist/store/file/file-credential-store.js';
+import { nodeFileSystem } from '../../../dist/store/file/file-system.js';
 
 const [operation, path] = process.argv.slice(2);
 const say = (line) => process.stdout.write(`${line}\n`);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ResolvedCredential } from '../../../src/auth/resolved-credential.js';
+import { ResolvedCredential } from '../../../src/credentials/resolved-credential.js';
 import { MAX_TIMER_DELAY_MS } from '../../../src/platform/timers.js';
 import { RotationScheduler } from '../../../src/query/rotation-scheduler.js';
 import { advisoryDueAt } from '../../../src/refresh/refresh-policy.js';
