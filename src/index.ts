@@ -43,7 +43,7 @@ export type { OAuthFetch, OAuthFetchInit } from './oauth/http-client.js';
 export { OAuthConfig, type OAuthConfigInit } from './oauth/oauth-config.js';
 export { OAuthFlow, type OAuthFlowOptions, type OAuthLoginOptions } from './oauth/oauth-flow.js';
 export type { TokenRevocation } from './oauth/provider-tokens.js';
-export type { ProfileOptions } from './profile/profile-paths.js';
+export type { CredentialName, ProfileOptions } from './profile/profile-paths.js';
 export type { RenewalSource } from './query/auth-recovery.js';
 export type {
   AuthenticatedQuery,
@@ -85,7 +85,9 @@ export {
   type AccountInfo,
   AuthToken,
   type AuthTokenInit,
+  type ClientRegistration,
   type CredentialKind,
+  type McpServerBinding,
   type ProviderMetadata,
   type TokenEndpointAuthMethod,
 } from './token/auth-token.js';

@@ -184,9 +184,9 @@ export class ResolvedCredential {
   }
 
   /**
-   * The variables to set in Claude Code's environment; every other variable of
-   * {@link CREDENTIAL_ENV_VARS} must be removed, since any API key silently
-   * disables OAuth in Claude Code.
+   * The variables to set in Claude Code's environment; every other credential
+   * variable (`CREDENTIAL_ENV_VARS`) must be removed, since any API key
+   * silently disables OAuth in Claude Code.
    */
   toEnv(): Record<string, string> {
     const secret = this.#secret ?? '';

@@ -20,6 +20,7 @@ const LAYERS: readonly { readonly name: string; readonly folders: readonly strin
   { name: 'storage', folders: ['storage'] },
   { name: 'providers', folders: ['oauth', 'claude-code'] },
   { name: 'lifecycle', folders: ['refresh', 'login'] },
+  { name: 'agent credentials', folders: ['mcp'] },
   { name: 'credentials', folders: ['credentials'] },
   { name: 'query', folders: ['query'] },
   { name: 'entry points', folders: ['cli/shared', 'cli/commands', 'cli', '.'] },
@@ -171,8 +172,8 @@ describe('the layering check itself', () => {
   });
 
   it('refuses a module in a folder no layer names', () => {
-    expect(layeringViolations(graphOf({ 'mcp/headers.ts': [] }))).toEqual([
-      'src/mcp/headers.ts: its folder src/mcp/ is in no layer (add it to LAYERS here and to src/README.md)',
+    expect(layeringViolations(graphOf({ 'plugins/headers.ts': [] }))).toEqual([
+      'src/plugins/headers.ts: its folder src/plugins/ is in no layer (add it to LAYERS here and to src/README.md)',
     ]);
   });
 
