@@ -3,7 +3,7 @@ import { enableCliCompileCache } from './compile-cache.js';
 
 // Before anything else loads: the compile cache only serves modules imported after it is on.
 enableCliCompileCache();
-const { endOnWriteError, outputLost } = await import('./cli-io.js');
+const { endOnWriteError, outputLost } = await import('./shared/cli-io.js');
 const { ExitCode, runCli } = await import('./run-cli.js');
 
 endOnWriteError(process.stdout, 'stdout', process.stderr);

@@ -1,6 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
-import type { CliIO } from '../../src/cli/cli-io.js';
-import { type Command, parseCommandArgs } from '../../src/cli/command.js';
+import type { CliIO } from '../../src/cli/shared/cli-io.js';
+import { type Command, parseCommandArgs } from '../../src/cli/shared/command.js';
 
 /** A {@link CliIO} whose output is recorded: what a command printed, for its unit tests. */
 export interface RecordingIO {

@@ -1,13 +1,13 @@
-import { logout } from '../../auth/login.js';
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
-import { DEFAULT_PROFILE } from '../../storage/profile-paths.js';
+import { logout } from '../../login/login.js';
+import { DEFAULT_PROFILE } from '../../profile/profile-paths.js';
 import { TokenStorage } from '../../storage/token-storage.js';
-import { activeProfile } from '../active-profile.js';
-import { type CliIO, palette } from '../cli-io.js';
-import { ALL_OR_PROFILE, booleanFlag, type Command, type Flags } from '../command.js';
-import { ExitCode } from '../exit-codes.js';
-import { type StoreChoice, storeChoice } from '../store-choice.js';
-import { storedProfiles } from '../stored-profiles.js';
+import { activeProfile } from '../shared/active-profile.js';
+import { type CliIO, palette } from '../shared/cli-io.js';
+import { ALL_OR_PROFILE, booleanFlag, type Command, type Flags } from '../shared/command.js';
+import { ExitCode } from '../shared/exit-codes.js';
+import { type StoreChoice, storeChoice } from '../shared/store-choice.js';
+import { storedProfiles } from '../shared/stored-profiles.js';
 
 /** `claude-auth logout`'s options, parsed from its flags. */
 export interface LogoutCommandOptions {

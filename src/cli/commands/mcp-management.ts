@@ -7,10 +7,10 @@ import { mcpServers, recordMcpServer } from '../../mcp/mcp-server-index.js';
 import { revokeProviderTokens } from '../../oauth/provider-tokens.js';
 import { refreshState } from '../../refresh/refresh-policy.js';
 import { replaceCredential } from '../../store/replace-credential.js';
-import { type CliIO, palette } from '../cli-io.js';
+import { type CliIO, palette } from '../shared/cli-io.js';
 
-import { ExitCode } from '../exit-codes.js';
-import { relativeTime } from '../profile-report.js';
+import { ExitCode } from '../shared/exit-codes.js';
+import { relativeTime } from '../shared/profile-report.js';
 import type { McpCommandOptions, McpLoginCommandOptions } from './mcp.js';
 
 async function clientSecret(

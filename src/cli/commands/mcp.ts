@@ -1,6 +1,6 @@
 import { ENV_MCP_CLIENT_SECRET } from '../../mcp/client-registration.js';
-import { activeProfile } from '../active-profile.js';
-import type { CliIO } from '../cli-io.js';
+import { activeProfile } from '../shared/active-profile.js';
+import type { CliIO } from '../shared/cli-io.js';
 import {
   booleanFlag,
   type Command,
@@ -8,8 +8,8 @@ import {
   secondsFlag,
   stringFlag,
   UsageError,
-} from '../command.js';
-import { ExitCode } from '../exit-codes.js';
+} from '../shared/command.js';
+import { ExitCode } from '../shared/exit-codes.js';
 
 const HELP = `Log in to OAuth-protected MCP servers once, then hand their tokens to
 Claude Code (a headersHelper) without a person: refreshed under the one refresh

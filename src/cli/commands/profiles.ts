@@ -1,11 +1,11 @@
+import { resolveProfile } from '../../profile/profile-paths.js';
 import { saveDefaultProfile } from '../../storage/default-profile.js';
-import { resolveProfile } from '../../storage/profile-paths.js';
-import { type CliIO, palette } from '../cli-io.js';
-import { booleanFlag, type Command, type Flags, UsageError } from '../command.js';
-import { ExitCode } from '../exit-codes.js';
-import { reportProfile } from '../profile-report.js';
-import { type StoreChoice, storeChoice } from '../store-choice.js';
-import { storedProfiles } from '../stored-profiles.js';
+import { type CliIO, palette } from '../shared/cli-io.js';
+import { booleanFlag, type Command, type Flags, UsageError } from '../shared/command.js';
+import { ExitCode } from '../shared/exit-codes.js';
+import { reportProfile } from '../shared/profile-report.js';
+import { type StoreChoice, storeChoice } from '../shared/store-choice.js';
+import { storedProfiles } from '../shared/stored-profiles.js';
 
 /** `claude-auth profiles`'s options, parsed from its arguments. */
 export interface ProfilesCommandOptions {

@@ -1,8 +1,8 @@
 import { AuthenticationError } from '../../errors/authentication-error.js';
+import { openStore } from '../../storage/open-store.js';
 import { copyCredential } from '../../store/copy-credential.js';
-import { openStore } from '../../store/open-store.js';
-import { activeProfile } from '../active-profile.js';
-import { type CliIO, palette } from '../cli-io.js';
+import { activeProfile } from '../shared/active-profile.js';
+import { type CliIO, palette } from '../shared/cli-io.js';
 import {
   ALL_OR_PROFILE,
   booleanFlag,
@@ -10,9 +10,9 @@ import {
   type Flags,
   stringFlag,
   UsageError,
-} from '../command.js';
-import { ExitCode } from '../exit-codes.js';
-import { storedProfiles } from '../stored-profiles.js';
+} from '../shared/command.js';
+import { ExitCode } from '../shared/exit-codes.js';
+import { storedProfiles } from '../shared/stored-profiles.js';
 
 const ACTIONS = ['copy', 'move'] as const;
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisServer } from '../../../fixtures/redis-server.js';
 import { ExitCode, runCli } from '../../../src/cli/run-cli.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
-import { RedisCredentialStore } from '../../../src/store/redis-credential-store.js';
+import { RedisCredentialStore } from '../../../src/store/redis/redis-credential-store.js';
 import { recordingIO } from '../../helpers/recording-io.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { oauthToken } from '../../helpers/tokens.js';

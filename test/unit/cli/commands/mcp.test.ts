@@ -1,8 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../../src/cli/command.js';
 import { mcpCommand } from '../../../../src/cli/commands/mcp.js';
 import { ExitCode, runCli } from '../../../../src/cli/run-cli.js';
+import { UsageError } from '../../../../src/cli/shared/command.js';
 import { openMcpStore } from '../../../../src/mcp/mcp-credential-name.js';
 import { recordMcpServer } from '../../../../src/mcp/mcp-server-index.js';
 import { TokenStorage } from '../../../../src/storage/token-storage.js';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { activeProfile } from '../../../../src/cli/active-profile.js';
-import { UsageError } from '../../../../src/cli/command.js';
 import {
   type ProfilesCommandOptions,
   profilesCommand,
   runProfiles,
 } from '../../../../src/cli/commands/profiles.js';
 import { ExitCode } from '../../../../src/cli/run-cli.js';
+import { activeProfile } from '../../../../src/cli/shared/active-profile.js';
+import { UsageError } from '../../../../src/cli/shared/command.js';
 import { TokenStorage } from '../../../../src/storage/token-storage.js';
 import { parseCommandLine, recordingIO } from '../../../helpers/recording-io.js';
 import { tempDir } from '../../../helpers/temp-dir.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../../src/cli/command.js';
 import { runStatus, statusCommand } from '../../../../src/cli/commands/status.js';
 import { ExitCode, runCli } from '../../../../src/cli/run-cli.js';
+import { UsageError } from '../../../../src/cli/shared/command.js';
 import { AuthErrorCode } from '../../../../src/errors/authentication-error.js';
 import { TokenStorage } from '../../../../src/storage/token-storage.js';
 import { parseCommandLine, recordingIO } from '../../../helpers/recording-io.js';

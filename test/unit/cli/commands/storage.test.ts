@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../../src/cli/command.js';
 import {
   runStorage,
   type StorageCommandOptions,
   storageCommand,
 } from '../../../../src/cli/commands/storage.js';
 import { ExitCode, runCli } from '../../../../src/cli/run-cli.js';
+import { UsageError } from '../../../../src/cli/shared/command.js';
 import { TokenStorage } from '../../../../src/storage/token-storage.js';
 import { parseCommandLine, recordingIO } from '../../../helpers/recording-io.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
