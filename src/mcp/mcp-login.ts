@@ -8,7 +8,7 @@ import { replaceCredential } from '../store/replace-credential.js';
 import type { AuthToken } from '../token/auth-token.js';
 import { type ClientChoice, registerClient } from './client-registration.js';
 import { openMcpStore } from './mcp-credential-name.js';
-import { recordMcpServer } from './mcp-server-index.js';
+import { checkMcpServerName, recordMcpServer } from './mcp-server-index.js';
 import { discoverProtectedResource, type ProtectedResource } from './protected-resource.js';
 
 /** The loopback redirect of an MCP login: any free port (RFC 8252 §7.3). */
@@ -69,10 +69,12 @@ function loginScopes(
  * writer, keyed by profile and server URL; the name is recorded locally.
  *
  * @param options - See {@link McpLoginOptions}.
- * @throws {@link AuthenticationError} from discovery, registration, the login or the store.
+ * @throws {@link AuthenticationError} `CONFIG_INVALID` for a name Claude Code would
+ *   refuse (see `checkMcpServerName`); from discovery, registration, the login or the store.
  * @see https://www.rfc-editor.org/rfc/rfc8707#section-2
  */
 export async function mcpLogin(options: McpLoginOptions): Promise<McpLoginResult> {
+  checkMcpServerName(options.name);
   const fetch = options.flow?.fetch ?? createOAuthFetch({ env: options.env });
   const resource = await discoverProtectedResource(options.url, fetch);
   const issuer = resource.authorizationServers[0] as string;

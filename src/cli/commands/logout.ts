@@ -1,5 +1,6 @@
 import { logout } from '../../auth/login.js';
 import { AuthenticationError } from '../../errors/authentication-error.js';
+import { revocationJson } from '../../oauth/provider-tokens.js';
 import { resolveProfile } from '../../storage/profile-paths.js';
 import { type CliIO, palette } from '../cli-io.js';
 import { ALL_OR_PROFILE, type Command, type Flags, stringFlag } from '../command.js';
@@ -31,12 +32,7 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
       removed: result.removed,
       revoked: result.revoked,
       ...(result.revocations !== undefined && {
-        revocations: result.revocations.map(({ token, revoked, outcome, error }) => ({
-          token,
-          revoked,
-          ...(outcome !== undefined && { outcome }),
-          ...(error !== undefined && { error: error.toJSON() }),
-        })),
+        revocations: result.revocations.map(revocationJson),
       }),
       ...(result.revokeAt !== undefined && { revokeAt: result.revokeAt }),
       ...(result.revocationUnavailable === true && { revocationUnavailable: true }),

@@ -4,7 +4,7 @@ import { ENV_MCP_CLIENT_SECRET } from '../../mcp/client-registration.js';
 import { findMcpLogin, type McpLogin, mcpLoginCommand } from '../../mcp/mcp-access.js';
 import { mcpLogin } from '../../mcp/mcp-login.js';
 import { mcpServers, recordMcpServer } from '../../mcp/mcp-server-index.js';
-import { revokeProviderTokens } from '../../oauth/provider-tokens.js';
+import { revocationJson, revokeProviderTokens } from '../../oauth/provider-tokens.js';
 import { refreshState } from '../../refresh/refresh-policy.js';
 import { resolveProfile } from '../../storage/profile-paths.js';
 import { replaceCredential } from '../../store/replace-credential.js';
@@ -188,11 +188,7 @@ async function logout(flags: Flags, positionals: string[], io: CliIO): Promise<E
       name: login.name,
       url: login.serverUrl,
       removed: true,
-      revocations: revocations.map(({ token, revoked, error }) => ({
-        token,
-        revoked,
-        ...(error !== undefined && { error: error.toJSON() }),
-      })),
+      revocations: revocations.map(revocationJson),
     });
   }
   if (flags.json === true) io.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

@@ -149,8 +149,8 @@ describe('mcp login against an MCP SDK server behind oidc-provider', () => {
         removed: true,
         // The idp engine's order (README § revocation): the access token first, then the refresh token.
         revocations: [
-          { token: 'access_token', revoked: true },
-          { token: 'refresh_token', revoked: true },
+          { token: 'access_token', revoked: true, outcome: 'confirmed' },
+          { token: 'refresh_token', revoked: true, outcome: 'confirmed' },
         ],
       },
     ]);
