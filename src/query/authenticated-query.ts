@@ -36,6 +36,12 @@ export interface AuthenticatedQueryParams {
   session: () => Promise<CredentialSession | undefined>;
   /** The environment to start from (default `process.env`). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * The profile the query runs as: its MCP logins are the ones handed to
+   * Claude Code. Default: the resolved credential's profile, else as every
+   * command resolves it from the environment (`CLAUDE_AUTH_PROFILE`).
+   */
+  profile?: string;
 }
 
 /**
@@ -134,8 +140,10 @@ export class AuthenticatedQuery implements AsyncGenerator<SDKMessage, void> {
     const session = await params.session();
     const base = params.env ?? process.env;
     // MCP: http/sse servers with a `claude-auth mcp login` get a headersHelper (src/mcp).
+    const profile = params.profile ?? session?.credential.profile;
     const { options } = await withMcpHeadersHelpers(params.options ?? {}, {
       env: { ...base, ...params.options?.env },
+      ...(profile !== undefined && { profile }),
     });
     // Where the credential may go is decided here, once, for the whole session.
     const context = { inherited: base, explicit: options.env };

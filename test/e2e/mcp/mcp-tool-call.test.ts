@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MCP_TOOL, McpResourceServer } from '../../../fixtures/mcp-resource-server.js';
-import { queryWithApiKey } from '../../../src/query/queries.js';
+import { authenticatedQuery, queryWithApiKey } from '../../../src/query/queries.js';
 import { claudeSandbox, collect } from '../../helpers/claude-code-env.js';
 import { headlessMcpLogin } from '../../helpers/mcp-headless-login.js';
 import { useMessagesApi } from '../../helpers/suite-fixtures.js';
@@ -58,5 +58,33 @@ describe('a query whose MCP tool is behind OAuth, through the real Claude Code b
     expect(parts.api.toolResults.join('')).toContain(MCP_TOOL.answer);
     expect(mcp.bearers).toContain(token.accessToken);
     expect(offenders).toEqual([]);
+  }, 120_000);
+
+  it("uses the query's profile: a login that lives only in profile work reaches the server", async () => {
+    const sandbox = await claudeSandbox(parts.api);
+    const env = sandbox.env;
+    const { token } = await headlessMcpLogin(mcp, env, { profile: 'work' }).login;
+    const calls = mcp.toolCalls;
+    parts.api.toolUse = `mcp__docs__${MCP_TOOL.name}`;
+    try {
+      const { error } = await collect(
+        authenticatedQuery({
+          prompt: 'Who are you?',
+          profile: 'work',
+          useOAuth: false,
+          apiKey: 'sk-ant-api03-test-key-0000000000',
+          options: {
+            env,
+            mcpServers: { docs: { type: 'http', url: mcp.url, alwaysLoad: true } },
+            allowedTools: [`mcp__docs__${MCP_TOOL.name}`],
+          },
+        }),
+      );
+      expect(error).toBeUndefined();
+    } finally {
+      parts.api.toolUse = undefined;
+    }
+    expect(mcp.toolCalls).toBe(calls + 1);
+    expect(mcp.bearers).toContain(token.accessToken);
   }, 120_000);
 });
