@@ -27,8 +27,8 @@ export interface McpHelperContext {
 export interface McpHelperWiring {
   /** The options to start the query with. */
   readonly options: Options;
-  /** The servers given a `headersHelper`. */
-  readonly wired: readonly string[];
+  /** The servers given a `headersHelper`: their `mcpServers` key and URL. */
+  readonly wired: readonly { readonly name: string; readonly url: string }[];
   /** Servers with a stored login that were left as they were, and why. */
   readonly leftAlone: readonly { readonly name: string; readonly reason: string }[];
 }
@@ -104,7 +104,7 @@ export async function withMcpHeadersHelpers(
 ): Promise<McpHelperWiring> {
   const servers = options.mcpServers;
   if (servers === undefined) return { options, wired: [], leftAlone: [] };
-  const wired: string[] = [];
+  const wired: { name: string; url: string }[] = [];
   const leftAlone: { name: string; reason: string }[] = [];
   const next: Record<string, McpServerConfig> = {};
   for (const [name, config] of Object.entries(servers)) {
@@ -122,7 +122,7 @@ export async function withMcpHeadersHelpers(
     // The SDK's type lacks headersHelper; Claude Code's schema for http/sse entries has it
     // (checked in the bundled binary), and the SDK hands entries over as they are.
     next[name] = { ...config, headersHelper: helperCommand(context) } as unknown as McpServerConfig;
-    wired.push(name);
+    wired.push({ name, url: config.url });
   }
   // An older Claude Code started through a custom executable may not know 'initialize'.
   const bundled =

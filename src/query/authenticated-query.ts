@@ -8,6 +8,7 @@ import { checkAgentSdk } from './agent-sdk-version.js';
 import { AuthRecovery, type RenewalSource } from './auth-recovery.js';
 import { handOverVariables } from './child-environment.js';
 import { launchEnvironment } from './launch-environment.js';
+import { McpRejectionWatch } from './mcp-rejection-watch.js';
 import { RotationScheduler, type RotationSource } from './rotation-scheduler.js';
 
 /** A prompt, as the agent SDK takes it: text, or a stream of user messages (multi-turn). */
@@ -141,10 +142,12 @@ export class AuthenticatedQuery implements AsyncGenerator<SDKMessage, void> {
     const base = params.env ?? process.env;
     // MCP: http/sse servers with a `claude-auth mcp login` get a headersHelper (src/mcp).
     const profile = params.profile ?? session?.credential.profile;
-    const { options } = await withMcpHeadersHelpers(params.options ?? {}, {
+    const mcpContext = {
       env: { ...base, ...params.options?.env },
       ...(profile !== undefined && { profile }),
-    });
+    };
+    const { options, wired } = await withMcpHeadersHelpers(params.options ?? {}, mcpContext);
+    const mcpWatch = new McpRejectionWatch(wired, mcpContext);
     // Where the credential may go is decided here, once, for the whole session.
     const context = { inherited: base, explicit: options.env };
     const credential = session && routeCredential(session.credential, context);
@@ -179,6 +182,12 @@ export class AuthenticatedQuery implements AsyncGenerator<SDKMessage, void> {
     rotation.start(this.#credential);
     try {
       for await (const message of running) {
+        const rejected = await mcpWatch.inspect(message);
+        if (rejected !== undefined) {
+          fatal = rejected;
+          running.close();
+          break;
+        }
         const step = await recovery.inspect(message, this.#credential);
         if (step.action === 'fail') {
           fatal = step.error;

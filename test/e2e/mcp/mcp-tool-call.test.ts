@@ -87,4 +87,46 @@ describe('a query whose MCP tool is behind OAuth, through the real Claude Code b
     expect(mcp.toolCalls).toBe(calls + 1);
     expect(mcp.bearers).toContain(token.accessToken);
   }, 120_000);
+
+  it.each([
+    [
+      'rejects every token (401 invalid_token)',
+      { status: 401, error: 'invalid_token' } as const,
+      'REAUTH_REQUIRED',
+      /^claude-auth mcp login docs http:\/\/127\.0\.0\.1:\d+\/mcp$/,
+    ],
+    [
+      // The login's scopes and the one the server adds: nothing the login could do is lost.
+      'asks for more scopes (403 insufficient_scope)',
+      { status: 403, error: 'insufficient_scope', scope: 'mcp:admin' } as const,
+      'REAUTH_REQUIRED',
+      /^claude-auth mcp login docs http:\/\/127\.0\.0\.1:\d+\/mcp --scopes "mcp:tools mcp:admin"$/,
+    ],
+  ])(
+    'a server that %s ends the query with a typed error naming claude-auth mcp login, not a silent tool failure',
+    async (_, rejection, code, fix) => {
+      const sandbox = await claudeSandbox(parts.api);
+      const env = sandbox.env;
+      const { token } = await headlessMcpLogin(mcp, env).login;
+      mcp.rejection = rejection;
+      parts.api.toolUse = `mcp__docs__${MCP_TOOL.name}`;
+      let outcome: Awaited<ReturnType<typeof collect>>;
+      try {
+        outcome = await collect(
+          queryWithApiKey({
+            prompt: 'Who are you?',
+            apiKey: 'sk-ant-api03-test-key-0000000000',
+            options: { env, mcpServers: { docs: { type: 'http', url: mcp.url } } },
+          }),
+        );
+      } finally {
+        mcp.rejection = undefined;
+        parts.api.toolUse = undefined;
+      }
+      expect(outcome.error).toMatchObject({ code, fix: expect.stringMatching(fix) });
+      expect(String(outcome.error)).not.toContain(token.accessToken);
+      expect(JSON.stringify(outcome.error)).not.toContain(token.accessToken);
+    },
+    120_000,
+  );
 });

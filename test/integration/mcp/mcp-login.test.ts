@@ -160,6 +160,33 @@ describe('mcp login against an MCP SDK server behind oidc-provider', () => {
     expect(after.code).toBe(3);
   });
 
+  it('status asks the server: a 403 insufficient_scope names the scopes to log in with', async () => {
+    const env = { CLAUDE_AUTH_DIR: await tempDir() };
+    const { token } = await headlessLogin(env).login;
+    mcp.rejection = { status: 403, error: 'insufficient_scope', scope: 'mcp:admin' };
+    let json: Awaited<ReturnType<typeof cli>>;
+    let text: Awaited<ReturnType<typeof cli>>;
+    try {
+      json = await cli(['mcp', 'status', '--json'], env);
+      text = await cli(['mcp', 'status'], env);
+    } finally {
+      mcp.rejection = undefined;
+    }
+    const fix = `claude-auth mcp login docs ${mcp.url} --scopes "mcp:tools mcp:admin"`;
+    expect(JSON.parse(json.stdout)).toEqual([
+      expect.objectContaining({
+        name: 'docs',
+        state: 'refused by the server',
+        error: expect.objectContaining({ code: 'REAUTH_REQUIRED', status: 403 }),
+        fix,
+      }),
+    ]);
+    expect(text.stdout).toContain('docs: refused by the server');
+    expect(text.stdout).toContain(`fix: ${fix}`);
+    expect(json.stdout + text.stdout).not.toContain(token.accessToken);
+    expect((await cli(['mcp', 'status', '--json'], env)).stdout).toContain('"state": "valid"');
+  });
+
   it('claude-auth mcp login --no-browser: prints the URL, takes the pasted redirect, stores the login', async () => {
     const env = { CLAUDE_AUTH_DIR: await tempDir() };
     const stdin = new PassThrough();
