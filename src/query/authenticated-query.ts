@@ -3,7 +3,7 @@ import { routeCredential } from '../auth/credential-destination.js';
 import type { ResolvedCredential } from '../auth/resolved-credential.js';
 import { locateClaudeBinary } from '../claude-code/claude-binary.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
-import { withMcpHeadersHelpers } from '../mcp/mcp-headers-helpers.js';
+import { checkHelpersReachLogins, withMcpHeadersHelpers } from '../mcp/mcp-headers-helpers.js';
 import { checkAgentSdk } from './agent-sdk-version.js';
 import { AuthRecovery, type RenewalSource } from './auth-recovery.js';
 import { handOverVariables } from './child-environment.js';
@@ -152,6 +152,7 @@ export class AuthenticatedQuery implements AsyncGenerator<SDKMessage, void> {
     const context = { inherited: base, explicit: options.env };
     const credential = session && routeCredential(session.credential, context);
     const env = await launchEnvironment(base, options, credential);
+    await checkHelpersReachLogins(wired, { env, ...(profile !== undefined && { profile }) });
     // The same resolver as login: CLAUDE_AUTH_CLAUDE_PATH, then the bundled binary, then PATH.
     const pathToClaudeCodeExecutable =
       options.pathToClaudeCodeExecutable ??
