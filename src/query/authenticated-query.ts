@@ -67,6 +67,11 @@ export interface AuthenticatedQueryParams {
  *   for another destination (the profile was logged in to another gateway
  *   meanwhile) is never handed over; on a 401 the query ends with
  *   `API_AUTH_FAILED` and the fix (start a new query);
+ * - `http`/`sse` MCP servers with a `claude-auth mcp login` of the query's
+ *   profile get a `headersHelper` (`withMcpHeadersHelpers`), checked before
+ *   spawning to reach its login from Claude Code's environment; a server that
+ *   still refuses the helper's token ends the query with `REAUTH_REQUIRED`
+ *   naming `claude-auth mcp login` (`McpRejectionWatch`);
  * - the official iterator's plain `Error` after an authentication failure
  *   becomes an `AuthenticationError`; other errors pass through unchanged.
  *
