@@ -29,6 +29,26 @@ function commandLinesHolding(secret: string): string[] {
   return found;
 }
 
+/**
+ * Whether a process still runs in the sandbox (its environment names the
+ * sandbox's config directory). A query that ends with an error has told
+ * Claude Code to stop, but the SDK does not wait for it to exit, and it may
+ * still be writing its MCP logs into the sandbox when the test removes it.
+ */
+function runsIn(configDir: string): boolean {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .some((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'utf8').includes(
+          `CLAUDE_CONFIG_DIR=${configDir}\0`,
+        );
+      } catch {
+        return false;
+      }
+    });
+}
+
 describe('a query whose MCP tool is behind OAuth, through the real Claude Code binary', () => {
   it('calls the tool with a bearer from claude-auth mcp headers, and no token on any command line', async () => {
     const sandbox = await claudeSandbox(parts.api);
@@ -123,6 +143,7 @@ describe('a query whose MCP tool is behind OAuth, through the real Claude Code b
         mcp.rejection = undefined;
         parts.api.toolUse = undefined;
       }
+      await expect.poll(() => runsIn(sandbox.configDir), { timeout: 15_000 }).toBe(false);
       expect(outcome.error).toMatchObject({ code, fix: expect.stringMatching(fix) });
       expect(String(outcome.error)).not.toContain(token.accessToken);
       expect(JSON.stringify(outcome.error)).not.toContain(token.accessToken);
