@@ -49,6 +49,7 @@ async function registerDynamically(
   as: oauth.AuthorizationServer,
   endpoint: string,
   fetch: OAuthFetch,
+  redirectUri: string | undefined,
 ): Promise<RegisteredClient> {
   if (!URL.canParse(endpoint) || !isSecureEndpoint(new URL(endpoint)))
     throw registrationFailed(as.issuer, `its registration endpoint is not https`);
@@ -67,7 +68,10 @@ async function registerDynamically(
       body: JSON.stringify({
         client_name: 'claude-auth',
         application_type: 'native',
-        redirect_uris: [REGISTERED_REDIRECT_URI],
+        redirect_uris: [
+          REGISTERED_REDIRECT_URI,
+          ...(redirectUri !== undefined ? [redirectUri] : []),
+        ],
         grant_types: grants,
         response_types: ['code'],
         token_endpoint_auth_method: 'none',
@@ -113,6 +117,9 @@ async function registerDynamically(
  * @param as - The authorization server's metadata.
  * @param choice - What the user gave.
  * @param fetch - The fetch to use.
+ * @param redirectUri - The login's exact loopback redirect URI, registered
+ *   beside the port-less one for servers that match the port too (RFC 8252
+ *   §7.3 says they must not; the MCP SDK's demo provider does).
  * @throws {@link AuthenticationError} `CONFIG_INVALID` when no way is left;
  *   `TOKEN_ENDPOINT_ERROR` when the registration is refused.
  * @see https://www.rfc-editor.org/rfc/rfc7591#section-3
@@ -121,6 +128,7 @@ export async function registerClient(
   as: oauth.AuthorizationServer,
   choice: ClientChoice,
   fetch: OAuthFetch,
+  redirectUri?: string,
 ): Promise<RegisteredClient> {
   if (choice.clientId !== undefined)
     return {
@@ -135,7 +143,7 @@ export async function registerClient(
   )
     return { clientId: choice.metadataDocumentUrl, registration: 'metadata-document' };
   if (typeof as.registration_endpoint === 'string')
-    return registerDynamically(as, as.registration_endpoint, fetch);
+    return registerDynamically(as, as.registration_endpoint, fetch, redirectUri);
   throw new AuthenticationError(
     AuthErrorCode.CONFIG_INVALID,
     `The authorization server ${as.issuer} offers no way for claude-auth to register itself (no registration endpoint${

@@ -33,6 +33,8 @@ export interface McpLogin {
   readonly serverUrl: string;
   readonly profile: string;
   readonly store: CredentialStore;
+  /** The environment it was found in (proxy settings for requests to the server). */
+  readonly env: NodeJS.ProcessEnv;
 }
 
 /** The command that logs in to a server again, as the user would type it. */
@@ -89,7 +91,7 @@ export async function findMcpLogin(target: McpTarget): Promise<McpLogin> {
     env,
     ...(target.profile !== undefined && { profile: target.profile }),
   });
-  return { name: name ?? env[CLAUDE_CODE_MCP_ENV.name], serverUrl, profile, store };
+  return { name: name ?? env[CLAUDE_CODE_MCP_ENV.name], serverUrl, profile, store, env };
 }
 
 /** The options of {@link mcpAccessToken}. */

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { McpServerConfig, Options } from '@anthropic-ai/claude-agent-sdk';
+import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 import { canonicalServerUrl, openMcpStore } from './mcp-credential-name.js';
 
 /** The `code` of the process warning for an MCP server entry left without a helper. */
@@ -27,8 +28,8 @@ export interface McpHelperContext {
 export interface McpHelperWiring {
   /** The options to start the query with. */
   readonly options: Options;
-  /** The servers given a `headersHelper`. */
-  readonly wired: readonly string[];
+  /** The servers given a `headersHelper`: their `mcpServers` key and URL. */
+  readonly wired: readonly { readonly name: string; readonly url: string }[];
   /** Servers with a stored login that were left as they were, and why. */
   readonly leftAlone: readonly { readonly name: string; readonly reason: string }[];
 }
@@ -104,7 +105,7 @@ export async function withMcpHeadersHelpers(
 ): Promise<McpHelperWiring> {
   const servers = options.mcpServers;
   if (servers === undefined) return { options, wired: [], leftAlone: [] };
-  const wired: string[] = [];
+  const wired: { name: string; url: string }[] = [];
   const leftAlone: { name: string; reason: string }[] = [];
   const next: Record<string, McpServerConfig> = {};
   for (const [name, config] of Object.entries(servers)) {
@@ -122,7 +123,7 @@ export async function withMcpHeadersHelpers(
     // The SDK's type lacks headersHelper; Claude Code's schema for http/sse entries has it
     // (checked in the bundled binary), and the SDK hands entries over as they are.
     next[name] = { ...config, headersHelper: helperCommand(context) } as unknown as McpServerConfig;
-    wired.push(name);
+    wired.push({ name, url: config.url });
   }
   // An older Claude Code started through a custom executable may not know 'initialize'.
   const bundled =
@@ -138,4 +139,45 @@ export async function withMcpHeadersHelpers(
     wired,
     leftAlone,
   };
+}
+
+/**
+ * Checks, before Claude Code starts, that the helpers it will run can read
+ * their logins with the environment it gets. claude-auth never passes its
+ * own secrets to Claude Code (`CLAUDE_AUTH_STORE_KEY`, a Redis URL with its
+ * password: its tools could read them), so a store opened with them is out
+ * of the helper's reach; their `*_FILE` variants name a private file, whose
+ * path is no secret and passes. Without this check every tool of the server
+ * would fail in the middle of the query.
+ *
+ * @param wired - The servers given a helper ({@link McpHelperWiring.wired}).
+ * @param context - Claude Code's environment, and the profile.
+ * @throws {@link AuthenticationError} `CONFIG_INVALID` naming the `*_FILE`
+ *   variables, with the store's own error as `cause`.
+ */
+export async function checkHelpersReachLogins(
+  wired: McpHelperWiring['wired'],
+  context: Pick<McpHelperContext, 'env' | 'profile'>,
+): Promise<void> {
+  for (const { name, url } of wired) {
+    let cause: unknown;
+    try {
+      const store = openMcpStore({
+        serverUrl: url,
+        env: context.env,
+        ...(context.profile !== undefined && { profile: context.profile }),
+      });
+      if ((await store.read()) !== null) continue;
+    } catch (error) {
+      cause = error;
+    }
+    throw new AuthenticationError(
+      AuthErrorCode.CONFIG_INVALID,
+      `The MCP server "${name.slice(0, 80)}" has a claude-auth login, but the headersHelper Claude Code runs could not read it: claude-auth passes Claude Code no secret of its own (CLAUDE_AUTH_STORE_KEY, a password in CLAUDE_AUTH_STORE), and the store needs one.`,
+      {
+        fix: 'put them in private files, whose paths may pass: CLAUDE_AUTH_STORE_KEY_FILE=PATH and CLAUDE_AUTH_REDIS_PASSWORD_FILE=PATH, with CLAUDE_AUTH_STORE=redis://USER@HOST:PORT (no password in it)',
+        ...(cause !== undefined && { cause }),
+      },
+    );
+  }
 }

@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createOAuthFetch } from '../oauth/http-client.js';
 import { OAuthConfig } from '../oauth/oauth-config.js';
 import { OAuthFlow, type OAuthFlowOptions } from '../oauth/oauth-flow.js';
@@ -8,11 +11,8 @@ import { replaceCredential } from '../store/replace-credential.js';
 import type { AuthToken } from '../token/auth-token.js';
 import { type ClientChoice, registerClient } from './client-registration.js';
 import { openMcpStore } from './mcp-credential-name.js';
-import { recordMcpServer } from './mcp-server-index.js';
+import { checkMcpServerName, recordMcpServer } from './mcp-server-index.js';
 import { discoverProtectedResource, type ProtectedResource } from './protected-resource.js';
-
-/** The loopback redirect of an MCP login: any free port (RFC 8252 §7.3). */
-const MCP_REDIRECT_URI = 'http://127.0.0.1:0/callback';
 
 /** Options for {@link mcpLogin}. */
 export interface McpLoginOptions extends ClientChoice {
@@ -44,6 +44,23 @@ export interface McpLoginResult {
 }
 
 /**
+ * A port free on 127.0.0.1 now, for a redirect URI that has to be registered
+ * (RFC 7591) before the login listens on it: some authorization servers match
+ * loopback redirect URIs exactly, port included, though RFC 8252 §7.3 says
+ * they must allow any port. The login then binds it; if another process took
+ * it meanwhile, the login fails with `PORT_IN_USE` and can simply be run again.
+ */
+async function freeLoopbackPort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/**
  * The scopes of an MCP login: the user's, else the server's (the 401's `scope`,
  * else its `scopes_supported`), plus `offline_access` when the authorization
  * server lists it, since without a refresh token every expiry would need a person.
@@ -69,19 +86,25 @@ function loginScopes(
  * writer, keyed by profile and server URL; the name is recorded locally.
  *
  * @param options - See {@link McpLoginOptions}.
- * @throws {@link AuthenticationError} from discovery, registration, the login or the store.
+ * @throws {@link AuthenticationError} `CONFIG_INVALID` for a name Claude Code would
+ *   refuse (see `checkMcpServerName`); from discovery, registration, the login or the store.
  * @see https://www.rfc-editor.org/rfc/rfc8707#section-2
  */
 export async function mcpLogin(options: McpLoginOptions): Promise<McpLoginResult> {
+  checkMcpServerName(options.name);
   const fetch = options.flow?.fetch ?? createOAuthFetch({ env: options.env });
   const resource = await discoverProtectedResource(options.url, fetch);
   const issuer = resource.authorizationServers[0] as string;
   const { as } = await discover(new URL(issuer), fetch);
-  const client = await registerClient(as, options, fetch);
+  // The port is chosen before registration, so the exact URI can be registered too.
+  const redirectUri = options.device
+    ? undefined
+    : `http://127.0.0.1:${await freeLoopbackPort()}/callback`;
+  const client = await registerClient(as, options, fetch, redirectUri);
   const config = new OAuthConfig({
     clientId: client.clientId,
     issuer,
-    redirectUri: MCP_REDIRECT_URI,
+    redirectUri: redirectUri ?? 'http://127.0.0.1:0/callback',
     resource: resource.resource,
     scopes: loginScopes(options.scopes, resource, as.scopes_supported),
     ...(client.clientSecret !== undefined && { clientSecret: client.clientSecret }),

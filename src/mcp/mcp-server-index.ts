@@ -7,6 +7,31 @@ import { readPrivateFile, writePrivateFileAtomic } from '../store/file/secure-fi
 /** The file naming each profile's MCP servers, beside the token files. Holds no secret. */
 export const MCP_SERVER_INDEX_FILE = 'mcp-servers.json';
 
+/**
+ * The names `claude-auth mcp login` accepts: Claude Code's own rule for MCP
+ * server names (`claude mcp add` refuses anything but letters, digits, `-` and
+ * `_`; checked in the bundled 2.1.332), so the name can be the `mcpServers`
+ * key, plus non-empty and at most 64 characters, since Claude Code names the
+ * server's tools `mcp__NAME__tool` and the API limits tool names to 64.
+ */
+const SERVER_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Checks an MCP server name before anything is sent or stored: an empty or
+ * odd name would make a login that no command can name again.
+ *
+ * @param name - The name given to `claude-auth mcp login`.
+ * @throws {@link AuthenticationError} `CONFIG_INVALID` saying which names are allowed.
+ */
+export function checkMcpServerName(name: string): void {
+  if (!SERVER_NAME.test(name))
+    throw new AuthenticationError(
+      AuthErrorCode.CONFIG_INVALID,
+      `"${name.slice(0, 80)}" is not an MCP server name: use 1 to 64 letters, digits, - and _ (as Claude Code does).`,
+      { fix: "claude-auth mcp login NAME URL  # e.g. NAME = the server's key in mcpServers" },
+    );
+}
+
 /** Server name → canonical URL, per profile. */
 type Index = Record<string, Record<string, string>>;
 
@@ -50,7 +75,10 @@ export async function mcpServers(
 
 /**
  * Records (or with `url` undefined, forgets) a server name of a profile,
- * under the file's lock so two logins never lose each other's names.
+ * under the file's lock so two logins never lose each other's names. A
+ * server has one name per profile, as it has one login (keyed by its URL): a
+ * new name for a recorded URL replaces the old one, so logging out of one
+ * name can never leave another naming a removed login.
  *
  * @param profile - The profile.
  * @param name - The server's name.
@@ -67,8 +95,9 @@ export async function recordMcpServer(
   await withFileLock(path, async () => {
     const index = await readIndex(path);
     const servers = { ...index[profile] };
-    if (url === undefined) delete servers[name];
-    else servers[name] = url;
+    for (const [other, recorded] of Object.entries(servers))
+      if (other === name || recorded === url) delete servers[other];
+    if (url !== undefined) servers[name] = url;
     await writePrivateFileAtomic(
       path,
       `${JSON.stringify({ version: 1, servers: { ...index, [profile]: servers } }, null, 2)}\n`,

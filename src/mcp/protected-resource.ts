@@ -58,19 +58,40 @@ function metadataCandidates(server: URL, challenge: BearerChallenge | undefined)
   return [...new Set(candidates)];
 }
 
-async function probe(serverUrl: string, fetch: OAuthFetch): Promise<BearerChallenge | undefined> {
+/** How an MCP server answered an `initialize` (see {@link probeMcpServer}). */
+export interface ServerAnswer {
+  /** The HTTP status. */
+  readonly status: number;
+  /** The `Bearer` challenge of a 401 or 403, when it sent one. */
+  readonly challenge: BearerChallenge | undefined;
+}
+
+/**
+ * Sends an MCP server the first request an MCP client sends (`initialize`),
+ * with or without a bearer token, and reads its answer: a 401 or 403 carries
+ * the `WWW-Authenticate` challenge (RFC 6750 §3, RFC 9728 §5.1).
+ *
+ * @param serverUrl - The canonical server URL.
+ * @param fetch - The fetch to use.
+ * @param accessToken - A token of the server's login, sent only to this server (RFC 6750 §2.1).
+ * @throws {@link AuthenticationError} `TOKEN_ENDPOINT_ERROR` when the server cannot be reached.
+ */
+export async function probeMcpServer(
+  serverUrl: string,
+  fetch: OAuthFetch,
+  accessToken?: string,
+): Promise<ServerAnswer> {
+  let response: Response;
   try {
-    const response = await fetch(serverUrl, {
+    response = await fetch(serverUrl, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         accept: 'application/json, text/event-stream',
+        ...(accessToken !== undefined && { authorization: `Bearer ${accessToken}` }),
       },
       body: INITIALIZE,
     });
-    return response.status === 401 || response.status === 403
-      ? parseBearerChallenge(response.headers.get('www-authenticate'))
-      : undefined;
   } catch (error) {
     throw new AuthenticationError(
       AuthErrorCode.TOKEN_ENDPOINT_ERROR,
@@ -78,6 +99,15 @@ async function probe(serverUrl: string, fetch: OAuthFetch): Promise<BearerChalle
       { cause: error, fix: 'check the URL and the network or proxy (HTTPS_PROXY)' },
     );
   }
+  // Only the status and the challenge matter; the body (an MCP session) is not read.
+  await response.body?.cancel().catch(() => undefined);
+  return {
+    status: response.status,
+    challenge:
+      response.status === 401 || response.status === 403
+        ? parseBearerChallenge(response.headers.get('www-authenticate'))
+        : undefined,
+  };
 }
 
 function stringArray(value: unknown): string[] | undefined {
@@ -138,7 +168,7 @@ export async function discoverProtectedResource(
   fetch: OAuthFetch,
 ): Promise<ProtectedResource> {
   const canonical = canonicalServerUrl(serverUrl);
-  const challenge = await probe(canonical, fetch);
+  const { challenge } = await probeMcpServer(canonical, fetch);
   const tried: string[] = [];
   for (const candidate of metadataCandidates(new URL(canonical), challenge)) {
     tried.push(candidate);

@@ -107,6 +107,21 @@ export interface TokenRevocation {
   readonly error?: AuthenticationError;
 }
 
+/**
+ * A revocation as `--json` output reports it (`logout`, `mcp logout`): the
+ * error as its redacted `toJSON()`.
+ *
+ * @param revocation - One outcome of {@link revokeProviderTokens}.
+ */
+export function revocationJson({ token, revoked, outcome, error }: TokenRevocation) {
+  return {
+    token,
+    revoked,
+    ...(outcome !== undefined && { outcome }),
+    ...(error !== undefined && { error: error.toJSON() }),
+  };
+}
+
 function revocationFailed(what: string, cause: AuthenticationError): AuthenticationError {
   return new AuthenticationError(
     AuthErrorCode.REVOCATION_FAILED,

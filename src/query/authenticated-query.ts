@@ -5,9 +5,10 @@ import { routeCredential } from '../credentials/credential-destination.js';
 import { launchEnvironment } from '../credentials/launch-environment.js';
 import type { ResolvedCredential } from '../credentials/resolved-credential.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
-import { withMcpHeadersHelpers } from '../mcp/mcp-headers-helpers.js';
+import { checkHelpersReachLogins, withMcpHeadersHelpers } from '../mcp/mcp-headers-helpers.js';
 import { checkAgentSdk } from './agent-sdk-version.js';
 import { AuthRecovery, type RenewalSource } from './auth-recovery.js';
+import { McpRejectionWatch } from './mcp-rejection-watch.js';
 import { RotationScheduler, type RotationSource } from './rotation-scheduler.js';
 
 /** A prompt, as the agent SDK takes it: text, or a stream of user messages (multi-turn). */
@@ -36,6 +37,12 @@ export interface AuthenticatedQueryParams {
   session: () => Promise<CredentialSession | undefined>;
   /** The environment to start from (default `process.env`). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * The profile the query runs as: its MCP logins are the ones handed to
+   * Claude Code. Default: the resolved credential's profile, else as every
+   * command resolves it from the environment (`CLAUDE_AUTH_PROFILE`).
+   */
+  profile?: string;
 }
 
 /**
@@ -60,6 +67,11 @@ export interface AuthenticatedQueryParams {
  *   for another destination (the profile was logged in to another gateway
  *   meanwhile) is never handed over; on a 401 the query ends with
  *   `API_AUTH_FAILED` and the fix (start a new query);
+ * - `http`/`sse` MCP servers with a `claude-auth mcp login` of the query's
+ *   profile get a `headersHelper` (`withMcpHeadersHelpers`), checked before
+ *   spawning to reach its login from Claude Code's environment; a server that
+ *   still refuses the helper's token ends the query with `REAUTH_REQUIRED`
+ *   naming `claude-auth mcp login` (`McpRejectionWatch`);
  * - the official iterator's plain `Error` after an authentication failure
  *   becomes an `AuthenticationError`; other errors pass through unchanged.
  *
@@ -134,13 +146,18 @@ export class AuthenticatedQuery implements AsyncGenerator<SDKMessage, void> {
     const session = await params.session();
     const base = params.env ?? process.env;
     // MCP: http/sse servers with a `claude-auth mcp login` get a headersHelper (src/mcp).
-    const { options } = await withMcpHeadersHelpers(params.options ?? {}, {
+    const profile = params.profile ?? session?.credential.profile;
+    const mcpContext = {
       env: { ...base, ...params.options?.env },
-    });
+      ...(profile !== undefined && { profile }),
+    };
+    const { options, wired } = await withMcpHeadersHelpers(params.options ?? {}, mcpContext);
+    const mcpWatch = new McpRejectionWatch(wired, mcpContext);
     // Where the credential may go is decided here, once, for the whole session.
     const context = { inherited: base, explicit: options.env };
     const credential = session && routeCredential(session.credential, context);
     const env = await launchEnvironment(base, options, credential);
+    await checkHelpersReachLogins(wired, { env, ...(profile !== undefined && { profile }) });
     // The same resolver as login: CLAUDE_AUTH_CLAUDE_PATH, then the bundled binary, then PATH.
     const pathToClaudeCodeExecutable =
       options.pathToClaudeCodeExecutable ??
@@ -171,6 +188,12 @@ export class AuthenticatedQuery implements AsyncGenerator<SDKMessage, void> {
     rotation.start(this.#credential);
     try {
       for await (const message of running) {
+        const rejected = await mcpWatch.inspect(message);
+        if (rejected !== undefined) {
+          fatal = rejected;
+          running.close();
+          break;
+        }
         const step = await recovery.inspect(message, this.#credential);
         if (step.action === 'fail') {
           fatal = step.error;

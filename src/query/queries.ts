@@ -81,6 +81,7 @@ export function queryWithOAuth(
 ): AuthenticatedQuery {
   return new AuthenticatedQuery({
     ...params,
+    // Passed on (`...params`): the profile's MCP logins are the query's too.
     session: () =>
       sessionFrom(
         new ClaudeAuth({
@@ -122,6 +123,7 @@ export function authenticatedQuery(params: AuthenticatedQueryOptions): Authentic
   return new AuthenticatedQuery({
     prompt: params.prompt,
     ...(params.options !== undefined && { options: params.options }),
+    ...(params.profile !== undefined && { profile: params.profile }),
     session: () =>
       sessionFrom(
         new ClaudeAuth({

@@ -9,7 +9,11 @@ import { capturedOutput } from './oauth-fixture.js';
  * token endpoint checks the rest (PKCE, redirect, resource). Records every
  * request the login sent and the authorization URLs it opened.
  */
-export function headlessMcpLogin(mcp: McpResourceServer, env: NodeJS.ProcessEnv, name = 'docs') {
+export function headlessMcpLogin(
+  mcp: McpResourceServer,
+  env: NodeJS.ProcessEnv,
+  { name = 'docs', profile }: { name?: string; profile?: string } = {},
+) {
   const requests: { url: string; body: string }[] = [];
   const opened: URL[] = [];
   const real = createOAuthFetch();
@@ -22,6 +26,7 @@ export function headlessMcpLogin(mcp: McpResourceServer, env: NodeJS.ProcessEnv,
     name,
     url: mcp.url,
     env,
+    ...(profile !== undefined && { profile }),
     flow: {
       fetch,
       output: capturedOutput().stream,

@@ -1,5 +1,6 @@
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
 import { logout } from '../../login/login.js';
+import { revocationJson } from '../../oauth/provider-tokens.js';
 import { DEFAULT_PROFILE } from '../../profile/profile-paths.js';
 import { TokenStorage } from '../../storage/token-storage.js';
 import { activeProfile } from '../shared/active-profile.js';
@@ -110,12 +111,7 @@ export async function runLogout(options: LogoutCommandOptions, io: CliIO): Promi
       removed: result.removed,
       revoked: result.revoked,
       ...(result.revocations !== undefined && {
-        revocations: result.revocations.map(({ token, revoked, outcome, error }) => ({
-          token,
-          revoked,
-          ...(outcome !== undefined && { outcome }),
-          ...(error !== undefined && { error: error.toJSON() }),
-        })),
+        revocations: result.revocations.map(revocationJson),
       }),
       ...(result.revokeAt !== undefined && { revokeAt: result.revokeAt }),
       ...(result.revocationUnavailable === true && { revocationUnavailable: true }),

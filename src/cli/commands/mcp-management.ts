@@ -3,8 +3,9 @@ import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-
 import { ENV_MCP_CLIENT_SECRET } from '../../mcp/client-registration.js';
 import { findMcpLogin, type McpLogin, mcpLoginCommand } from '../../mcp/mcp-access.js';
 import { mcpLogin } from '../../mcp/mcp-login.js';
+import { mcpServerRefusal } from '../../mcp/mcp-rejection.js';
 import { mcpServers, recordMcpServer } from '../../mcp/mcp-server-index.js';
-import { revokeProviderTokens } from '../../oauth/provider-tokens.js';
+import { revocationJson, revokeProviderTokens } from '../../oauth/provider-tokens.js';
 import { refreshState } from '../../refresh/refresh-policy.js';
 import { replaceCredential } from '../../store/replace-credential.js';
 import { type CliIO, palette } from '../shared/cli-io.js';
@@ -90,6 +91,16 @@ async function statusOf(login: McpLogin, now: number) {
         : refreshState(token, now) === 'fresh'
           ? 'valid'
           : 'refresh due';
+    // As `gh auth status` does: the server's own answer, for a token that should work.
+    const refusal = state === 'valid' ? await mcpServerRefusal(login, token) : undefined;
+    if (refusal !== undefined)
+      return {
+        ...base,
+        ...describeToken(token),
+        state: 'refused by the server',
+        error: refusal.toJSON(),
+        fix: refusal.fix,
+      };
     return {
       ...base,
       ...describeToken(token),
@@ -146,6 +157,8 @@ async function status(options: McpStatusOptions, io: CliIO): Promise<ExitCode> {
         `  authorization server ${report.authorizationServer ?? 'unknown'}, client ${report.clientId} (${report.registration ?? 'unknown'}), refresh token ${report.refreshToken ? 'yes' : 'no'}\n`,
       );
     io.stdout.write(`  stored in ${report.location} (${report.backend})\n`);
+    if (report.state === 'refused by the server' && 'error' in report)
+      io.stdout.write(`  ${report.error.message}\n`);
     if ('fix' in report && report.fix !== undefined) io.stdout.write(`  fix: ${report.fix}\n`);
   }
   return ExitCode.OK;
@@ -182,11 +195,7 @@ async function logout(options: McpLogoutOptions, io: CliIO): Promise<ExitCode> {
       name: login.name,
       url: login.serverUrl,
       removed: true,
-      revocations: revocations.map(({ token, revoked, error }) => ({
-        token,
-        revoked,
-        ...(error !== undefined && { error: error.toJSON() }),
-      })),
+      revocations: revocations.map(revocationJson),
     });
   }
   if (options.json) io.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

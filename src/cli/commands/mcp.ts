@@ -19,7 +19,7 @@ Usage:
   claude-auth mcp login NAME URL [--client-id ID] [--client-secret-file FILE]
                                  [--client-metadata-url URL] [--scopes "A B"]
                                  [--no-browser | --device] [--timeout S] [--json]
-  claude-auth mcp status [NAME] [--json]
+  claude-auth mcp status [NAME] [--json]       # also asks each server if it takes the token
   claude-auth mcp logout NAME | --all [--json]
   claude-auth mcp token NAME [--min-ttl S]    # the access token only, on stdout
   claude-auth mcp headers [NAME]              # {"Authorization":"Bearer …"}

@@ -149,8 +149,8 @@ describe('mcp login against an MCP SDK server behind oidc-provider', () => {
         removed: true,
         // The idp engine's order (README § revocation): the access token first, then the refresh token.
         revocations: [
-          { token: 'access_token', revoked: true },
-          { token: 'refresh_token', revoked: true },
+          { token: 'access_token', revoked: true, outcome: 'confirmed' },
+          { token: 'refresh_token', revoked: true, outcome: 'confirmed' },
         ],
       },
     ]);
@@ -158,6 +158,33 @@ describe('mcp login against an MCP SDK server behind oidc-provider', () => {
     expect(await cli(['mcp', 'status', '--json'], env)).toMatchObject({ stdout: '[]\n' });
     const after = await cli(['mcp', 'headers'], { ...env, CLAUDE_CODE_MCP_SERVER_URL: mcp.url });
     expect(after.code).toBe(3);
+  });
+
+  it('status asks the server: a 403 insufficient_scope names the scopes to log in with', async () => {
+    const env = { CLAUDE_AUTH_DIR: await tempDir() };
+    const { token } = await headlessLogin(env).login;
+    mcp.rejection = { status: 403, error: 'insufficient_scope', scope: 'mcp:admin' };
+    let json: Awaited<ReturnType<typeof cli>>;
+    let text: Awaited<ReturnType<typeof cli>>;
+    try {
+      json = await cli(['mcp', 'status', '--json'], env);
+      text = await cli(['mcp', 'status'], env);
+    } finally {
+      mcp.rejection = undefined;
+    }
+    const fix = `claude-auth mcp login docs ${mcp.url} --scopes "mcp:tools mcp:admin"`;
+    expect(JSON.parse(json.stdout)).toEqual([
+      expect.objectContaining({
+        name: 'docs',
+        state: 'refused by the server',
+        error: expect.objectContaining({ code: 'REAUTH_REQUIRED', status: 403 }),
+        fix,
+      }),
+    ]);
+    expect(text.stdout).toContain('docs: refused by the server');
+    expect(text.stdout).toContain(`fix: ${fix}`);
+    expect(json.stdout + text.stdout).not.toContain(token.accessToken);
+    expect((await cli(['mcp', 'status', '--json'], env)).stdout).toContain('"state": "valid"');
   });
 
   it('claude-auth mcp login --no-browser: prints the URL, takes the pasted redirect, stores the login', async () => {

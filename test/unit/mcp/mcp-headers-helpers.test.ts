@@ -36,7 +36,7 @@ describe('withMcpHeadersHelpers', () => {
     );
     await new Promise((resolve) => setImmediate(resolve));
     process.off('warning', onWarning);
-    expect(wired).toEqual(['docs']);
+    expect(wired.map(({ name }) => name)).toEqual(['docs']);
     expect(leftAlone).toEqual([{ name: 'mine', reason: 'it sets its own Authorization header' }]);
     const docs = options.mcpServers?.docs as { headersHelper?: string };
     expect(docs.headersHelper).toBe("'/opt/node dir/bin/node' /pkg/dist/cli/main.js mcp headers");

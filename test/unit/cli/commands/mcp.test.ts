@@ -55,6 +55,22 @@ describe('claude-auth mcp', () => {
     expect(err).not.toContain('shh-0123456789');
   });
 
+  it.each(['', 'a b', 'docs/x'])(
+    'mcp login refuses the server name %j before any request (exit 2)',
+    async (name) => {
+      // mcp.example does not resolve: a request would fail with another error.
+      const { code, err } = await cli(
+        { CLAUDE_AUTH_DIR: await tempDir() },
+        'mcp',
+        'login',
+        name,
+        URL,
+      );
+      expect(code).toBe(ExitCode.USAGE);
+      expect(err).toContain('letters, digits, - and _');
+    },
+  );
+
   it('token and headers print the stored token by name, and only it on stdout', async () => {
     const env = { CLAUDE_AUTH_DIR: await tempDir() };
     const token = oauthToken(3_600_000);
