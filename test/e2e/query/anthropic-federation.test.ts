@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { Options } from '@anthropic-ai/claude-agent-sdk';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { getAuthHeaders } from '../../../src/auth/auth-headers.js';
-import { OAUTH_BETA } from '../../../src/auth/resolved-credential.js';
+import { getAuthHeaders } from '../../../src/credentials/auth-headers.js';
+import { OAUTH_BETA } from '../../../src/credentials/resolved-credential.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { AuthenticationMiddleware, queryWithMiddleware } from '../../../src/query/middleware.js';
 import {
