@@ -43,7 +43,7 @@ export const IDENTITY_TOKEN_VARIABLE = 'ANTHROPIC_IDENTITY_TOKEN';
 /** Where the identity token comes from (never the token itself). */
 export type IdentityTokenSource =
   | { readonly from: 'file'; readonly path: string }
-  | { readonly from: 'variable'; readonly variable: typeof IDENTITY_TOKEN_VARIABLE };
+  | { readonly from: 'variable'; readonly variable: 'ANTHROPIC_IDENTITY_TOKEN' };
 
 /** A federation configured in the environment, described without its identity token. */
 export interface AnthropicFederation {
