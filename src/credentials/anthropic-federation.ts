@@ -28,17 +28,17 @@ import { credentialText } from './resolved-credential.js';
  */
 
 /** The variable naming the federation rule; with the organization, it turns federation on. */
-export const FEDERATION_RULE_VARIABLE = 'ANTHROPIC_FEDERATION_RULE_ID';
+const FEDERATION_RULE_VARIABLE = 'ANTHROPIC_FEDERATION_RULE_ID';
 /** The variable naming the organization the rule belongs to. */
-export const ORGANIZATION_VARIABLE = 'ANTHROPIC_ORGANIZATION_ID';
+const ORGANIZATION_VARIABLE = 'ANTHROPIC_ORGANIZATION_ID';
 /** The variable naming the service account the rule maps the workload to (optional). */
-export const SERVICE_ACCOUNT_VARIABLE = 'ANTHROPIC_SERVICE_ACCOUNT_ID';
+const SERVICE_ACCOUNT_VARIABLE = 'ANTHROPIC_SERVICE_ACCOUNT_ID';
 /** The variable naming the workspace, for rules scoped to several (optional). */
-export const WORKSPACE_VARIABLE = 'ANTHROPIC_WORKSPACE_ID';
+const WORKSPACE_VARIABLE = 'ANTHROPIC_WORKSPACE_ID';
 /** The variable naming the file the platform writes the job's identity token to. */
-export const IDENTITY_TOKEN_FILE_VARIABLE = 'ANTHROPIC_IDENTITY_TOKEN_FILE';
+const IDENTITY_TOKEN_FILE_VARIABLE = 'ANTHROPIC_IDENTITY_TOKEN_FILE';
 /** The variable holding the identity token itself (used when no file is named). */
-export const IDENTITY_TOKEN_VARIABLE = 'ANTHROPIC_IDENTITY_TOKEN';
+const IDENTITY_TOKEN_VARIABLE = 'ANTHROPIC_IDENTITY_TOKEN';
 
 /** Where the identity token comes from (never the token itself). */
 export type IdentityTokenSource =
