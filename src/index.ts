@@ -9,6 +9,10 @@
  * @packageDocumentation
  */
 export type { Options, Query, SDKMessage, SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
+export type {
+  AnthropicFederation,
+  IdentityTokenSource,
+} from './credentials/anthropic-federation.js';
 export { getAuthHeaders } from './credentials/auth-headers.js';
 export {
   ClaudeAuth,

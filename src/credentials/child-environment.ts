@@ -1,7 +1,7 @@
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 import {
-  type ClaudeCodeVariableRole,
   claudeCodeVariableRole,
+  competesWith,
   isClaudeAuthSecret,
 } from './claude-code-variables.js';
 import {
@@ -23,12 +23,13 @@ import {
  *    `HOME`;
  * 2. claude-auth's own secrets removed, always (`isClaudeAuthSecret`: the store
  *    key, a Redis URL with its password, the OAuth client secret);
- * 3. with a credential (Claude Code's own login too: nothing is injected for
- *    it, but the chain chose it, so nothing may compete): every variable the
- *    table of Claude Code's variables
- *    (`CLAUDE_CODE_VARIABLES`) calls `credential`, `provider` or `federation`
+ * 3. with a credential (Claude Code's own login and Anthropic's federation
+ *    too: nothing is injected for them, but the chain chose them, so nothing
+ *    may compete): every variable the table of Claude Code's variables
+ *    (`CLAUDE_CODE_VARIABLES`) says competes with it (`competesWith`)
  *    removed — competing credentials, `CLAUDE_CODE_USE_BEDROCK` / `_VERTEX` /
- *    `_FOUNDRY` and their settings, base URLs, federation — as is any
+ *    `_FOUNDRY` and their settings, base URLs, and the federation variables
+ *    unless the federation is the credential chosen — as is any
  *    `Authorization` or `x-api-key` line of `ANTHROPIC_CUSTOM_HEADERS`; then the
  *    credential's own variables and `ANTHROPIC_BASE_URL` where
  *    `credentialDestination` allows it to go (absent: Anthropic's API; a
@@ -55,7 +56,7 @@ export function childEnvironment(
     const routed = routeCredential(credential, { inherited: base, explicit: overrides });
     const custom = merged[CUSTOM_HEADERS_VARIABLE];
     for (const name of Object.keys(merged))
-      if (COMPETING_ROLES.has(claudeCodeVariableRole(name))) delete merged[name];
+      if (competesWith(claudeCodeVariableRole(name), credential.kind)) delete merged[name];
     delete merged[SUBSCRIPTION_BASE_URL_VARIABLE];
     // Its other lines still apply; a credential line would replace the injected credential.
     if (custom !== undefined) merged[CUSTOM_HEADERS_VARIABLE] = withoutCredentialHeaders(custom);
@@ -109,13 +110,6 @@ export function handOverVariables(
     { fix: `start a new query (it will use ${name(to)})` },
   );
 }
-
-/** The roles of Claude Code's variables that compete with an injected credential. */
-const COMPETING_ROLES: ReadonlySet<ClaudeCodeVariableRole | undefined> = new Set([
-  'credential',
-  'provider',
-  'federation',
-]);
 
 /** The proxy exclusion lists Claude Code reads (both spellings are in use). */
 const NO_PROXY_VARIABLES = ['NO_PROXY', 'no_proxy'] as const;

@@ -14,6 +14,7 @@ import { advisoryDueAt } from '../refresh/refresh-policy.js';
 import { TokenManager } from '../refresh/token-manager.js';
 import { TokenStorage } from '../storage/token-storage.js';
 import type { AuthToken } from '../token/auth-token.js';
+import { readAnthropicFederation } from './anthropic-federation.js';
 import { credentialText, ResolvedCredential } from './resolved-credential.js';
 
 /** Options for {@link ClaudeAuth}. */
@@ -49,12 +50,15 @@ export interface ResolutionStep {
   readonly link:
     | 'profile'
     | 'env:CLAUDE_CODE_OAUTH_TOKEN'
+    | 'anthropic-federation'
     | 'claude-code-login'
     | 'option'
     | 'env:ANTHROPIC_API_KEY';
   /** `used` answered; `skipped` was not consulted (disabled, or an earlier link answered); `empty` had nothing; `failed` had something unusable. */
   readonly outcome: 'used' | 'empty' | 'failed' | 'skipped';
   readonly detail?: string;
+  /** What the link found, described without its secret (e.g. the federation's rule and identity token source). */
+  readonly credential?: ResolvedCredential;
   readonly error?: AuthenticationError;
 }
 
@@ -76,7 +80,11 @@ const SOFT_FAILURES: ReadonlySet<string> = new Set([AuthErrorCode.NOT_LOGGED_IN]
  * first match wins:
  *
  * 1. with `useOAuth` (default): the profile's stored credential (refreshed
- *    when needed) → `CLAUDE_CODE_OAUTH_TOKEN` → Claude Code's own login;
+ *    when needed) → `CLAUDE_CODE_OAUTH_TOKEN` → Anthropic's workload identity
+ *    federation (`ANTHROPIC_FEDERATION_RULE_ID` and its variables, which Claude
+ *    Code uses itself; see `anthropic-federation.ts`) → Claude Code's own
+ *    login. The federation sits where Claude Code ranks it (observed): after
+ *    `CLAUDE_CODE_OAUTH_TOKEN`, before its own login;
  * 2. the `apiKey` option → `ANTHROPIC_API_KEY` (with `useOAuth`, only as a fallback);
  * 3. nothing: `NO_CREDENTIALS`, naming the command that fixes it.
  *
@@ -362,7 +370,12 @@ export class ClaudeAuth {
           return;
         }
         const used = chosen === undefined && !blocked;
-        steps.push({ link: name, outcome: used ? 'used' : 'skipped', detail: found.kind });
+        steps.push({
+          link: name,
+          outcome: used ? 'used' : 'skipped',
+          detail: found.kind,
+          credential: found,
+        });
         if (used) chosen = found;
       } catch (error) {
         if (!(error instanceof AuthenticationError)) throw error;
@@ -387,6 +400,17 @@ export class ClaudeAuth {
             secret,
           })
         : undefined;
+    });
+    await link('anthropic-federation', useOAuth, async () => {
+      const federation = await readAnthropicFederation(this.#env, this.#now());
+      return (
+        federation &&
+        new ResolvedCredential({
+          kind: 'anthropic-federation',
+          source: 'anthropic-federation',
+          federation,
+        })
+      );
     });
     await link(
       'claude-code-login',

@@ -1,3 +1,5 @@
+import type { ResolvedCredentialKind } from './resolved-credential.js';
+
 /**
  * Every environment variable the bundled Claude Code reads that selects a
  * model provider, says where requests go, or carries a credential, and what
@@ -14,9 +16,10 @@
  *   query (and its billing) to AWS. Where the credential goes is then set by
  *   `credentialDestination` alone.
  * - `federation`: Anthropic's workload identity federation and `ant` profiles,
- *   Claude Code's own way to obtain a credential. Removed when a credential
- *   was chosen (it would compete); passed through when nothing is injected
- *   (`query()`), where it is Claude Code's own link of the chain (DESIGN §6d).
+ *   Claude Code's own way to obtain a credential. Removed when another
+ *   credential was chosen (it would compete); passed through untouched when
+ *   the chain chose the federation itself (its `anthropic-federation` link,
+ *   DESIGN §6d) and when nothing is injected (`query()`).
  * - `other`: read by Claude Code, named like a credential, but not one for the
  *   model API (models, telemetry, other services' tokens, timing). Passed through.
  *
@@ -24,6 +27,23 @@
  * `x-api-key` lines; the child environment keeps its other lines.
  */
 export type ClaudeCodeVariableRole = 'credential' | 'provider' | 'federation' | 'other';
+
+/**
+ * Whether a variable of this role competes with the credential the chain
+ * chose, and so is removed from (or, in a settings file, conflicts with)
+ * Claude Code's environment: credentials and provider switches always; the
+ * federation variables unless the federation is the chosen credential.
+ *
+ * @param role - The variable's role (`undefined`: not Claude Code's).
+ * @param kind - The kind of the chosen credential (`undefined`: any).
+ */
+export function competesWith(
+  role: ClaudeCodeVariableRole | undefined,
+  kind: ResolvedCredentialKind | undefined,
+): boolean {
+  if (role === 'federation') return kind !== 'anthropic-federation';
+  return role === 'credential' || role === 'provider';
+}
 
 function role(
   kind: ClaudeCodeVariableRole,

@@ -20,6 +20,9 @@ import type { ResolvedCredential } from './resolved-credential.js';
  *   token meant for the gateway);
  * - an API key, or a bearer token the caller passed in headers, goes where the
  *   caller's environment says (`ANTHROPIC_BASE_URL`, inherited or not);
+ * - Anthropic's workload identity federation too: its variables and the base
+ *   URL are one configuration of Claude Code's, set together for the job, and
+ *   the identity token is exchanged there (`/v1/oauth/token`);
  * - no credential travels over plain `http` except to a loopback address.
  */
 
@@ -82,6 +85,7 @@ function nonEmpty(value: string | undefined): string | undefined {
 function inheritedBaseUrlAllowed(credential: ResolvedCredential): boolean {
   return (
     credential.kind === 'api-key' ||
+    credential.kind === 'anthropic-federation' ||
     (credential.kind === 'oauth' &&
       credential.apiBaseUrl === undefined &&
       credential.source === 'option')
@@ -127,6 +131,7 @@ export function credentialDestination(
         nonEmpty(context.inherited[SUBSCRIPTION_BASE_URL_VARIABLE]);
       break;
     case 'api-key':
+    case 'anthropic-federation':
       destination = explicit ?? inherited;
       break;
     default:

@@ -1,4 +1,5 @@
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
+import type { AnthropicFederation } from './anthropic-federation.js';
 
 /** The beta flag Claude Code adds for subscription tokens; direct callers must send it too. */
 export const OAUTH_BETA = 'oauth-2025-04-20';
@@ -8,6 +9,7 @@ export type CredentialSource =
   | 'option'
   | 'profile'
   | 'env:CLAUDE_CODE_OAUTH_TOKEN'
+  | 'anthropic-federation'
   | 'claude-code-login'
   | 'env:ANTHROPIC_API_KEY';
 
@@ -16,7 +18,8 @@ export type ResolvedCredentialKind =
   | 'api-key'
   | 'claude-subscription'
   | 'oauth'
-  | 'claude-code-login';
+  | 'claude-code-login'
+  | 'anthropic-federation';
 
 /**
  * The environment variables through which claude-auth hands a credential to
@@ -98,8 +101,14 @@ export function credentialText(value: string | undefined, name: string): string 
 export interface ResolvedCredentialInit {
   kind: ResolvedCredentialKind;
   source: CredentialSource;
-  /** The secret; absent only for Claude Code's own login read without its token. */
+  /**
+   * The secret; absent for Claude Code's own login read without its token and
+   * for Anthropic's workload identity federation (Claude Code exchanges the
+   * identity token itself).
+   */
   secret?: string;
+  /** For `anthropic-federation`: the configuration Claude Code will use, without the identity token. */
+  federation?: AnthropicFederation;
   expiresAt?: Date | null;
   /** When it was obtained (the refresh policy scales its windows to the lifetime). */
   obtainedAt?: Date;
@@ -124,6 +133,7 @@ export interface ResolvedCredentialInit {
  * | `claude-subscription` | `CLAUDE_CODE_OAUTH_TOKEN` | Bearer + `anthropic-beta: oauth-2025-04-20` |
  * | `oauth` (gateway) | `ANTHROPIC_AUTH_TOKEN` | Bearer |
  * | `claude-code-login` | nothing (Claude Code uses its own login) | Bearer + beta |
+ * | `anthropic-federation` | nothing: the `ANTHROPIC_FEDERATION_*` variables stay | none (Claude Code exchanges the identity token) |
  *
  * Where it may be sent (`ANTHROPIC_BASE_URL`) is decided by
  * `credentialDestination` alone.
@@ -135,6 +145,8 @@ export class ResolvedCredential {
   readonly obtainedAt: Date | undefined;
   readonly apiBaseUrl: string | undefined;
   readonly profile: string | undefined;
+  /** For `anthropic-federation`: its rule, organization and identity token source. */
+  readonly federation: AnthropicFederation | undefined;
   /**
    * Where it may be sent, once `routeCredential` decided: a base URL, `null`
    * for Anthropic's API, `undefined` while undecided. Every child environment
@@ -155,6 +167,7 @@ export class ResolvedCredential {
     this.obtainedAt = init.obtainedAt;
     this.apiBaseUrl = init.apiBaseUrl;
     this.profile = init.profile;
+    this.federation = init.federation;
     this.destination = init.destination;
     this.#secret = init.secret;
     Object.freeze(this);
@@ -174,6 +187,7 @@ export class ResolvedCredential {
       ...(this.obtainedAt !== undefined && { obtainedAt: this.obtainedAt }),
       ...(this.apiBaseUrl !== undefined && { apiBaseUrl: this.apiBaseUrl }),
       ...(this.profile !== undefined && { profile: this.profile }),
+      ...(this.federation !== undefined && { federation: this.federation }),
       destination,
     });
   }
@@ -198,6 +212,7 @@ export class ResolvedCredential {
       case 'oauth':
         return { ANTHROPIC_AUTH_TOKEN: secret };
       case 'claude-code-login':
+      case 'anthropic-federation':
         return {};
       default:
         return assertNever(this.kind);
@@ -205,7 +220,9 @@ export class ResolvedCredential {
   }
 
   /**
-   * The HTTP headers a direct caller of the Messages API needs. The object also
+   * The HTTP headers a direct caller of the Messages API needs (none for
+   * `anthropic-federation`: only Claude Code, or the Anthropic SDK's federation
+   * provider, exchanges the identity token). The object also
    * carries this credential, not enumerable, so that `AuthenticationMiddleware`
    * can put it on the request and hand on what the headers cannot say (a
    * gateway's API base URL, Claude Code's own login); see `attachedCredential`.
@@ -224,6 +241,9 @@ export class ResolvedCredential {
       case 'oauth':
         headers = { authorization: `Bearer ${secret}` };
         break;
+      case 'anthropic-federation':
+        headers = {};
+        break;
       default:
         return assertNever(this.kind);
     }
@@ -238,6 +258,7 @@ export class ResolvedCredential {
       expiresAt: this.expiresAt?.toISOString() ?? null,
       ...(this.apiBaseUrl !== undefined && { apiBaseUrl: this.apiBaseUrl }),
       ...(this.profile !== undefined && { profile: this.profile }),
+      ...(this.federation !== undefined && { federation: this.federation }),
       ...(this.destination !== undefined && { destination: this.destination }),
     };
   }
@@ -295,7 +316,8 @@ export function attachedCredential(
 
 /**
  * Whether headers still send `credential`: its secret in the header its kind
- * uses (`x-api-key` for an API key, a Bearer token otherwise).
+ * uses (`x-api-key` for an API key, a Bearer token otherwise). Federation has
+ * no secret: headers carry it while nobody put a credential header in.
  *
  * @param headers - Header names in any case.
  * @param credential - The credential the headers were made from.
@@ -305,6 +327,8 @@ export function headersCarry(
   credential: ResolvedCredential,
 ): boolean {
   const lower = lowerCased(headers);
+  if (credential.kind === 'anthropic-federation')
+    return lower['x-api-key'] === undefined && lower.authorization === undefined;
   const sent =
     credential.kind === 'api-key'
       ? lower['x-api-key']

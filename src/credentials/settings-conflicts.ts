@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { claudeConfigDir } from '../claude-code/claude-code-login.js';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
-import { claudeCodeVariableRole } from './claude-code-variables.js';
+import { claudeCodeVariableRole, competesWith } from './claude-code-variables.js';
 import { BASE_URL_VARIABLE, destinationAllows } from './credential-destination.js';
 import {
   CUSTOM_HEADERS_VARIABLE,
@@ -25,16 +25,15 @@ export interface SettingsConflict {
 
 /**
  * Whether a settings file's `env` entry would replace what claude-auth decided:
- * a credential, a provider switch or setting, or federation (the table of
- * Claude Code's variables). The base URL and custom headers are judged by
- * their values below.
+ * a variable that competes with the credential (`competesWith`: a credential,
+ * a provider switch or setting, or another federation). The base URL and
+ * custom headers are judged by their values below.
  */
-function overridesInjection(name: string): boolean {
-  const role = claudeCodeVariableRole(name);
+function overridesInjection(name: string, credential: ResolvedCredential | undefined): boolean {
   return (
     name !== BASE_URL_VARIABLE &&
     name !== CUSTOM_HEADERS_VARIABLE &&
-    (role === 'credential' || role === 'provider' || role === 'federation')
+    competesWith(claudeCodeVariableRole(name), credential?.kind)
   );
 }
 
@@ -101,7 +100,7 @@ export async function findSettingsConflicts(
     if (typeof block === 'object' && block !== null) {
       for (const [name, value] of Object.entries(block)) {
         const overrides =
-          overridesInjection(name) ||
+          overridesInjection(name, credential) ||
           (name === CUSTOM_HEADERS_VARIABLE &&
             typeof value === 'string' &&
             credentialHeaderLines(value).length > 0) ||

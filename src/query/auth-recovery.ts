@@ -37,6 +37,8 @@ export function fixFor(credential: ResolvedCredential | undefined): string {
       return 'claude auth login';
     case 'env:CLAUDE_CODE_OAUTH_TOKEN':
       return 'replace CLAUDE_CODE_OAUTH_TOKEN, or unset it and run `claude-auth login`';
+    case 'anthropic-federation':
+      return "check that the federation rule (Claude Console, Workload identity) accepts this job's identity token; set ANTHROPIC_WORKSPACE_ID if the rule spans several workspaces";
     default:
       return 'check the API key in the Anthropic Console (and that it has no extra spaces)';
   }

@@ -71,7 +71,8 @@ export function queryWithApiKey(params: QueryParams & { apiKey: string }): Authe
 /**
  * A query authenticated with OAuth only: the profile's stored credential
  * (refreshed when due, and renewed while the query runs), else
- * `CLAUDE_CODE_OAUTH_TOKEN`, else Claude Code's own login.
+ * `CLAUDE_CODE_OAUTH_TOKEN`, else Anthropic's workload identity federation
+ * (its variables passed to Claude Code untouched), else Claude Code's own login.
  *
  * @param params - The prompt, options, and the profile (default: the default profile).
  * @throws {@link AuthenticationError} `NO_CREDENTIALS` or `REAUTH_REQUIRED` before anything is spawned.
@@ -111,7 +112,7 @@ export interface AuthenticatedQueryOptions extends QueryParams {
 
 /**
  * A query with flexible authentication: OAuth first (stored profile,
- * `CLAUDE_CODE_OAUTH_TOKEN`, Claude Code's login), then the API key
+ * `CLAUDE_CODE_OAUTH_TOKEN`, Anthropic's federation, Claude Code's login), then the API key
  * (`apiKey`, then `ANTHROPIC_API_KEY`).
  *
  * @example

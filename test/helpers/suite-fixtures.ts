@@ -36,6 +36,7 @@ export function useMessagesApi(): { api: MessagesApi } {
   afterAll(() => parts.api?.close());
   beforeEach(() => {
     parts.api.requests.length = 0;
+    parts.api.federationExchanges.length = 0;
     parts.api.respond = () => 200;
   });
   return parts;

@@ -19,6 +19,16 @@ export function fakeSecret(label: string): string {
   return secret;
 }
 
+/**
+ * A Claude subscription token shaped as `claude setup-token` prints it (the
+ * prefix, then 81 characters of the token alphabet ending in `AA`, as every
+ * real one does), built to be obviously fake so that no secret scanner takes a
+ * test for a leak. Not periodic: the tests that join a token wrapped across
+ * lines must not be able to match a repeat.
+ */
+export const FAKE_SUBSCRIPTION_TOKEN =
+  'sk-ant-oat01-FAKE-not-a-real-token-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTAA';
+
 /** Changes to a test token; a field set to `undefined` is left out. */
 export type TokenChanges = { [K in keyof AuthTokenInit]?: AuthTokenInit[K] | undefined };
 

@@ -1,3 +1,4 @@
+import { describeFederation } from '../../credentials/anthropic-federation.js';
 import { ClaudeAuth, type ResolutionStep } from '../../credentials/claude-auth.js';
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
 import { ENV_PROFILE } from '../../profile/profile-paths.js';
@@ -16,6 +17,7 @@ export const STATUS_SCHEMA_VERSION = 1;
 const LINK_NAMES: Record<ResolutionStep['link'], string> = {
   profile: 'stored profile',
   'env:CLAUDE_CODE_OAUTH_TOKEN': 'CLAUDE_CODE_OAUTH_TOKEN',
+  'anthropic-federation': 'Anthropic workload identity federation',
   'claude-code-login': "Claude Code's own login",
   option: 'API key option',
   'env:ANTHROPIC_API_KEY': 'ANTHROPIC_API_KEY',
@@ -69,6 +71,7 @@ function stepJson(step: ResolutionStep) {
     link: step.link,
     outcome: step.outcome,
     ...(step.detail !== undefined && { detail: step.detail }),
+    ...(step.credential?.federation !== undefined && { federation: step.credential.federation }),
     ...(step.error !== undefined && {
       error: {
         code: step.error.code,
@@ -184,14 +187,21 @@ export async function runStatus(options: StatusCommandOptions, io: CliIO): Promi
       step.outcome === 'used'
         ? `used (${step.detail})`
         : step.outcome === 'failed'
-          ? `unusable: ${step.error?.code}`
+          ? `unusable: ${step.error?.code}${step.error ? ` (${step.error.summary})` : ''}`
           : step.outcome === 'skipped'
             ? 'not consulted'
             : 'nothing';
-    io.stdout.write(`  ${mark} ${LINK_NAMES[step.link]}: ${detail}\n`);
+    const federation = step.credential?.federation;
+    const found = federation === undefined ? '' : ` — ${describeFederation(federation)}`;
+    io.stdout.write(`  ${mark} ${LINK_NAMES[step.link]}: ${detail}${found}\n`);
   }
-  if (answered === undefined)
-    io.stdout.write(`No credential is usable. To fix: ${active.fix ?? 'claude-auth login'}\n`);
+  if (answered === undefined) {
+    // A link that is configured but broken (say, the federation's identity token file) is what to fix.
+    const failure = chain.find((step) => step.outcome === 'failed')?.error?.fix;
+    io.stdout.write(
+      `No credential is usable. To fix: ${failure ?? active.fix ?? 'claude-auth login'}\n`,
+    );
+  }
   return exit;
 }
 

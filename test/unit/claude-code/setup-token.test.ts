@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TokenHidingWriter } from '../../../src/claude-code/setup-token.js';
 import { capturedOutput } from '../../helpers/oauth-fixture.js';
+import { FAKE_SUBSCRIPTION_TOKEN } from '../../helpers/tokens.js';
 
 const TOKEN = `sk-ant-oat01-${'Ab9_-'.repeat(20)}AA`;
 
@@ -30,8 +31,7 @@ describe('TokenHidingWriter', () => {
     expect(out.text()).toBe('Opening browser… sky is blue');
   });
 
-  const T =
-    'sk-ant-oat01-ckFYaM4vbS9vXOTukZ77UnX3mslAudqDvTRuZF1fe4kFX3oBa7dxAFZXMaq5FRoYeSKWgJvMWisHzWlAA';
+  const T = FAKE_SUBSCRIPTION_TOKEN;
   it.each([
     [
       'wrapped at 80 columns after a coloured line (review repro; failed before)',

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findSubscriptionToken } from '../../../src/claude-code/subscription-token.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
+import { FAKE_SUBSCRIPTION_TOKEN } from '../../helpers/tokens.js';
 
 const TOKEN = `sk-ant-oat01-${'Ab9_-'.repeat(19)}xyzAA`;
 const OTHER = `sk-ant-oat01-${'Zq8-_'.repeat(19)}xyzAA`;
@@ -59,10 +60,9 @@ describe('findSubscriptionToken: the one token in what `claude setup-token` prin
   });
 });
 
-/** The reviewer's 94-character fake token, as in the `login --with-token` repros. */
-const T =
-  'sk-ant-oat01-ckFYaM4vbS9vXOTukZ77UnX3mslAudqDvTRuZF1fe4kFX3oBa7dxAFZXMaq5FRoYeSKWgJvMWisHzWlAA';
-const T2 = T.replace('ckFY', 'ZZZZ');
+/** A fake token as long as the reviewer's (94 characters), and a second one differing in one place. */
+const T = FAKE_SUBSCRIPTION_TOKEN;
+const T2 = T.replace('FAKE', 'ZZZZ');
 
 describe('findSubscriptionToken: joins only a token a terminal wrapped (review repros; these failed before)', () => {
   it.each([

@@ -139,6 +139,48 @@ describe('childEnvironment: the table of Claude Code variables decides what comp
     expect(env).toEqual({ PATH: '/bin', CLAUDE_CONFIG_DIR: '/home/u/.claude' });
   });
 
+  it('Anthropic’s federation, chosen by the chain, keeps its variables and its base URL and removes what would compete', () => {
+    const federation = new ResolvedCredential({
+      kind: 'anthropic-federation',
+      source: 'anthropic-federation',
+    });
+    const variables = {
+      ANTHROPIC_FEDERATION_RULE_ID: 'fdrl_r',
+      ANTHROPIC_ORGANIZATION_ID: 'org',
+      ANTHROPIC_SERVICE_ACCOUNT_ID: 'svac_a',
+      ANTHROPIC_WORKSPACE_ID: 'wrkspc_w',
+      ANTHROPIC_IDENTITY_TOKEN_FILE: '/var/run/secrets/token',
+      ANTHROPIC_SCOPE: 'inference',
+    };
+    const env = childEnvironment(
+      {
+        PATH: '/bin',
+        ...variables,
+        ANTHROPIC_BASE_URL: 'https://api.anthropic.example',
+        ANTHROPIC_API_KEY: fakeSecret('competing-key'),
+        CLAUDE_CODE_USE_BEDROCK: '1',
+        CLAUDE_AUTH_STORE_KEY: fakeSecret('store-key'),
+      },
+      { CLAUDE_CODE_OAUTH_TOKEN: fakeSecret('competing-oauth') },
+      federation,
+    );
+    expect(env).toEqual({
+      PATH: '/bin',
+      ...variables,
+      ANTHROPIC_BASE_URL: 'https://api.anthropic.example',
+    });
+  });
+
+  it('Anthropic’s federation is refused a plain-http base URL off this machine, as Claude Code would refuse it', () => {
+    const federation = new ResolvedCredential({
+      kind: 'anthropic-federation',
+      source: 'anthropic-federation',
+    });
+    expect(() =>
+      childEnvironment({ ANTHROPIC_BASE_URL: 'http://gateway.example' }, undefined, federation),
+    ).toThrow(expect.objectContaining({ code: AuthErrorCode.CONFIG_INVALID }));
+  });
+
   it("passes Claude Code's own variables when nothing is injected, but never claude-auth's secrets", () => {
     const env = childEnvironment(
       {

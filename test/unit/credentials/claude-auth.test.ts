@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ClaudeAuth, EXPIRY_WARNING_CODE } from '../../../src/credentials/claude-auth.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { TokenStorage } from '../../../src/storage/token-storage.js';
-import { subscriptionToken } from '../../helpers/claude-code-env.js';
+import { federatedJob } from '../../helpers/anthropic-federation.js';
+import { subscriptionToken, writeClaudeCodeLogin } from '../../helpers/claude-code-env.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { oauthToken } from '../../helpers/tokens.js';
 
@@ -83,6 +84,7 @@ describe('ClaudeAuth.explain agrees with resolution', () => {
     expect(steps.map((step) => [step.link, step.outcome])).toEqual([
       ['profile', 'failed'],
       ['env:CLAUDE_CODE_OAUTH_TOKEN', 'empty'],
+      ['anthropic-federation', 'empty'],
       ['claude-code-login', 'empty'],
       ['option', 'skipped'],
       ['env:ANTHROPIC_API_KEY', 'skipped'],
@@ -125,5 +127,109 @@ describe('ClaudeAuth: the stored credential’s refresh', () => {
     expect(credential.kind).toBe('oauth');
     expect(signals).toHaveLength(1);
     expect(signals[0]).toBeInstanceOf(AbortSignal);
+  });
+});
+
+describe('ClaudeAuth: Anthropic workload identity federation is a link of the chain', () => {
+  const apiKey = 'sk-ant-api03-test-fallback-key-0000';
+  async function setup() {
+    const dir = await tempDir();
+    const job = await federatedJob(dir);
+    const storage = new TokenStorage(join(dir, 'tokens.json'));
+    return { dir, job, storage };
+  }
+  const links = (steps: { link: string; outcome: string }[]) =>
+    steps.map((step) => [step.link, step.outcome]);
+
+  it('answers when no stored profile does, ahead of Claude Code’s own login and the API key, as Claude Code ranks it', async () => {
+    const { dir, job, storage } = await setup();
+    await writeClaudeCodeLogin(
+      { configDir: dir } as Parameters<typeof writeClaudeCodeLogin>[0],
+      'sk-ant-oat01-own',
+    );
+    const auth = new ClaudeAuth({
+      tokenStorage: storage,
+      env: { ...job.env, CLAUDE_CONFIG_DIR: dir, ANTHROPIC_API_KEY: apiKey },
+    });
+    const credential = await auth.resolveCredential();
+    expect(credential).toMatchObject({
+      kind: 'anthropic-federation',
+      source: 'anthropic-federation',
+      secret: undefined,
+      federation: {
+        ruleId: 'fdrl_test_rule',
+        serviceAccountId: 'svac_test_account',
+        identityToken: { from: 'file', path: job.tokenFile },
+      },
+    });
+    expect(links(await auth.explain())).toEqual([
+      ['profile', 'empty'],
+      ['env:CLAUDE_CODE_OAUTH_TOKEN', 'empty'],
+      ['anthropic-federation', 'used'],
+      ['claude-code-login', 'skipped'],
+      ['option', 'skipped'],
+      ['env:ANTHROPIC_API_KEY', 'skipped'],
+    ]);
+    expect(JSON.stringify(await auth.explain())).not.toContain(job.identityToken);
+  });
+
+  it('is shown but not used when a stored profile answers', async () => {
+    const { job, storage } = await setup();
+    await storage.saveToken(subscriptionToken());
+    const auth = new ClaudeAuth({ tokenStorage: storage, env: job.env });
+    expect((await auth.resolveCredential()).kind).toBe('claude-subscription');
+    const steps = await auth.explain();
+    expect(links(steps).slice(0, 3)).toEqual([
+      ['profile', 'used'],
+      ['env:CLAUDE_CODE_OAUTH_TOKEN', 'empty'],
+      ['anthropic-federation', 'skipped'],
+    ]);
+    expect(steps[2]?.credential?.federation?.ruleId).toBe('fdrl_test_rule');
+  });
+
+  it('comes after CLAUDE_CODE_OAUTH_TOKEN, which Claude Code also prefers to it', async () => {
+    const { job, storage } = await setup();
+    const auth = new ClaudeAuth({
+      tokenStorage: storage,
+      env: { ...job.env, CLAUDE_CODE_OAUTH_TOKEN: 'sk-ant-oat01-test-env-token' },
+    });
+    expect((await auth.resolveCredential()).source).toBe('env:CLAUDE_CODE_OAUTH_TOKEN');
+  });
+
+  it('is not consulted when OAuth is off: the API key is the credential', async () => {
+    const { job, storage } = await setup();
+    const auth = new ClaudeAuth({
+      tokenStorage: storage,
+      useOAuth: false,
+      env: { ...job.env, ANTHROPIC_API_KEY: apiKey },
+    });
+    expect((await auth.resolveCredential()).kind).toBe('api-key');
+    expect(links(await auth.explain())).toContainEqual(['anthropic-federation', 'skipped']);
+  });
+
+  it('a broken federation stops the chain with its CONFIG_INVALID: never a silent switch to the API key', async () => {
+    const { job, storage } = await setup();
+    const auth = new ClaudeAuth({
+      tokenStorage: storage,
+      env: { ...job.env, ANTHROPIC_ORGANIZATION_ID: undefined, ANTHROPIC_API_KEY: apiKey },
+    });
+    await expect(auth.resolveCredential()).rejects.toMatchObject({
+      code: AuthErrorCode.CONFIG_INVALID,
+      fix: expect.stringMatching(/^export ANTHROPIC_ORGANIZATION_ID=/),
+    });
+    expect(links(await auth.explain())).toEqual([
+      ['profile', 'empty'],
+      ['env:CLAUDE_CODE_OAUTH_TOKEN', 'empty'],
+      ['anthropic-federation', 'failed'],
+      ['claude-code-login', 'empty'],
+      ['option', 'skipped'],
+      ['env:ANTHROPIC_API_KEY', 'skipped'],
+    ]);
+  });
+
+  it('gives a direct HTTP caller no headers (only Claude Code exchanges the identity token)', async () => {
+    const { job, storage } = await setup();
+    const headers = await new ClaudeAuth({ tokenStorage: storage, env: job.env }).getAuthHeaders();
+    expect(headers).toEqual({});
   });
 });

@@ -67,6 +67,32 @@ describe('launchEnvironment: the policy applied to the child environment and set
   });
 });
 
+describe('launchEnvironment: a settings file against Anthropic’s federation', () => {
+  it('its own federation variables there are no conflict; a competing credential is', async () => {
+    const cwd = await tempDir();
+    await mkdir(join(cwd, '.claude'));
+    const settings = join(cwd, '.claude', 'settings.json');
+    const options = { cwd, settingSources: ['project' as const] };
+    const federation = resolvedCredential('anthropic-federation', 'anthropic-federation');
+    await writeFile(
+      settings,
+      JSON.stringify({
+        env: { ANTHROPIC_FEDERATION_RULE_ID: 'fdrl_r', ANTHROPIC_WORKSPACE_ID: 'w' },
+      }),
+    );
+    await expect(launchEnvironment({}, options, federation)).resolves.toEqual({});
+    // The same block competes with any other credential.
+    await expect(
+      launchEnvironment({}, options, resolvedCredential('api-key')),
+    ).rejects.toMatchObject({ code: AuthErrorCode.SETTINGS_CONFLICT });
+    await writeFile(settings, JSON.stringify({ env: { ANTHROPIC_API_KEY: 'k' } }));
+    await expect(launchEnvironment({}, options, federation)).rejects.toMatchObject({
+      code: AuthErrorCode.SETTINGS_CONFLICT,
+      message: expect.stringContaining('"env.ANTHROPIC_API_KEY"'),
+    });
+  });
+});
+
 describe('launchEnvironment: an inherited base URL left out is said once', () => {
   it('warns once per process and URL, with the opt-in, when a subscription token does not follow an inherited ANTHROPIC_BASE_URL', async () => {
     const seen: Error[] = [];
