@@ -16,7 +16,8 @@ import { AuthToken } from '../src/token/auth-token.js';
 import { fmt, interleave, summarize, table } from './lib/stats.js';
 
 const RUNS = 15;
-const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+/** The package's bin, as users run it (scripts/bundle-cli.mjs). */
+const CLI = fileURLToPath(new URL('../../dist/bin/claude-auth.cjs', import.meta.url));
 
 /** Peak resident memory of a running process, in MiB, from /proc (VmHWM is the high-water mark). */
 async function peakRssMiB(pid: number): Promise<number | undefined> {

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 
 /**
  * The OS keychain's entries of one service, each call bounded in time. The
@@ -223,6 +223,8 @@ export class WorkerKeychainAccess implements KeychainAccess {
 
   #ensureWorker(): Worker {
     if (this.#worker === undefined) {
+      // node:worker_threads at first use, not at import: only a keychain call needs it (issue 23).
+      const { Worker } = process.getBuiltinModule('node:worker_threads');
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
         workerData: { modulePath: this.#modulePath },
