@@ -9,7 +9,7 @@ enableCliCompileCache();
  * as CommonJS (scripts/bundle-cli.mjs), which has none.
  */
 async function main(): Promise<void> {
-  const { endQuietlyOnClosedPipe } = await import('./cli-io.js');
+  const { endQuietlyOnClosedPipe } = await import('./shared/cli-io.js');
   const { runCli } = await import('./run-cli.js');
   endQuietlyOnClosedPipe(process.stdout);
   endQuietlyOnClosedPipe(process.stderr);

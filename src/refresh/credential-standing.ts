@@ -1,4 +1,4 @@
-import { loginCommand, refreshCommand } from '../storage/fix-commands.js';
+import { loginCommand, refreshCommand } from '../profile/fix-commands.js';
 import { type ExpiringCredential, refreshState, refreshWindows } from './refresh-policy.js';
 
 /** What {@link credentialStanding} needs to know of a credential (an `AuthToken` is one). */

@@ -1,4 +1,4 @@
-import { readPrivateFile, writePrivateFileAtomic } from '../../storage/secure-file.js';
+import { readPrivateFile, writePrivateFileAtomic } from '../file/secure-file.js';
 
 // node:crypto is taken at first use (process.getBuiltinModule), not imported: the
 // file store's `token` and `status` load this module but need no crypto (issue 23).

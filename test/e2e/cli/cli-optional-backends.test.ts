@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBuiltCli } from '../../../fixtures/built-cli.js';
 import { PACKAGE_ROOT } from '../../../fixtures/package-root.js';
-import { ExitCode } from '../../../src/cli/exit-codes.js';
+import { ExitCode } from '../../../src/cli/shared/exit-codes.js';
 import { TokenStorage } from '../../../src/storage/token-storage.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { oauthToken } from '../../helpers/tokens.js';
