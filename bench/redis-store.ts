@@ -1,6 +1,5 @@
 // Bench: the Redis store against the file store (reads per call), and a herd of
 // processes sharing one Redis credential against a single refresh.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +11,7 @@ import type { CredentialStore } from '../src/store/credential-store.js';
 import { FileCredentialStore } from '../src/store/file/file-credential-store.js';
 import { RedisCredentialStore } from '../src/store/redis/redis-credential-store.js';
 import { AuthToken } from '../src/token/auth-token.js';
+import { runHerdChild } from './lib/herd-process.js';
 import { fmt, interleave, row, summarize, table } from './lib/stats.js';
 
 const CALLS = 2_000;
@@ -54,22 +54,6 @@ async function cached(store: CredentialStore): Promise<number> {
   return CACHED_CALLS / (Number(process.hrtime.bigint() - start) / 1e9);
 }
 
-function runChild(script: string, url: string, callers: number): Promise<{ refreshes: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, String(callers), String(REFRESH_LATENCY_MS)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, ...env, CLAUDE_AUTH_STORE: url, CLAUDE_AUTH_PROFILE: 'herd' },
-    });
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-    });
-    child.on('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`herd child exited ${code}`)),
-    );
-  });
-}
-
 async function herd(redis: RedisServer, processes: number, callers: number) {
   const url = redis.url({ prefix: 'bench:' });
   const store = new RedisCredentialStore({ url, profile: 'herd', env });
@@ -79,7 +63,14 @@ async function herd(redis: RedisServer, processes: number, callers: number) {
     await put(store, token(-1_000));
     const start = performance.now();
     const outputs = await Promise.all(
-      Array.from({ length: count }, () => runChild(script, url, perProcess)),
+      Array.from({ length: count }, () =>
+        runHerdChild([script, String(perProcess), String(REFRESH_LATENCY_MS)], {
+          ...process.env,
+          ...env,
+          CLAUDE_AUTH_STORE: url,
+          CLAUDE_AUTH_PROFILE: 'herd',
+        }),
+      ),
     );
     return {
       ms: performance.now() - start,

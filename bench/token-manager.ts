@@ -1,6 +1,5 @@
 // Bench: the TokenManager hot path and refresh herds, each against a baseline
 // measured in the same run.
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { getAuthHeaders } from '../src/credentials/auth-headers.js';
 import { type RefreshFunction, TokenManager } from '../src/refresh/token-manager.js';
 import { TokenStorage } from '../src/storage/token-storage.js';
 import { AuthToken } from '../src/token/auth-token.js';
+import { runHerdChild } from './lib/herd-process.js';
 import { fmt, interleave, row, type Summary, summarize, table } from './lib/stats.js';
 
 const HOT_CALLS = 200_000;
@@ -85,23 +85,6 @@ async function herdInProcess(dir: string, callers: number) {
   };
 }
 
-function runChild(script: string, path: string, callers: number): Promise<{ refreshes: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [script, path, String(callers), String(REFRESH_LATENCY_MS)],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-    });
-    child.on('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`herd child exited ${code}`)),
-    );
-  });
-}
-
 async function herdAcrossProcesses(dir: string, processes: number, callers: number) {
   const storage = new TokenStorage(join(dir, 'processes.json'));
   // The child runs the built package; this file runs from .tools-build/bench.
@@ -110,7 +93,9 @@ async function herdAcrossProcesses(dir: string, processes: number, callers: numb
     await storage.saveToken(token(-1000, `refresh-${Math.random()}`));
     const start = performance.now();
     const outputs = await Promise.all(
-      Array.from({ length: count }, () => runChild(script, storage.path, perProcess)),
+      Array.from({ length: count }, () =>
+        runHerdChild([script, storage.path, String(perProcess), String(REFRESH_LATENCY_MS)]),
+      ),
     );
     return {
       ms: performance.now() - start,

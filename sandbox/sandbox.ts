@@ -42,7 +42,7 @@ export interface SandboxOptions {
    * scripted user agent. Default: Chromium when one is found, else scripted.
    */
   user?: 'chromium' | 'scripted';
-  /** The CLI entry to run (default: the built one, `dist/cli/main.js`). */
+  /** The CLI entry to run (default: the built one, `dist/bin/claude-auth.cjs`). */
   cli?: string;
 }
 

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 // NODE_VERSIONS_LIST: another list, for this script's own tests.
 const LIST = process.env.NODE_VERSIONS_LIST ?? new URL('./node-versions.json', import.meta.url);
 
-/** @typedef {{ version: string, runs: 'all' | 'smoke', why: string }} NodeVersion */
+/** @typedef {{ version: string, runs: 'all' | 'smoke', why: string, floor?: string, floorWhy?: string }} NodeVersion */
 
 /** @returns {{ versions: NodeVersion[], smoke: string[] }} */
 export function nodeVersionList() {

@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -60,8 +59,9 @@ export function claudeCodeKeychainItem(env: NodeJS.ProcessEnv = process.env): {
   account: string;
 } {
   const configDir = env.CLAUDE_CONFIG_DIR;
+  // node:crypto at first use, not at import: `status` loads this module and seldom needs it (issue 23).
   const suffix = configDir
-    ? `-${createHash('sha256').update(configDir.normalize('NFC')).digest('hex').slice(0, 8)}`
+    ? `-${process.getBuiltinModule('node:crypto').createHash('sha256').update(configDir.normalize('NFC')).digest('hex').slice(0, 8)}`
     : '';
   let user: string;
   try {

@@ -7,10 +7,11 @@ import { canonicalServerUrl, openMcpStore } from './mcp-credential-name.js';
 export const MCP_HELPER_SKIPPED_WARNING_CODE = 'CLAUDE_AUTH_MCP_HELPER_SKIPPED';
 
 /**
- * The built CLI, by absolute path: `<package>/dist/cli/main.js` both from the
- * built module (`dist/mcp/`) and from the sources (`src/mcp/`, tests).
+ * The built CLI (the package's bin), by absolute path:
+ * `<package>/dist/bin/claude-auth.cjs` both from the built modules (`dist/mcp/`,
+ * `dist/bin/`) and from the sources (`src/mcp/`, tests).
  */
-const BUILT_CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const BUILT_CLI = fileURLToPath(new URL('../../dist/bin/claude-auth.cjs', import.meta.url));
 
 /** Where and as whom the helpers run. */
 export interface McpHelperContext {
@@ -20,7 +21,7 @@ export interface McpHelperContext {
   profile?: string;
   /** The Node.js binary (default `process.execPath`). */
   nodePath?: string;
-  /** The built CLI (default this package's `dist/cli/main.js`). */
+  /** The built CLI (default this package's bin, `dist/bin/claude-auth.cjs`). */
   cliPath?: string;
 }
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBuiltCli } from '../../fixtures/built-cli.js';
 import { PACKAGE_ROOT } from '../../fixtures/package-root.js';
+import { openMcpStore } from '../../src/mcp/mcp-credential-name.js';
 import { TokenStorage } from '../../src/storage/token-storage.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { oauthToken } from '../helpers/tokens.js';
@@ -23,6 +24,17 @@ const NOT_AT_START_UP = [
   'undici',
   '@anthropic-ai/claude-agent-sdk',
 ];
+
+/**
+ * Node builtins that only the keychain backend (`node:worker_threads`) or a
+ * write, a login or the Redis backend (`node:crypto`) need: neither is in
+ * Node's start-up snapshot, so each costs a file-store command milliseconds.
+ * (`node:net` is not listed: Node loads it for a piped stdout anyway.)
+ */
+const BUILTINS_NOT_AT_START_UP = ['node:worker_threads', 'node:crypto'];
+
+/** The MCP server whose stored login `mcp headers` reads. */
+const MCP_SERVER = 'https://mcp.startup-imports.invalid/mcp';
 
 /** A home whose default profile holds a gateway token valid for an hour (nothing to refresh). */
 async function homeWithFreshToken() {
@@ -55,13 +67,19 @@ function unneeded(urls: readonly string[]): string[] {
   );
 }
 
+/** The builtins of `names` among `urls`. */
+function builtinsAmong(urls: readonly string[], names: readonly string[]): string[] {
+  return urls.filter((url) => names.includes(url));
+}
+
 describe('what the start-up path of a command loads', () => {
   it('`token` on a fresh token loads no OAuth engine, store client, keychain binding, PTY or agent SDK', async () => {
     const { home, token, env } = await homeWithFreshToken();
     const { run, urls } = await runRecorded(['token'], home, env);
     expect(run).toMatchObject({ code: 0, stdout: `${token.accessToken}\n` });
-    expect(urls).toContainEqual(expect.stringContaining('/dist/cli/commands/token.js'));
+    expect(urls).toContainEqual(expect.stringMatching(/\/dist\/bin\/claude-auth\.cjs$/));
     expect(unneeded(urls)).toEqual([]);
+    expect(builtinsAmong(urls, BUILTINS_NOT_AT_START_UP)).toEqual([]);
   });
 
   it('`status --json` on the file store loads none of them either', async () => {
@@ -69,8 +87,25 @@ describe('what the start-up path of a command loads', () => {
     const { run, urls } = await runRecorded(['status', '--json'], home, env);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).profiles[0]).toMatchObject({ state: 'valid' });
-    expect(urls).toContainEqual(expect.stringContaining('/dist/cli/commands/status.js'));
+    expect(urls).toContainEqual(expect.stringMatching(/\/dist\/bin\/claude-auth\.cjs$/));
     expect(unneeded(urls)).toEqual([]);
+    expect(builtinsAmong(urls, BUILTINS_NOT_AT_START_UP)).toEqual([]);
+  });
+
+  it('`mcp headers` on a fresh stored MCP login loads none of them either', async () => {
+    const { home, env } = await homeWithFreshToken();
+    const token = oauthToken(3_600_000);
+    await TokenStorage.fromStore(openMcpStore({ serverUrl: MCP_SERVER, env })).saveToken(token);
+    const { run, urls } = await runRecorded(['mcp', 'headers'], home, {
+      ...env,
+      CLAUDE_CODE_MCP_SERVER_URL: MCP_SERVER,
+    });
+    expect(run).toMatchObject({ code: 0 });
+    expect(JSON.parse(run.stdout)).toEqual({ Authorization: `Bearer ${token.accessToken}` });
+    expect(urls).toContainEqual(expect.stringMatching(/\/dist\/bin\/claude-auth\.cjs$/));
+    expect(unneeded(urls)).toEqual([]);
+    // The server's stored login is named by a hash of its URL: `node:crypto` is needed here.
+    expect(builtinsAmong(urls, ['node:worker_threads'])).toEqual([]);
   });
 
   it('the recorder sees a package when a command does load one: the Redis client for a redis:// store', async () => {
@@ -84,5 +119,6 @@ describe('what the start-up path of a command loads', () => {
       CLAUDE_AUTH_STORE_KEY_FILE: key,
     });
     expect(unneeded(urls)).toContainEqual(expect.stringContaining('/node_modules/ioredis/'));
+    expect(builtinsAmong(urls, BUILTINS_NOT_AT_START_UP)).toContain('node:crypto');
   });
 });

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -130,7 +129,8 @@ export async function withFileLock<T>(
   const leaseMs = Math.max(MIN_LOCK_STALE_MS, options.staleMs ?? DEFAULT_LOCK_STALE_MS);
   const lockPath = `${key}.lock`;
   const owner: OwnerRecord = {
-    id: randomBytes(12).toString('hex'),
+    // node:crypto at first use, not at import: `token` and `status` take no lock (issue 23).
+    id: process.getBuiltinModule('node:crypto').randomBytes(12).toString('hex'),
     pid: process.pid,
     host: hostname(),
     leaseMs,

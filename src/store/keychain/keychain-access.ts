@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { resolveOptionalPackage } from '../optional-package.js';
 
 /**
  * The OS keychain's entries of one service, each call bounded in time. The
@@ -120,7 +120,7 @@ export class WorkerKeychainAccess implements KeychainAccess {
   readonly service: string;
   #worker: Worker | undefined;
   #queue: Promise<unknown> = Promise.resolve();
-  readonly #modulePath: string;
+  #modulePath: string | undefined;
   readonly #cooldownMs: number;
   #unresponsiveUntil = 0;
 
@@ -132,8 +132,7 @@ export class WorkerKeychainAccess implements KeychainAccess {
    */
   constructor(service: string, options: { modulePath?: string; cooldownMs?: number } = {}) {
     this.service = service;
-    this.#modulePath =
-      options.modulePath ?? createRequire(import.meta.url).resolve('@napi-rs/keyring');
+    this.#modulePath = options.modulePath;
     this.#cooldownMs = options.cooldownMs ?? KEYCHAIN_COOLDOWN_MS;
   }
 
@@ -223,6 +222,10 @@ export class WorkerKeychainAccess implements KeychainAccess {
 
   #ensureWorker(): Worker {
     if (this.#worker === undefined) {
+      // node:worker_threads at first use, not at import: only a keychain call needs it (issue 23).
+      const { Worker } = process.getBuiltinModule('node:worker_threads');
+      // Resolved at the first call, an optional peer: `auto` falls back to the file without it.
+      this.#modulePath ??= resolveOptionalPackage('@napi-rs/keyring', import.meta.url);
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
         workerData: { modulePath: this.#modulePath },

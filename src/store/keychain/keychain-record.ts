@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+// node:crypto is taken at first use (process.getBuiltinModule), not imported: the
+// file store's `token` and `status` load this module but need no crypto (issue 23).
 
 /**
  * The most characters one keychain entry holds. Windows Credential Manager caps
@@ -54,7 +55,7 @@ export function asciiJson(json: string): string {
 
 /** SHA-256 of a record, hex. */
 function digestOf(record: string): string {
-  return createHash('sha256').update(record).digest('hex');
+  return process.getBuiltinModule('node:crypto').createHash('sha256').update(record).digest('hex');
 }
 
 /**

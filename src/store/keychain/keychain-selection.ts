@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
 import type { KeychainAccess } from './keychain-access.js';
 
@@ -105,6 +104,8 @@ export async function probeKeychain(
   // one reading back another's value (or finding it deleted) would fall back to
   // the file while the others use the keychain, two backends with no common
   // lease. `#` keeps it from ever reading as a profile name.
+  // node:crypto at first use, not at import: the file store's commands load this module (issue 23).
+  const { randomUUID } = process.getBuiltinModule('node:crypto');
   const account = `${PROBE_ACCOUNT}#${randomUUID()}`;
   const value = randomUUID();
   try {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
@@ -36,6 +35,9 @@ import {
   PROBE_ACCOUNT,
 } from './keychain-selection.js';
 import { VersionMarker } from './version-marker.js';
+
+// node:crypto is taken at first use (process.getBuiltinModule), not imported: the
+// file store's `token` and `status` load this module but need no crypto (issue 23).
 
 /** The keychain service claude-auth files its credentials under. */
 export const KEYCHAIN_SERVICE = 'claude-auth';
@@ -329,7 +331,7 @@ export class KeychainCredentialStore implements CredentialStore {
     const head = parseHead(value);
     const revision =
       head?.revision ??
-      `unreadable-${createHash('sha256').update(value).digest('hex').slice(0, 16)}`;
+      `unreadable-${process.getBuiltinModule('node:crypto').createHash('sha256').update(value).digest('hex').slice(0, 16)}`;
     return { value, head, revision };
   }
 

@@ -1,5 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { readPrivateFile, writePrivateFileAtomic } from '../file/secure-file.js';
+
+// node:crypto is taken at first use (process.getBuiltinModule), not imported: the
+// file store's `token` and `status` load this module but need no crypto (issue 23).
 
 /** A write that was started but may not have finished: its parts may be left in the keychain. */
 export interface PendingWrite {
@@ -42,7 +44,7 @@ export class VersionMarker {
   async begin(entries: number): Promise<string> {
     const contents = await this.#read();
     const counter = contents.counter + 1;
-    const revision = `${counter}.${randomBytes(4).toString('hex')}`;
+    const revision = `${counter}.${process.getBuiltinModule('node:crypto').randomBytes(4).toString('hex')}`;
     await this.#write({ counter, pending: { revision, entries } });
     return revision;
   }

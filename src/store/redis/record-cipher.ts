@@ -1,6 +1,8 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
+
+// node:crypto is taken at first use (process.getBuiltinModule), not imported: the
+// file store's `token` and `status` load this module but need no crypto (issue 23).
 
 /** The environment variables that hold a shared store's record keys. */
 export interface StoreKeyEnv {
@@ -40,7 +42,9 @@ function decodeKey(text: string): Buffer | undefined {
  * its keys opens a record, and a record sealed with another key fails clearly.
  */
 function keyIdOf(key: Buffer): string {
-  return createHash('sha256')
+  return process
+    .getBuiltinModule('node:crypto')
+    .createHash('sha256')
     .update('claude-auth store key id\0')
     .update(key)
     .digest('hex')
@@ -132,6 +136,7 @@ export class RecordCipher {
    */
   seal(plaintext: string, context: string): SealedRecord {
     const key = this.#keys.get(this.currentKeyId) as Buffer;
+    const { createCipheriv, randomBytes } = process.getBuiltinModule('node:crypto');
     const nonce = randomBytes(NONCE_BYTES);
     const cipher = createCipheriv('aes-256-gcm', key, nonce);
     cipher.setAAD(aad(this.currentKeyId, context));
@@ -164,7 +169,9 @@ export class RecordCipher {
     const bytes = Buffer.from(record.sealed, 'base64');
     try {
       if (bytes.length < NONCE_BYTES + TAG_BYTES) throw new Error('too short');
-      const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, NONCE_BYTES));
+      const decipher = process
+        .getBuiltinModule('node:crypto')
+        .createDecipheriv('aes-256-gcm', key, bytes.subarray(0, NONCE_BYTES));
       decipher.setAAD(aad(record.keyId, context));
       decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
       return Buffer.concat([

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
+import { importOptionalPackage } from '../optional-package.js';
 import { type RedisStoreConfig, redisTlsOptions } from './redis-store-config.js';
 
 /** A subscription to one channel; `close` ends it and its connection. */
@@ -152,8 +153,8 @@ export class RedisConnection {
 
   async #connect(): Promise<Redis> {
     if (this.#client !== undefined) this.#drop(this.#client);
-    // Loaded on first use: a process whose credential lives in a file never pays for it.
-    const { Redis } = await import('ioredis');
+    // Loaded on first use, an optional peer: a process whose credential lives in a file never needs it.
+    const { Redis } = await importOptionalPackage('ioredis', () => import('ioredis'));
     const config = this.#config;
     const client = new Redis({
       host: config.host,

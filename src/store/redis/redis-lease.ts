@@ -1,7 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
 import type { RedisConnection, RedisSubscription } from './redis-connection.js';
 import { ACQUIRE_LEASE, RELEASE_LEASE } from './redis-scripts.js';
+
+// node:crypto is taken at first use (process.getBuiltinModule), not imported: the
+// file store's `token` and `status` load this module but need no crypto (issue 23).
 
 /** The longest pause between two attempts at a lease when no release notification can arrive. */
 const MAX_POLL_MS = 1_000;
@@ -39,7 +41,7 @@ export async function acquireLease(
   connection: RedisConnection,
   request: LeaseRequest,
 ): Promise<HeldLease> {
-  const owner = randomBytes(16).toString('base64url');
+  const owner = process.getBuiltinModule('node:crypto').randomBytes(16).toString('base64url');
   const started = performance.now();
   const deadline = started + request.waitMs;
   let subscription: RedisSubscription | undefined;

@@ -51,7 +51,8 @@ describe('node-versions.json', () => {
   it("is what package.json's engines names, with the oldest supported Node (this machine's) first", async () => {
     const { engines } = JSON.parse(await readFile(join(PACKAGE_ROOT, 'package.json'), 'utf8'));
     const tested = LIST.versions.map(
-      ({ version }: { version: string }) => `^${version.split('.')[0]}`,
+      ({ version, floor }: { version: string; floor?: string }) =>
+        `^${floor ?? version.split('.')[0]}`,
     );
     expect(engines.node).toBe(['^20.19.0', ...tested].join(' || '));
   });

@@ -61,7 +61,7 @@ describe('withMcpHeadersHelpers', () => {
     const docs = options.mcpServers?.docs as { headersHelper?: string } | undefined;
     const helper = docs?.headersHelper ?? '';
     expect(helper.startsWith(`${process.execPath} `)).toBe(true);
-    expect(helper).toMatch(/\/dist\/cli\/main\.js mcp headers --profile default$/);
+    expect(helper).toMatch(/\/dist\/bin\/claude-auth\.cjs mcp headers --profile default$/);
   });
 
   it('leaves an entry with its own helper alone, and the delivery a caller chose', async () => {
