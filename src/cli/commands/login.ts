@@ -2,6 +2,7 @@ import { login } from '../../auth/login.js';
 import { TokenHidingWriter } from '../../claude-code/setup-token.js';
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
 import { OAuthConfig } from '../../oauth/oauth-config.js';
+import type { MachineGrantType } from '../../token/auth-token.js';
 import { activeProfile } from '../active-profile.js';
 import { type CliIO, palette, readAll, startSpinner } from '../cli-io.js';
 import { type Command, type Flags, secondsFlag, UsageError } from '../command.js';
@@ -31,9 +32,24 @@ async function readScreenOrToken(io: CliIO): Promise<string> {
   return text;
 }
 
+/** The machine grant a flag selects (`--client-credentials`, `--token-exchange`, `--jwt-bearer`), if one. */
+function machineGrantFlag(flags: Flags): MachineGrantType | undefined {
+  const chosen = MACHINE_GRANT_FLAGS.filter(([flag]) => flags[flag] === true);
+  if (chosen.length > 1)
+    throw new UsageError(`choose one of ${chosen.map(([flag]) => `--${flag}`).join(', ')}`);
+  return chosen[0]?.[1];
+}
+
+const MACHINE_GRANT_FLAGS: readonly (readonly [string, MachineGrantType])[] = [
+  ['client-credentials', 'client_credentials'],
+  ['token-exchange', 'token-exchange'],
+  ['jwt-bearer', 'jwt-bearer'],
+];
+
 async function run(flags: Flags, _positionals: string[], io: CliIO) {
   const { profile } = activeProfile(flags, io.env);
   const base = { env: io.env, profile };
+  const machineGrant = machineGrantFlag(flags);
   const timeoutMs = secondsFlag(flags, 'timeout');
   const config = OAuthConfig.fromEnv(io.env);
   if (flags.provider === true && config === undefined) {
@@ -53,6 +69,7 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
   let stopSpinner: () => void = () => undefined;
   const token = await (async () => {
     try {
+      if (machineGrant !== undefined) return await login({ ...base, machineGrant });
       if (flags['with-token'] === true)
         return await login({ ...base, withToken: await readScreenOrToken(io) });
       if (flags['from-env'] === true) return await login({ ...base, importFromEnv: true });
@@ -90,9 +107,11 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
     token.expiresAt === null
       ? 'no expiry'
       : `valid until ${token.expiresAt.toISOString()} (${relativeTime(token.expiresAt.getTime() - Date.now())})`;
+  const grant =
+    token.grant === undefined ? '' : ` (${token.grant.type} grant, renewed without you)`;
   const kind =
     token.kind === 'oauth'
-      ? `OAuth token from ${token.provider?.issuer ?? token.provider?.tokenEndpoint}`
+      ? `OAuth token from ${token.provider?.issuer ?? token.provider?.tokenEndpoint}${grant}`
       : 'Claude subscription token';
   io.stderr.write(
     `${c.green('✓')} Logged in to profile "${profile}"${who ? ` as ${who}` : ''}: ${kind}, ${expiry}.\n`,
@@ -112,6 +131,9 @@ export const loginCommand: Command = {
     'no-browser': { type: 'boolean' },
     'with-token': { type: 'boolean' },
     'from-env': { type: 'boolean' },
+    'client-credentials': { type: 'boolean' },
+    'token-exchange': { type: 'boolean' },
+    'jwt-bearer': { type: 'boolean' },
     timeout: { type: 'string' },
     json: { type: 'boolean' },
   },
@@ -126,6 +148,7 @@ Usage:
   claude-auth login [--profile NAME] [--provider] [--device | --no-browser] [--timeout SECONDS]
   claude-auth login [--profile NAME] --with-token < token-file
   claude-auth login [--profile NAME] --from-env
+  claude-auth login [--profile NAME] --client-credentials | --token-exchange | --jwt-bearer
 
 Options:
   -p, --profile NAME     Store into this profile (default: $CLAUDE_AUTH_PROFILE, the one
@@ -136,6 +159,17 @@ Options:
       --with-token       Read a Claude subscription token (sk-ant-oat01-…) from stdin: the
                          token alone, or all that \`claude setup-token\` printed (exactly one token)
       --from-env         Store the token in CLAUDE_CODE_OAUTH_TOKEN
+      --client-credentials  A machine login (RFC 6749 §4.4): the client's own credentials,
+                         CLAUDE_OAUTH_CLIENT_SECRET or CLAUDE_OAUTH_CLIENT_ASSERTION_KEY_FILE
+                         (private_key_jwt, PEM or JWK)
+      --token-exchange   A machine login (RFC 8693): exchange the platform's identity token,
+                         CLAUDE_OAUTH_SUBJECT_TOKEN_FILE (read again at every renewal) or
+                         CLAUDE_OAUTH_SUBJECT_TOKEN; CLAUDE_OAUTH_SUBJECT_TOKEN_TYPE,
+                         CLAUDE_OAUTH_AUDIENCE, CLAUDE_OAUTH_RESOURCE optional
+      --jwt-bearer       As --token-exchange, for servers that take the identity token as a
+                         JWT bearer assertion (RFC 7523 §2.1) instead
+                         Machine logins store only where their secrets come from, and are
+                         renewed with the same grant when due (no refresh token)
       --timeout SECONDS  Give up after this long, the official \`claude setup-token\`
                          included (default 300)
       --json             Print the stored credential's details (never its secrets) as JSON

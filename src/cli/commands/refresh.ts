@@ -55,7 +55,8 @@ async function run(flags: Flags, _positionals: string[], io: CliIO) {
   } else {
     token = await new TokenManager({
       storage,
-      refresh: (t, { signal }) => refreshProviderToken(t, signal === undefined ? {} : { signal }),
+      refresh: (t, { signal }) =>
+        refreshProviderToken(t, { env: io.env, ...(signal !== undefined && { signal }) }),
     }).refreshNow();
   }
   if (refreshed)
