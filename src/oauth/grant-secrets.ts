@@ -79,6 +79,13 @@ function algorithmOf(jwk: JsonWebKey): {
   throw new Error(`unsupported key type ${String(jwk.kty)} ${String(jwk.crv ?? '')}`.trim());
 }
 
+/** A `private_key_jwt` signing key and the JWS algorithm its assertions name. */
+export interface ClientAssertionKey {
+  readonly key: oauth.PrivateKey;
+  /** RFC 7518 name; `EdDSA` for Ed25519, which servers know better than RFC 9864's `Ed25519`. */
+  readonly alg: string;
+}
+
 /**
  * Loads the private key of `private_key_jwt` (RFC 7523 §2.2) from a PEM
  * (PKCS #8 or PKCS #1 / SEC 1) or a JWK: the algorithm comes from the key
@@ -93,7 +100,7 @@ function algorithmOf(jwk: JsonWebKey): {
 export async function importClientAssertionKey(
   text: string,
   source: SecretSource,
-): Promise<oauth.PrivateKey> {
+): Promise<ClientAssertionKey> {
   try {
     const parsed = text.startsWith('{') ? (JSON.parse(text) as JsonWebKey) : undefined;
     const jwk = createPrivateKey(
@@ -105,7 +112,7 @@ export async function importClientAssertionKey(
     });
     const key = await webcrypto.subtle.importKey('jwk', { ...jwk, alg }, params, false, ['sign']);
     const kid = typeof parsed?.kid === 'string' ? parsed.kid : undefined;
-    return { key, ...(kid !== undefined && { kid }) };
+    return { key: { key, ...(kid !== undefined && { kid }) }, alg };
   } catch (error) {
     // The parser's message may quote the key: keep only its kind.
     throw unreadable(
@@ -124,13 +131,14 @@ export async function importClientAssertionKey(
  * known, else the token endpoint (RFC 7523 §3 allows either; an issuer nobody
  * named cannot be the audience).
  *
- * @param key - From {@link importClientAssertionKey}.
+ * @param signing - From {@link importClientAssertionKey}.
  * @param audience - The issuer, else the token endpoint.
  * @see https://www.rfc-editor.org/rfc/rfc7523#section-2.2
  */
-export function privateKeyJwt(key: oauth.PrivateKey, audience: string): oauth.ClientAuth {
-  return oauth.PrivateKeyJwt(key, {
-    [oauth.modifyAssertion]: (_header, payload) => {
+export function privateKeyJwt(signing: ClientAssertionKey, audience: string): oauth.ClientAuth {
+  return oauth.PrivateKeyJwt(signing.key, {
+    [oauth.modifyAssertion]: (header, payload) => {
+      header.alg = signing.alg;
       payload.aud = audience;
     },
   });

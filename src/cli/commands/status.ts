@@ -5,7 +5,12 @@ import { activeProfile } from '../active-profile.js';
 import { type CliIO, palette } from '../cli-io.js';
 import { ALL_OR_PROFILE, type Command, type Flags } from '../command.js';
 import { ExitCode, exitCodeFor } from '../exit-codes.js';
-import { type ProfileReport, relativeTime, reportProfile } from '../profile-report.js';
+import {
+  describeGrant,
+  type ProfileReport,
+  relativeTime,
+  reportProfile,
+} from '../profile-report.js';
 import { storedProfiles } from '../stored-profiles.js';
 
 /** The version of the `status --json` document; fields are only ever added within a version. */
@@ -50,9 +55,11 @@ function printProfile(io: CliIO, report: ProfileReport, active: boolean, now: nu
     const who = report.account?.email ?? report.account?.name ?? report.account?.subject;
     if (who) out(`  Account: ${who}`);
     if (report.issuer) out(`  Provider: ${report.issuer}`);
-    out(
-      `  Refresh token: ${report.hasRefreshToken ? 'yes' : report.kind === 'claude-subscription' ? 'none (subscription tokens last one year)' : 'none'}`,
-    );
+    if (report.grant !== null) out(`  Renewed by: ${describeGrant(report.grant)}`);
+    else
+      out(
+        `  Refresh token: ${report.hasRefreshToken ? 'yes' : report.kind === 'claude-subscription' ? 'none (subscription tokens last one year)' : 'none'}`,
+      );
   }
   if (report.store.backend === 'file')
     out(`  File: ${report.path}${report.mode ? ` (mode ${report.mode})` : ''}`);
