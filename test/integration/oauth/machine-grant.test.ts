@@ -1,6 +1,7 @@
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getAuthHeaders } from '../../../src/auth/auth-headers.js';
 import { login, logout } from '../../../src/auth/login.js';
 import { AuthErrorCode, AuthenticationError } from '../../../src/errors/authentication-error.js';
 import { refreshProviderToken } from '../../../src/oauth/provider-tokens.js';
@@ -142,6 +143,25 @@ describe('client credentials (RFC 6749 §4.4) on oidc-provider', () => {
     expect(error.code).toBe(AuthErrorCode.CONFIG_INVALID);
     expect(error.fix).toContain('CLAUDE_OAUTH_CLIENT_SECRET');
     expect((await storage.loadToken())?.accessToken).toBe(next.accessToken);
+  });
+
+  it('getAuthHeaders acquires again when the refresh policy says due, reading the secret from the handler env', async () => {
+    const storage = await storageIn(await tempDir());
+    const env = {
+      CLAUDE_OAUTH_CLIENT_ID: SECRET_CLIENT.id,
+      CLAUDE_OAUTH_CLIENT_SECRET: SECRET_CLIENT.secret,
+      CLAUDE_OAUTH_ISSUER: server.issuer,
+    };
+    const first = await login({ machineGrant: 'client_credentials', env, storage });
+    const fresh = await getAuthHeaders({ tokenStorage: storage, env });
+    expect(fresh.authorization).toBe(`Bearer ${first.accessToken}`);
+    const before = server.acquisitions.length;
+    // 10 s before its expiry (the server's tokens live an hour): in the mandatory window.
+    const later = () => Date.now() + 3_590_000;
+    const due = await getAuthHeaders({ tokenStorage: storage, env, now: later });
+    expect(server.acquisitions.length - before).toBe(1);
+    expect(due.authorization).not.toBe(fresh.authorization);
+    expect(due.authorization).toBe(`Bearer ${(await storage.loadToken())?.accessToken}`);
   });
 
   it('logout removes the profile and revokes the access token (RFC 7009), authenticating as the grant says', async () => {
