@@ -29,25 +29,25 @@ export const DEFENCES = {
   // Redaction
   'src/errors/redact.ts': ['*'],
   // Storage, secure files and the one-writer store (DESIGN §6, §6a)
-  'src/storage/secure-file.ts': [
+  'src/store/file/secure-file.ts': [
     'MAX_PRIVATE_FILE_BYTES',
     'readPrivateFile',
     'writePrivateFileAtomic',
   ],
-  'src/store/file-credential-store.ts': ['FileCredentialStore.#write'],
-  'src/storage/file-lock.ts': ['Lease.confirm'],
+  'src/store/file/file-credential-store.ts': ['FileCredentialStore.#write'],
+  'src/store/file/file-lock.ts': ['Lease.confirm'],
   // The Redis store (DESIGN §6a): the compare-and-swap and the sealed record's
   // binding, the owner-compared lease, a TLS connection that verifies the server.
   // The Lua scripts themselves are strings Stryker cannot mutate inside: the
   // boundary tests (test/integration/store/redis-boundaries.test.ts) weaken them by hand.
-  'src/store/redis-credential-store.ts': [
+  'src/store/redis/redis-credential-store.ts': [
     'RedisCredentialStore.transact',
     'RedisCredentialStore.#open',
     'RedisCredentialStore.#sealContext',
     'RedisCredentialStore.#compareAndSwap',
   ],
-  'src/store/redis-lease.ts': ['held'],
-  'src/store/redis-connection.ts': ['RedisConnection.#connect'],
+  'src/store/redis/redis-lease.ts': ['held'],
+  'src/store/redis/redis-connection.ts': ['RedisConnection.#connect'],
   // The keychain store: fenced head write, abandoned parts removed, whole records only,
   // no kernel keyring for want of a session bus.
   'src/store/keychain/keychain-store.ts': [
@@ -60,15 +60,16 @@ export const DEFENCES = {
   'src/store/keychain/keychain-selection.ts': ['keychainUnreachable'],
   // Refresh policy (DESIGN §6b) and the refresh's compare-and-swap (§7)
   'src/refresh/refresh-policy.ts': ['*'],
+  'src/platform/timers.ts': ['*'],
   'src/refresh/token-manager.ts': ['TokenManager.#refreshInTransaction'],
   // Credential injection and where credentials may go
-  'src/query/child-environment.ts': ['*'],
-  'src/auth/resolved-credential.ts': [
+  'src/credentials/child-environment.ts': ['*'],
+  'src/credentials/resolved-credential.ts': [
     'CREDENTIAL_ENV_VARS',
     'ResolvedCredential.toEnv',
     'credentialFromHeaders',
   ],
-  'src/auth/credential-destination.ts': [
+  'src/credentials/credential-destination.ts': [
     'assertSecureDestination',
     'destinationAllows',
     'sameBaseUrl',

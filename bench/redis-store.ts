@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { RedisServer } from '../fixtures/redis-server.js';
 import { type RefreshFunction, TokenManager } from '../src/refresh/token-manager.js';
 import type { CredentialStore } from '../src/store/credential-store.js';
-import { FileCredentialStore } from '../src/store/file-credential-store.js';
-import { RedisCredentialStore } from '../src/store/redis-credential-store.js';
+import { FileCredentialStore } from '../src/store/file/file-credential-store.js';
+import { RedisCredentialStore } from '../src/store/redis/redis-credential-store.js';
 import { AuthToken } from '../src/token/auth-token.js';
 import { fmt, interleave, row, summarize, table } from './lib/stats.js';
 

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getAuthHeaders } from '../src/auth/auth-headers.js';
+import { getAuthHeaders } from '../src/credentials/auth-headers.js';
 import { type RefreshFunction, TokenManager } from '../src/refresh/token-manager.js';
 import { TokenStorage } from '../src/storage/token-storage.js';
 import { AuthToken } from '../src/token/auth-token.js';

@@ -17,6 +17,7 @@ import { redisCredentialStoreNotes } from './notes/redis-credential-store.js';
 import { refreshPolicyNotes } from './notes/refresh-policy.js';
 import { resolvedCredentialNotes } from './notes/resolved-credential.js';
 import { secureFileNotes } from './notes/secure-file.js';
+import { timersNotes } from './notes/timers.js';
 import { tokenManagerNotes } from './notes/token-manager.js';
 
 /**
@@ -37,6 +38,7 @@ export const MUTANT_NOTES: readonly MutantNote[] = [
   ...providerEndpointsNotes,
   ...childEnvironmentNotes,
   ...refreshPolicyNotes,
+  ...timersNotes,
   ...tokenManagerNotes,
   ...fileLockNotes,
   ...secureFileNotes,

@@ -215,7 +215,7 @@ export function renderMutationReport(
     '',
     'Stryker does not mutate `as const` literals, so three lists that carry a defence are',
     'checked instead by tests that write each entry out: the credential variables removed',
-    "from Claude Code's environment (`test/unit/query/child-environment.test.ts`), the",
+    "from Claude Code's environment (`test/unit/credentials/child-environment.test.ts`), the",
     'metadata endpoints judged https-or-loopback (`test/unit/oauth/provider-endpoints.test.ts`)',
     'and both spellings of the proxy exclusions (`child-environment.test.ts`).',
     '',

@@ -21,7 +21,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: [
-      'test/unit/{auth,errors,oauth,query,refresh,storage,store,token}/**/*.test.ts',
+      'test/unit/{credentials,errors,login,oauth,platform,profile,query,refresh,storage,store,token}/**/*.test.ts',
       'test/hostile/token-files.test.ts',
       'test/integration/oauth/**/*.test.ts',
       'test/conformance/{file,redis}-store.test.ts',

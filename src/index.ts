@@ -1,54 +1,29 @@
 /**
  * claude-auth: authentication for Claude Code.
  *
+ * The public surface is the guide's names in TypeScript idiom (README › The
+ * API) and what the README documents beside them; every other module is
+ * internal and may change in any release. `test/unit/layout/public-surface.test.ts`
+ * fails when a value exported here is not documented in that section.
+ *
  * @packageDocumentation
  */
 export type { Options, Query, SDKMessage, SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
-export { getAuthHeaders } from './auth/auth-headers.js';
+export { getAuthHeaders } from './credentials/auth-headers.js';
 export {
   ClaudeAuth,
   type ClaudeAuthOptions,
-  EXPIRY_WARNING_CODE,
   type ResolutionStep,
-} from './auth/claude-auth.js';
+} from './credentials/claude-auth.js';
 export {
-  BASE_URL_VARIABLE,
   credentialDestination,
   type DestinationContext,
-  SUBSCRIPTION_BASE_URL_VARIABLE,
-} from './auth/credential-destination.js';
-export {
-  type ClaudeCliOptions,
-  type LoginOptions,
-  type LogoutResult,
-  login,
-  logout,
-} from './auth/login.js';
-export {
-  CREDENTIAL_ENV_VARS,
-  type CredentialSource,
-  credentialFromHeaders,
-  OAUTH_BETA,
+} from './credentials/credential-destination.js';
+export type {
+  CredentialSource,
   ResolvedCredential,
-  type ResolvedCredentialInit,
-  type ResolvedCredentialKind,
-} from './auth/resolved-credential.js';
-export { ENV_CLAUDE_BINARY, locateClaudeBinary } from './claude-code/claude-binary.js';
-export {
-  type ClaudeCodeLogin,
-  type ClaudeCodeLoginOptions,
-  claudeCodeKeychainItem,
-  claudeConfigDir,
-  type KeychainItemReader,
-  readClaudeCodeLogin,
-} from './claude-code/claude-code-login.js';
-export { runSetupToken, type SetupTokenOptions } from './claude-code/setup-token.js';
-export {
-  parseSubscriptionToken,
-  SUBSCRIPTION_REVOKE_URL,
-  SUBSCRIPTION_TOKEN_LIFETIME_MS,
-  subscriptionAuthToken,
-} from './claude-code/subscription-token.js';
+  ResolvedCredentialKind,
+} from './credentials/resolved-credential.js';
 export {
   AuthErrorCode,
   AuthenticationError,
@@ -56,43 +31,26 @@ export {
   isAuthenticationError,
   type OAuthErrorFields,
 } from './errors/authentication-error.js';
-export { REDACTED, redactSecrets } from './errors/redact.js';
-export { type BrowserOpener, systemBrowserOpener } from './oauth/browser-opener.js';
 export {
-  createOAuthFetch,
-  DEFAULT_HTTP_TIMEOUT_MS,
-  MAX_RESPONSE_BYTES,
-  type OAuthFetch,
-  type OAuthFetchInit,
-  type OAuthFetchOptions,
-} from './oauth/http-client.js';
-export {
-  DEFAULT_REDIRECT_URI,
-  OAUTH_ENV,
-  OAuthConfig,
-  type OAuthConfigInit,
-} from './oauth/oauth-config.js';
-export {
-  DEFAULT_LOGIN_TIMEOUT_MS,
-  OAuthFlow,
-  type OAuthFlowOptions,
-  type OAuthLoginOptions,
-} from './oauth/oauth-flow.js';
-export {
-  type ProviderTokenOptions,
-  refreshProviderToken,
-  revokeProviderToken,
-  revokeProviderTokens,
-  type TokenRevocation,
-} from './oauth/provider-tokens.js';
+  type ClaudeCliOptions,
+  type LoginOptions,
+  type LogoutResult,
+  login,
+  logout,
+} from './login/login.js';
+export type { BrowserOpener } from './oauth/browser-opener.js';
+export type { OAuthFetch, OAuthFetchInit } from './oauth/http-client.js';
+export { OAuthConfig, type OAuthConfigInit } from './oauth/oauth-config.js';
+export { OAuthFlow, type OAuthFlowOptions, type OAuthLoginOptions } from './oauth/oauth-flow.js';
+export type { TokenRevocation } from './oauth/provider-tokens.js';
+export type { CredentialName, ProfileOptions } from './profile/profile-paths.js';
 export type { RenewalSource } from './query/auth-recovery.js';
-export {
+export type {
   AuthenticatedQuery,
-  type AuthenticatedQueryParams,
-  type CredentialSession,
-  type Prompt,
+  AuthenticatedQueryParams,
+  CredentialSession,
+  Prompt,
 } from './query/authenticated-query.js';
-export { childEnvironment } from './query/child-environment.js';
 export {
   AuthenticationMiddleware,
   type AuthHeadersProvider,
@@ -110,35 +68,8 @@ export {
   queryWithOAuth,
 } from './query/queries.js';
 export type { RotationSource } from './query/rotation-scheduler.js';
-export {
-  findSettingsConflicts,
-  type SettingSource,
-  type SettingsConflict,
-} from './query/settings-conflicts.js';
-export {
-  ADVISORY_REFRESH_WINDOW_MS,
-  MANDATORY_REFRESH_WINDOW_MS,
-  RENEWAL_WARNING_WINDOW_MS,
-} from './refresh/refresh-policy.js';
-export {
-  type GetTokenOptions,
-  type RefreshFunction,
-  STORE_RECHECK_MS,
-  TokenManager,
-  type TokenManagerOptions,
-} from './refresh/token-manager.js';
-export type { FileLockOptions, HeldLock } from './storage/file-lock.js';
-export { type FileEnvironment, type FileSystem, nodeFileSystem } from './storage/file-system.js';
-export {
-  type CredentialName,
-  DEFAULT_PROFILE,
-  ENV_PROFILE,
-  ENV_STORAGE_DIR,
-  listProfiles,
-  type ProfileLocation,
-  type ProfileOptions,
-  resolveProfile,
-} from './storage/profile-paths.js';
+export type { GetTokenOptions, TokenManager } from './refresh/token-manager.js';
+export type { OpenStoreOptions } from './storage/open-store.js';
 export { TokenStorage } from './storage/token-storage.js';
 export type {
   CredentialStore,
@@ -149,19 +80,17 @@ export type {
   TransactionOptions,
   WriteOutcome,
 } from './store/credential-store.js';
-export {
-  FileCredentialStore,
-  type FileCredentialStoreOptions,
-} from './store/file-credential-store.js';
-export { ENV_STORE, type OpenStoreOptions, openStore } from './store/open-store.js';
+export type { FileLockOptions } from './store/file/file-lock.js';
 export {
   type AccountInfo,
   AuthToken,
   type AuthTokenInit,
   type ClientRegistration,
   type CredentialKind,
+  type MachineGrant,
+  type MachineGrantType,
   type McpServerBinding,
   type ProviderMetadata,
+  type SecretSource,
   type TokenEndpointAuthMethod,
 } from './token/auth-token.js';
-export { TOKEN_FILE_VERSION } from './token/token-file-format.js';

@@ -1,5 +1,6 @@
 // One process of the cross-process herd bench: N concurrent callers, reports refreshes made here.
-import { TokenManager, TokenStorage } from '../../dist/index.js';
+import { TokenStorage } from '../../dist/index.js';
+import { TokenManager } from '../../dist/refresh/token-manager.js';
 
 const [path, callers, latencyMs] = process.argv.slice(2);
 let refreshes = 0;

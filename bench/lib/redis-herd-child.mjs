@@ -1,8 +1,8 @@
 // One process of the Redis herd bench: its credential in the Redis store named
 // by CLAUDE_AUTH_STORE, N concurrent callers on an expired token; reports the
 // refreshes made here.
-import { TokenManager } from '../../dist/index.js';
-import { openStore } from '../../dist/store/open-store.js';
+import { TokenManager } from '../../dist/refresh/token-manager.js';
+import { openStore } from '../../dist/storage/open-store.js';
 
 const [callers, latencyMs] = process.argv.slice(2);
 let refreshes = 0;

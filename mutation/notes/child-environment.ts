@@ -1,6 +1,6 @@
 import { killedBy, type MutantNote, notesOn } from '../mutant-note.js';
 
-const CHILD_ENVIRONMENT = 'src/query/child-environment.ts';
+const CHILD_ENVIRONMENT = 'src/credentials/child-environment.ts';
 const note = notesOn(CHILD_ENVIRONMENT);
 
 /** Why dropping either anchor of the IPv6-bracket pattern changes nothing. */
@@ -11,10 +11,10 @@ const BRACKETS_ONLY_AROUND_IPV6 =
 const HAND_OVER_WORDING =
   'A phrase of the message that refuses a hand-over to another destination: the refusal itself (API_AUTH_FAILED, no variables handed over, the query ended) and the destinations it names are asserted by test/e2e/query/hand-over-destination.test.ts; with the phrase blanked the credential still goes nowhere new, only the sentence reads worse.';
 
-/** Notes on the surviving mutants of `src/query/child-environment.ts`. */
+/** Notes on the surviving mutants of `src/credentials/child-environment.ts`. */
 export const childEnvironmentNotes: readonly MutantNote[] = [
   // Spaces and blanks of an inherited NO_PROXY: not listing the loopback host twice.
-  ...killedBy(CHILD_ENVIRONMENT, 'test/unit/query/child-environment.test.ts', [
+  ...killedBy(CHILD_ENVIRONMENT, 'test/unit/credentials/child-environment.test.ts', [
     ['MethodExpression', 'entry.trim()', 'entry'],
   ]),
   {

@@ -1,10 +1,10 @@
 import { killedBy, type MutantNote } from '../mutant-note.js';
 
-/** Notes on the surviving mutants of `src/auth/credential-destination.ts`. */
+/** Notes on the surviving mutants of `src/credentials/credential-destination.ts`. */
 export const credentialDestinationNotes: readonly MutantNote[] = [
   ...killedBy(
-    'src/auth/credential-destination.ts',
-    'test/unit/auth/credential-destination.test.ts',
+    'src/credentials/credential-destination.ts',
+    'test/unit/credentials/credential-destination.test.ts',
     [
       // assertSecureDestination: a non-http(s) scheme on loopback, and the reason each refusal names.
       ['StringLiteral', "'it is not an absolute URL'", '""'],

@@ -1,11 +1,11 @@
 import { type MutantNote, notesOn } from '../mutant-note.js';
 
-const FILE = 'src/store/redis-connection.ts';
+const FILE = 'src/store/redis/redis-connection.ts';
 
 const note = notesOn(FILE);
 
 /**
- * Notes on the surviving mutants of `src/store/redis-connection.ts`
+ * Notes on the surviving mutants of `src/store/redis/redis-connection.ts`
  * (`RedisConnection.#connect`). The defence there, a `rediss://` server's
  * certificate verified, is killed by test/integration/store/redis-boundaries.test.ts;
  * what survives are client options whose other values ioredis treats alike, and

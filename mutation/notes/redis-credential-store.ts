@@ -1,11 +1,11 @@
 import { type MutantNote, notesOn } from '../mutant-note.js';
 
-const FILE = 'src/store/redis-credential-store.ts';
+const FILE = 'src/store/redis/redis-credential-store.ts';
 
 const note = notesOn(FILE);
 
 /**
- * Notes on the surviving mutants of `src/store/redis-credential-store.ts`. The
+ * Notes on the surviving mutants of `src/store/redis/redis-credential-store.ts`. The
  * compare-and-swap is decided by the Lua script (test/integration/store/redis-boundaries.test.ts
  * weakens the script by hand); what survives here is wording, the copy kept
  * aside before a logout, and the unused fields of a delete.

@@ -1,10 +1,10 @@
 import { killedBy, type MutantNote } from '../mutant-note.js';
 
-const RESOLVED_CREDENTIAL = 'src/auth/resolved-credential.ts';
+const RESOLVED_CREDENTIAL = 'src/credentials/resolved-credential.ts';
 
-/** Notes on the surviving mutants of `src/auth/resolved-credential.ts`. */
+/** Notes on the surviving mutants of `src/credentials/resolved-credential.ts`. */
 export const resolvedCredentialNotes: readonly MutantNote[] = [
-  ...killedBy(RESOLVED_CREDENTIAL, 'test/unit/auth/resolved-credential.test.ts', [
+  ...killedBy(RESOLVED_CREDENTIAL, 'test/unit/credentials/resolved-credential.test.ts', [
     // toEnv: without its case an API key falls through to CLAUDE_CODE_OAUTH_TOKEN (sent as an OAuth token).
     [
       'ConditionalExpression',

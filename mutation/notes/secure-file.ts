@@ -1,10 +1,10 @@
 import { killedBy, type MutantNote } from '../mutant-note.js';
 
-const SECURE_FILE = 'src/storage/secure-file.ts';
+const SECURE_FILE = 'src/store/file/secure-file.ts';
 
-/** Notes on the surviving mutants of `src/storage/secure-file.ts`. */
+/** Notes on the surviving mutants of `src/store/file/secure-file.ts`. */
 export const secureFileNotes: readonly MutantNote[] = [
-  ...killedBy(SECURE_FILE, 'test/unit/storage/secure-file.test.ts', [
+  ...killedBy(SECURE_FILE, 'test/unit/store/file/secure-file.test.ts', [
     // The read path's open: a file removed meanwhile is absent, a link swapped in is refused.
     ['ConditionalExpression', "code === 'ENOENT'", 'false'],
     ['ConditionalExpression', "code === 'ENOENT'", 'true'],

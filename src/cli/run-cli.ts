@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { AuthenticationError } from '../errors/authentication-error.js';
 import { redactSecrets } from '../errors/redact.js';
-import { assertProfileName } from '../storage/profile-paths.js';
-import { type CliIO, processIO } from './cli-io.js';
-import { type Command, type Flags, parseCommandArgs, UsageError } from './command.js';
-import { ExitCode, exitCodeFor } from './exit-codes.js';
+import { assertProfileName } from '../profile/profile-paths.js';
+import { type CliIO, processIO } from './shared/cli-io.js';
+import { type Command, type Flags, parseCommandArgs, UsageError } from './shared/command.js';
+import { ExitCode, exitCodeFor } from './shared/exit-codes.js';
 
-export { ExitCode } from './exit-codes.js';
+export { ExitCode } from './shared/exit-codes.js';
 
 /**
  * The commands, loaded only when run: `status` and `token` must start fast, so

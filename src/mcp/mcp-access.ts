@@ -3,9 +3,9 @@ import {
   AuthenticationError,
   isAuthenticationError,
 } from '../errors/authentication-error.js';
+import { DEFAULT_PROFILE, resolveProfile } from '../profile/profile-paths.js';
 import { helperToken, lazyProviderRefresh } from '../refresh/helper-token.js';
 import { TokenManager } from '../refresh/token-manager.js';
-import { DEFAULT_PROFILE, resolveProfile } from '../storage/profile-paths.js';
 import type { CredentialStore } from '../store/credential-store.js';
 import type { AuthToken } from '../token/auth-token.js';
 import { canonicalServerUrl, openMcpStore } from './mcp-credential-name.js';

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 import { isSecureEndpoint } from '../oauth/loopback.js';
-import type { CredentialName } from '../storage/profile-paths.js';
+import type { CredentialName } from '../profile/profile-paths.js';
+import { type OpenStoreOptions, openStore } from '../storage/open-store.js';
 import type { CredentialStore } from '../store/credential-store.js';
-import { type OpenStoreOptions, openStore } from '../store/open-store.js';
 
 /**
  * The canonical URI of an MCP server (MCP authorization spec, "Canonical

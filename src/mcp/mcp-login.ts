@@ -2,7 +2,7 @@ import { createOAuthFetch } from '../oauth/http-client.js';
 import { OAuthConfig } from '../oauth/oauth-config.js';
 import { OAuthFlow, type OAuthFlowOptions } from '../oauth/oauth-flow.js';
 import { discover } from '../oauth/provider-endpoints.js';
-import { resolveProfile } from '../storage/profile-paths.js';
+import { resolveProfile } from '../profile/profile-paths.js';
 import type { StoreDescription } from '../store/credential-store.js';
 import { replaceCredential } from '../store/replace-credential.js';
 import type { AuthToken } from '../token/auth-token.js';

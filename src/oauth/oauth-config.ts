@@ -52,7 +52,7 @@ export interface OAuthConfigInit {
   deviceAuthorizationUrl?: string;
   /**
    * A loopback redirect URI (RFC 8252 §7.3): `http://localhost|127.0.0.1|[::1]:PORT/PATH`.
-   * Port 0 picks a free port. Default {@link DEFAULT_REDIRECT_URI}.
+   * Port 0 picks a free port. Default `http://localhost:8089/callback`.
    */
   redirectUri?: string;
   /**

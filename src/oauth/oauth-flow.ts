@@ -6,7 +6,7 @@ import {
   AuthenticationError,
   isAuthenticationError,
 } from '../errors/authentication-error.js';
-import { MAX_TIMER_DELAY_MS, timerDelayUntil } from '../refresh/refresh-policy.js';
+import { MAX_TIMER_DELAY_MS, timerDelayUntil } from '../platform/timers.js';
 import type { AuthToken, ProviderMetadata } from '../token/auth-token.js';
 import { type BrowserOpener, systemBrowserOpener } from './browser-opener.js';
 import { sendWithClientAuthentication } from './client-authentication.js';
@@ -56,7 +56,7 @@ export interface OAuthFlowOptions {
 export interface OAuthLoginOptions {
   /** Cancels the login (`LOGIN_ABORTED`). */
   signal?: AbortSignal;
-  /** Default {@link DEFAULT_LOGIN_TIMEOUT_MS}. */
+  /** Default 5 minutes (`DEFAULT_LOGIN_TIMEOUT_MS`). */
   timeoutMs?: number;
   /** Do not try to open a browser: print the URL and accept a pasted redirect URL or code. */
   noBrowser?: boolean;

@@ -1,5 +1,5 @@
 import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
-import type { ResolvedCredential } from '../auth/resolved-credential.js';
+import type { ResolvedCredential } from '../credentials/resolved-credential.js';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 
 /** What renews a credential the API rejected (see `CredentialSession.renew`). */

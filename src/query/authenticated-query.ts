@@ -1,13 +1,13 @@
 import type { Options, Query, SDKMessage, SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
-import { routeCredential } from '../auth/credential-destination.js';
-import type { ResolvedCredential } from '../auth/resolved-credential.js';
 import { locateClaudeBinary } from '../claude-code/claude-binary.js';
+import { handOverVariables } from '../credentials/child-environment.js';
+import { routeCredential } from '../credentials/credential-destination.js';
+import { launchEnvironment } from '../credentials/launch-environment.js';
+import type { ResolvedCredential } from '../credentials/resolved-credential.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
 import { withMcpHeadersHelpers } from '../mcp/mcp-headers-helpers.js';
 import { checkAgentSdk } from './agent-sdk-version.js';
 import { AuthRecovery, type RenewalSource } from './auth-recovery.js';
-import { handOverVariables } from './child-environment.js';
-import { launchEnvironment } from './launch-environment.js';
 import { RotationScheduler, type RotationSource } from './rotation-scheduler.js';
 
 /** A prompt, as the agent SDK takes it: text, or a stream of user messages (multi-turn). */

@@ -4,7 +4,7 @@ import {
   credentialFromHeaders,
   headersCarry,
   type ResolvedCredential,
-} from '../auth/resolved-credential.js';
+} from '../credentials/resolved-credential.js';
 import { AuthErrorCode, isAuthenticationError } from '../errors/authentication-error.js';
 import { AuthenticatedQuery, type Prompt } from './authenticated-query.js';
 

@@ -1,6 +1,6 @@
 import type { Options } from '@anthropic-ai/claude-agent-sdk';
-import { ClaudeAuth, type ClaudeAuthOptions } from '../auth/claude-auth.js';
-import { credentialText, ResolvedCredential } from '../auth/resolved-credential.js';
+import { ClaudeAuth, type ClaudeAuthOptions } from '../credentials/claude-auth.js';
+import { credentialText, ResolvedCredential } from '../credentials/resolved-credential.js';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 import type { OAuthConfig } from '../oauth/oauth-config.js';
 import { AuthenticatedQuery, type CredentialSession, type Prompt } from './authenticated-query.js';

@@ -1,5 +1,5 @@
-import type { ResolvedCredential } from '../auth/resolved-credential.js';
-import { timerDelayUntil } from '../refresh/refresh-policy.js';
+import type { ResolvedCredential } from '../credentials/resolved-credential.js';
+import { timerDelayUntil } from '../platform/timers.js';
 
 /** What renews a running session's credential before it expires (see `CredentialSession`). */
 export interface RotationSource {

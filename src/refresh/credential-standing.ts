@@ -1,4 +1,4 @@
-import { loginCommand, refreshCommand } from '../storage/fix-commands.js';
+import { loginCommand, refreshCommand } from '../profile/fix-commands.js';
 import type { MachineGrant } from '../token/auth-token.js';
 import { type ExpiringCredential, refreshState, refreshWindows } from './refresh-policy.js';
 

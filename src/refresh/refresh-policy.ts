@@ -23,9 +23,6 @@ export const MANDATORY_REFRESH_WINDOW_MS = 30_000;
  */
 export const RENEWAL_WARNING_WINDOW_MS = 30 * 86_400_000;
 
-/** The longest delay `setTimeout` honours (2^31 − 1 ms); a longer one fires after 1 ms. */
-export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
-
 /** What the policy needs to know of a credential. */
 export interface ExpiringCredential {
   /** Absolute expiry, or `null` for a credential with no known lifetime (never due). */
@@ -103,16 +100,4 @@ export function refreshState(credential: ExpiringCredential, now: number): Refre
 export function advisoryDueAt(credential: ExpiringCredential, now: number): number | undefined {
   if (credential.expiresAt === null) return undefined;
   return credential.expiresAt.getTime() - refreshWindows(credential, now).advisoryMs;
-}
-
-/**
- * A `setTimeout` delay for reaching `at`: never negative, never beyond
- * {@link MAX_TIMER_DELAY_MS} (a timer that fires early re-asks the policy and
- * waits again; it never spins).
- *
- * @param at - The target time in epoch ms.
- * @param now - The current time in epoch ms.
- */
-export function timerDelayUntil(at: number, now: number): number {
-  return Math.min(MAX_TIMER_DELAY_MS, Math.max(0, at - now));
 }

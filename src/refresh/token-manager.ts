@@ -4,8 +4,7 @@ import {
   isAuthenticationError,
 } from '../errors/authentication-error.js';
 import { DEFAULT_HTTP_TIMEOUT_MS } from '../oauth/http-client.js';
-import type { FileLockOptions } from '../storage/file-lock.js';
-import { loginCommand } from '../storage/fix-commands.js';
+import { loginCommand } from '../profile/fix-commands.js';
 import { TokenStorage } from '../storage/token-storage.js';
 import type {
   CredentialStore,
@@ -14,6 +13,7 @@ import type {
   TransactionOptions,
   WriteOutcome,
 } from '../store/credential-store.js';
+import type { FileLockOptions } from '../store/file/file-lock.js';
 import type { AuthToken } from '../token/auth-token.js';
 import { isRenewable } from './credential-standing.js';
 import { refreshState } from './refresh-policy.js';

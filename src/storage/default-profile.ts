@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { assertProfileName, CONFIG_FILE } from './profile-paths.js';
-import { readPrivateFile, writePrivateFileAtomic } from './secure-file.js';
+import { assertProfileName, CONFIG_FILE } from '../profile/profile-paths.js';
+import { readPrivateFile, writePrivateFileAtomic } from '../store/file/secure-file.js';
 
 /**
  * Makes `profile` the one used when no option or `$CLAUDE_AUTH_PROFILE` names

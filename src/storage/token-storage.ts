@@ -1,9 +1,9 @@
+import { resolveProfile } from '../profile/profile-paths.js';
 import type { CredentialStore } from '../store/credential-store.js';
-import { FileCredentialStore } from '../store/file-credential-store.js';
-import { type OpenStoreOptions, openStore } from '../store/open-store.js';
+import { FileCredentialStore } from '../store/file/file-credential-store.js';
 import { replaceCredential } from '../store/replace-credential.js';
 import type { AuthToken } from '../token/auth-token.js';
-import { resolveProfile } from './profile-paths.js';
+import { type OpenStoreOptions, openStore } from './open-store.js';
 
 /**
  * The guide's `TokenStorage`: one credential, loaded and saved by name. A

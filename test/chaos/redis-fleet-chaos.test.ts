@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OidcServer } from '../../fixtures/oidc-server.js';
 import { RedisServer } from '../../fixtures/redis-server.js';
 import { refreshProviderToken } from '../../src/oauth/provider-tokens.js';
-import { RedisCredentialStore } from '../../src/store/redis-credential-store.js';
+import { RedisCredentialStore } from '../../src/store/redis/redis-credential-store.js';
 import { childScript, kill, startNode } from '../helpers/child-process.js';
 import { scriptedLogin } from '../helpers/scripted-login.js';
 

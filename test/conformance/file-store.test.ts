@@ -1,6 +1,6 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FileCredentialStore } from '../../src/store/file-credential-store.js';
+import { FileCredentialStore } from '../../src/store/file/file-credential-store.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { describeCredentialStoreConformance } from './credential-store-conformance.js';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { RedisServer } from '../../fixtures/redis-server.js';
-import { RedisCredentialStore } from '../../src/store/redis-credential-store.js';
+import { RedisCredentialStore } from '../../src/store/redis/redis-credential-store.js';
 import { describeCredentialStoreConformance } from './credential-store-conformance.js';
 
 let redis: RedisServer;

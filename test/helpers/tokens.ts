@@ -3,7 +3,7 @@ import {
   type CredentialSource,
   ResolvedCredential,
   type ResolvedCredentialKind,
-} from '../../src/auth/resolved-credential.js';
+} from '../../src/credentials/resolved-credential.js';
 import { AuthToken, type AuthTokenInit } from '../../src/index.js';
 
 /**

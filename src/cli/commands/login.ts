@@ -1,13 +1,13 @@
-import { login } from '../../auth/login.js';
 import { TokenHidingWriter } from '../../claude-code/setup-token.js';
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
+import { login } from '../../login/login.js';
 import { OAuthConfig } from '../../oauth/oauth-config.js';
 import type { MachineGrantType } from '../../token/auth-token.js';
-import { activeProfile } from '../active-profile.js';
-import { type CliIO, palette, readAll, startSpinner } from '../cli-io.js';
-import { type Command, type Flags, secondsFlag, UsageError } from '../command.js';
-import { ExitCode } from '../exit-codes.js';
-import { relativeTime } from '../profile-report.js';
+import { activeProfile } from '../shared/active-profile.js';
+import { type CliIO, palette, readAll, startSpinner } from '../shared/cli-io.js';
+import { type Command, type Flags, secondsFlag, UsageError } from '../shared/command.js';
+import { ExitCode } from '../shared/exit-codes.js';
+import { relativeTime } from '../shared/profile-report.js';
 
 /**
  * Reads `--with-token`'s input. Piped from `claude setup-token`, it is the

@@ -1,10 +1,10 @@
-import { logout } from '../../auth/login.js';
 import { AuthenticationError } from '../../errors/authentication-error.js';
-import { resolveProfile } from '../../storage/profile-paths.js';
-import { type CliIO, palette } from '../cli-io.js';
-import { ALL_OR_PROFILE, type Command, type Flags, stringFlag } from '../command.js';
-import { ExitCode } from '../exit-codes.js';
-import { storedProfiles } from '../stored-profiles.js';
+import { logout } from '../../login/login.js';
+import { resolveProfile } from '../../profile/profile-paths.js';
+import { type CliIO, palette } from '../shared/cli-io.js';
+import { ALL_OR_PROFILE, type Command, type Flags, stringFlag } from '../shared/command.js';
+import { ExitCode } from '../shared/exit-codes.js';
+import { storedProfiles } from '../shared/stored-profiles.js';
 
 async function run(flags: Flags, _positionals: string[], io: CliIO) {
   const profile = stringFlag(flags, 'profile');

@@ -5,13 +5,13 @@ import { findMcpLogin, type McpLogin, mcpLoginCommand } from '../../mcp/mcp-acce
 import { mcpLogin } from '../../mcp/mcp-login.js';
 import { mcpServers, recordMcpServer } from '../../mcp/mcp-server-index.js';
 import { revokeProviderTokens } from '../../oauth/provider-tokens.js';
+import { resolveProfile } from '../../profile/profile-paths.js';
 import { refreshState } from '../../refresh/refresh-policy.js';
-import { resolveProfile } from '../../storage/profile-paths.js';
 import { replaceCredential } from '../../store/replace-credential.js';
-import { type CliIO, palette } from '../cli-io.js';
-import { type Flags, secondsFlag, stringFlag, UsageError } from '../command.js';
-import { ExitCode } from '../exit-codes.js';
-import { relativeTime } from '../profile-report.js';
+import { type CliIO, palette } from '../shared/cli-io.js';
+import { type Flags, secondsFlag, stringFlag, UsageError } from '../shared/command.js';
+import { ExitCode } from '../shared/exit-codes.js';
+import { relativeTime } from '../shared/profile-report.js';
 
 async function clientSecret(flags: Flags, io: CliIO): Promise<string | undefined> {
   const file = stringFlag(flags, 'client-secret-file');

@@ -1,6 +1,12 @@
-import type { CliIO } from '../cli-io.js';
-import { type Command, type Flags, secondsFlag, stringFlag, UsageError } from '../command.js';
-import { ExitCode } from '../exit-codes.js';
+import type { CliIO } from '../shared/cli-io.js';
+import {
+  type Command,
+  type Flags,
+  secondsFlag,
+  stringFlag,
+  UsageError,
+} from '../shared/command.js';
+import { ExitCode } from '../shared/exit-codes.js';
 
 const HELP = `Log in to OAuth-protected MCP servers once, then hand their tokens to
 Claude Code (a headersHelper) without a person: refreshed under the one refresh

@@ -1,10 +1,10 @@
+import { resolveProfile } from '../../profile/profile-paths.js';
 import { saveDefaultProfile } from '../../storage/default-profile.js';
-import { resolveProfile } from '../../storage/profile-paths.js';
-import { type CliIO, palette } from '../cli-io.js';
-import { type Command, type Flags, UsageError } from '../command.js';
-import { ExitCode } from '../exit-codes.js';
-import { reportProfile } from '../profile-report.js';
-import { storedProfiles } from '../stored-profiles.js';
+import { type CliIO, palette } from '../shared/cli-io.js';
+import { type Command, type Flags, UsageError } from '../shared/command.js';
+import { ExitCode } from '../shared/exit-codes.js';
+import { reportProfile } from '../shared/profile-report.js';
+import { storedProfiles } from '../shared/stored-profiles.js';
 
 async function run(flags: Flags, positionals: string[], io: CliIO) {
   const location = resolveProfile({ env: io.env });

@@ -1,16 +1,16 @@
-import { login } from '../../auth/login.js';
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
+import { login } from '../../login/login.js';
 import { refreshProviderToken } from '../../oauth/provider-tokens.js';
+import { loginCommand } from '../../profile/fix-commands.js';
 import { credentialStanding } from '../../refresh/credential-standing.js';
 import { TokenManager } from '../../refresh/token-manager.js';
-import { loginCommand } from '../../storage/fix-commands.js';
 import { TokenStorage } from '../../storage/token-storage.js';
 import type { AuthToken } from '../../token/auth-token.js';
-import { activeProfile } from '../active-profile.js';
-import { type CliIO, palette } from '../cli-io.js';
-import type { Command, Flags } from '../command.js';
-import { ExitCode } from '../exit-codes.js';
-import { relativeTime } from '../profile-report.js';
+import { activeProfile } from '../shared/active-profile.js';
+import { type CliIO, palette } from '../shared/cli-io.js';
+import type { Command, Flags } from '../shared/command.js';
+import { ExitCode } from '../shared/exit-codes.js';
+import { relativeTime } from '../shared/profile-report.js';
 
 function validity(token: AuthToken): string {
   return token.expiresAt === null

@@ -1,17 +1,17 @@
-import { ClaudeAuth, type ResolutionStep } from '../../auth/claude-auth.js';
+import { ClaudeAuth, type ResolutionStep } from '../../credentials/claude-auth.js';
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
-import { ENV_PROFILE } from '../../storage/profile-paths.js';
-import { activeProfile } from '../active-profile.js';
-import { type CliIO, palette } from '../cli-io.js';
-import { ALL_OR_PROFILE, type Command, type Flags } from '../command.js';
-import { ExitCode, exitCodeFor } from '../exit-codes.js';
+import { ENV_PROFILE } from '../../profile/profile-paths.js';
+import { activeProfile } from '../shared/active-profile.js';
+import { type CliIO, palette } from '../shared/cli-io.js';
+import { ALL_OR_PROFILE, type Command, type Flags } from '../shared/command.js';
+import { ExitCode, exitCodeFor } from '../shared/exit-codes.js';
 import {
   describeGrant,
   type ProfileReport,
   relativeTime,
   reportProfile,
-} from '../profile-report.js';
-import { storedProfiles } from '../stored-profiles.js';
+} from '../shared/profile-report.js';
+import { storedProfiles } from '../shared/stored-profiles.js';
 
 /** The version of the `status --json` document; fields are only ever added within a version. */
 export const STATUS_SCHEMA_VERSION = 1;

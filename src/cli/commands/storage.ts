@@ -1,10 +1,16 @@
 import { AuthenticationError } from '../../errors/authentication-error.js';
-import { DEFAULT_PROFILE, resolveProfile } from '../../storage/profile-paths.js';
+import { DEFAULT_PROFILE, resolveProfile } from '../../profile/profile-paths.js';
+import { openStore } from '../../storage/open-store.js';
 import { copyCredential } from '../../store/copy-credential.js';
-import { openStore } from '../../store/open-store.js';
-import { type CliIO, palette } from '../cli-io.js';
-import { ALL_OR_PROFILE, type Command, type Flags, stringFlag, UsageError } from '../command.js';
-import { ExitCode } from '../exit-codes.js';
+import { type CliIO, palette } from '../shared/cli-io.js';
+import {
+  ALL_OR_PROFILE,
+  type Command,
+  type Flags,
+  stringFlag,
+  UsageError,
+} from '../shared/command.js';
+import { ExitCode } from '../shared/exit-codes.js';
 
 const ACTIONS = new Set(['copy', 'move']);
 

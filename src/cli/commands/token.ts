@@ -1,16 +1,16 @@
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
+import { refreshCommand } from '../../profile/fix-commands.js';
 import { isRenewable } from '../../refresh/credential-standing.js';
 import { helperToken, lazyProviderRefresh } from '../../refresh/helper-token.js';
 import { lifetimeMs } from '../../refresh/refresh-policy.js';
 import { TokenManager } from '../../refresh/token-manager.js';
-import { refreshCommand } from '../../storage/fix-commands.js';
 import { TokenStorage } from '../../storage/token-storage.js';
 import type { AuthToken } from '../../token/auth-token.js';
-import { activeProfile } from '../active-profile.js';
-import type { CliIO } from '../cli-io.js';
-import { type Command, type Flags, secondsFlag } from '../command.js';
-import { ExitCode } from '../exit-codes.js';
-import { relativeTime } from '../profile-report.js';
+import { activeProfile } from '../shared/active-profile.js';
+import type { CliIO } from '../shared/cli-io.js';
+import { type Command, type Flags, secondsFlag } from '../shared/command.js';
+import { ExitCode } from '../shared/exit-codes.js';
+import { relativeTime } from '../shared/profile-report.js';
 
 /**
  * A token valid for `minTtlMs` more, refreshed at most once: when the tokens

@@ -2,14 +2,13 @@ import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
-import { type FileLockOptions, type HeldLock, withFileLock } from '../../storage/file-lock.js';
 import {
   DEFAULT_PROFILE,
   isProfileName,
   type ProfileOptions,
   resolveProfile,
   sortProfiles,
-} from '../../storage/profile-paths.js';
+} from '../../profile/profile-paths.js';
 import type { AuthToken } from '../../token/auth-token.js';
 import { parseTokenFile, serializeTokenFile } from '../../token/token-file-format.js';
 import type {
@@ -20,6 +19,7 @@ import type {
   TransactionOptions,
   WriteOutcome,
 } from '../credential-store.js';
+import { type FileLockOptions, type HeldLock, withFileLock } from '../file/file-lock.js';
 import { type KeychainAccess, KeychainCallError, sharedKeychainAccess } from './keychain-access.js';
 import {
   asciiJson,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readPrivateFile, writePrivateFileAtomic } from '../../storage/secure-file.js';
+import { readPrivateFile, writePrivateFileAtomic } from '../file/secure-file.js';
 
 /** A write that was started but may not have finished: its parts may be left in the keychain. */
 export interface PendingWrite {

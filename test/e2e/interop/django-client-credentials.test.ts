@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login } from '../../../src/auth/login.js';
+import { login } from '../../../src/login/login.js';
 import { refreshProviderToken } from '../../../src/oauth/provider-tokens.js';
 import { TokenManager } from '../../../src/refresh/token-manager.js';
 import { TokenStorage } from '../../../src/storage/token-storage.js';

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { signInAsUser } from '../../../fixtures/browser.js';
 import { TEST_USER } from '../../../fixtures/oidc-server.js';
-import { login, logout } from '../../../src/auth/login.js';
+import { login, logout } from '../../../src/login/login.js';
 import { refreshProviderToken } from '../../../src/oauth/provider-tokens.js';
 import { TokenManager } from '../../../src/refresh/token-manager.js';
 import { browserFlow, freshStorage, nativeConfig } from '../../helpers/oauth-fixture.js';

@@ -5,7 +5,7 @@ import {
   CONFIDENTIAL_CLIENT_SECRET,
   TEST_USER,
 } from '../../../fixtures/oidc-server.js';
-import { login } from '../../../src/auth/login.js';
+import { login } from '../../../src/login/login.js';
 import { refreshProviderToken } from '../../../src/oauth/provider-tokens.js';
 import {
   browserFlow,

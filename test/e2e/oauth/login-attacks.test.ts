@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { signInAsUser } from '../../../fixtures/browser.js';
-import { login } from '../../../src/auth/login.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
+import { login } from '../../../src/login/login.js';
 import { OAuthFlow } from '../../../src/oauth/oauth-flow.js';
 import {
   browserFlow,

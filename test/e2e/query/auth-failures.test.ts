@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { getAuthHeaders } from '../../../src/auth/auth-headers.js';
-import { CREDENTIAL_ENV_VARS } from '../../../src/auth/resolved-credential.js';
+import { getAuthHeaders } from '../../../src/credentials/auth-headers.js';
+import { CREDENTIAL_ENV_VARS } from '../../../src/credentials/resolved-credential.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { AuthenticationMiddleware, queryWithMiddleware } from '../../../src/query/middleware.js';
 import { queryWithApiKey, queryWithOAuth } from '../../../src/query/queries.js';
@@ -108,7 +108,12 @@ describe('authentication failures through the real Claude Code binary', () => {
       code: AuthErrorCode.SETTINGS_CONFLICT,
       message: expect.stringContaining('apiKeyHelper'),
     });
-    expect(parts.api.requests).toEqual([]);
+    // Refused before Claude Code started: neither key reached the API. (Only this
+    // test's keys count: the SDK kills an earlier test's Claude Code without
+    // waiting for it, so a request it had already sent can still land here.)
+    expect(
+      parts.api.requests.filter((r) => r.credential === GOOD_KEY || r.credential === 'other-key'),
+    ).toEqual([]);
     const isolated = await collect(
       queryWithApiKey({
         prompt: 'Hello',

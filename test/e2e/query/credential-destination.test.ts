@@ -2,8 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MessagesApi } from '../../../fixtures/messages-api.js';
-import { getAuthHeaders } from '../../../src/auth/auth-headers.js';
-import { SUBSCRIPTION_BASE_URL_VARIABLE } from '../../../src/auth/credential-destination.js';
+import { getAuthHeaders } from '../../../src/credentials/auth-headers.js';
+import { SUBSCRIPTION_BASE_URL_VARIABLE } from '../../../src/credentials/credential-destination.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import {
   AuthenticationMiddleware,

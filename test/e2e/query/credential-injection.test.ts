@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { OAUTH_BETA } from '../../../src/auth/resolved-credential.js';
+import { OAUTH_BETA } from '../../../src/credentials/resolved-credential.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import {
   authenticatedQuery,

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MessagesApi } from '../../../fixtures/messages-api.js';
-import { ClaudeAuth } from '../../../src/auth/claude-auth.js';
+import { ClaudeAuth } from '../../../src/credentials/claude-auth.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { queryWithOAuth } from '../../../src/query/queries.js';
 import type { AuthToken } from '../../../src/token/auth-token.js';

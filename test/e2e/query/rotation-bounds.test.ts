@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ClaudeAuth } from '../../../src/auth/claude-auth.js';
+import { ClaudeAuth } from '../../../src/credentials/claude-auth.js';
 import { queryWithOAuth } from '../../../src/query/queries.js';
 import {
   type ClaudeSandbox,

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signInAsUser, TestBrowser } from '../../../fixtures/browser.js';
 import { MessagesApi } from '../../../fixtures/messages-api.js';
 import { OidcServer } from '../../../fixtures/oidc-server.js';
-import { login } from '../../../src/auth/login.js';
+import { login } from '../../../src/login/login.js';
 import type { AuthenticatedQuery } from '../../../src/query/authenticated-query.js';
 import { queryWithOAuth } from '../../../src/query/queries.js';
 import {

@@ -7,13 +7,10 @@
 // "refreshing" (it is about to send a refresh request),
 // "error CODE" (then exits 1).
 import { setTimeout as delay } from 'node:timers/promises';
-import {
-  AuthErrorCode,
-  isAuthenticationError,
-  refreshProviderToken,
-  TokenManager,
-} from '../../../dist/index.js';
-import { openStore } from '../../../dist/store/open-store.js';
+import { AuthErrorCode, isAuthenticationError } from '../../../dist/index.js';
+import { refreshProviderToken } from '../../../dist/oauth/provider-tokens.js';
+import { TokenManager } from '../../../dist/refresh/token-manager.js';
+import { openStore } from '../../../dist/storage/open-store.js';
 
 // The refresh request's own timeout; the manager asks for a lease 5 s longer.
 const REFRESH_TIMEOUT_MS = 2_000;

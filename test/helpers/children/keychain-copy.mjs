@@ -6,7 +6,7 @@
 // "keychain-set:N" (just before the keychain's N-th entry write: inside a
 // multi-entry record). Prints "paused <step>" there, "done <json>" at the end.
 import { copyCredential } from '../../../dist/store/copy-credential.js';
-import { FileCredentialStore } from '../../../dist/store/file-credential-store.js';
+import { FileCredentialStore } from '../../../dist/store/file/file-credential-store.js';
 import { WorkerKeychainAccess } from '../../../dist/store/keychain/keychain-access.js';
 import {
   KEYCHAIN_SERVICE,

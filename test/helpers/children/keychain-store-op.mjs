@@ -8,7 +8,8 @@
 //                    loop kept turning while it was pending (a call on the main thread stops it)
 //   refresh N        N forced refreshes (TokenManager.refreshNow) against the token's provider
 import { createHash } from 'node:crypto';
-import { refreshProviderToken, TokenManager } from '../../../dist/index.js';
+import { refreshProviderToken } from '../../../dist/oauth/provider-tokens.js';
+import { TokenManager } from '../../../dist/refresh/token-manager.js';
 import { WorkerKeychainAccess } from '../../../dist/store/keychain/keychain-access.js';
 import {
   announceFallback,

@@ -4,7 +4,7 @@
 // or "refused".
 import { createInterface } from 'node:readline';
 import { AuthToken } from '../../../dist/index.js';
-import { RedisCredentialStore } from '../../../dist/store/redis-credential-store.js';
+import { RedisCredentialStore } from '../../../dist/store/redis/redis-credential-store.js';
 
 const [url, profile, leaseMs] = process.argv.slice(2);
 const store = new RedisCredentialStore({ url, profile });

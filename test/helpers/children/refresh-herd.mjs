@@ -1,11 +1,7 @@
 // One process of the multi-process herd: waits for "go" on stdin, then asks
 // for a valid token from N concurrent callers and reports what each got.
-import {
-  AuthToken,
-  isAuthenticationError,
-  TokenManager,
-  TokenStorage,
-} from '../../../dist/index.js';
+import { AuthToken, isAuthenticationError, TokenStorage } from '../../../dist/index.js';
+import { TokenManager } from '../../../dist/refresh/token-manager.js';
 
 const [path, endpoint, callers] = process.argv.slice(2);
 

@@ -2,13 +2,9 @@
 // token file against the real provider, printing one line per outcome:
 // "ok" (a valid token was obtained), "lost" (re-login required; exits 3),
 // "takeover" (it took over a lock a killed process left).
-import {
-  AuthErrorCode,
-  isAuthenticationError,
-  refreshProviderToken,
-  TokenManager,
-  TokenStorage,
-} from '../../../dist/index.js';
+import { AuthErrorCode, isAuthenticationError, TokenStorage } from '../../../dist/index.js';
+import { refreshProviderToken } from '../../../dist/oauth/provider-tokens.js';
+import { TokenManager } from '../../../dist/refresh/token-manager.js';
 
 const [path, cycles] = process.argv.slice(2);
 const manager = new TokenManager({

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ClaudeAuth } from '../../../src/auth/claude-auth.js';
+import { ClaudeAuth } from '../../../src/credentials/claude-auth.js';
 import { STORE_RECHECK_MS } from '../../../src/refresh/token-manager.js';
 import { TokenStorage } from '../../../src/storage/token-storage.js';
 import { subscriptionToken } from '../../helpers/claude-code-env.js';

@@ -1,9 +1,9 @@
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getAuthHeaders } from '../../../src/auth/auth-headers.js';
-import { login, logout } from '../../../src/auth/login.js';
+import { getAuthHeaders } from '../../../src/credentials/auth-headers.js';
 import { AuthErrorCode, AuthenticationError } from '../../../src/errors/authentication-error.js';
+import { login, logout } from '../../../src/login/login.js';
 import { refreshProviderToken } from '../../../src/oauth/provider-tokens.js';
 import { TokenManager } from '../../../src/refresh/token-manager.js';
 import { TokenStorage } from '../../../src/storage/token-storage.js';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { OidcServer } from '../../../fixtures/oidc-server.js';
-import { logout } from '../../../src/auth/login.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
+import { logout } from '../../../src/login/login.js';
 import { createOAuthFetch, type OAuthFetch } from '../../../src/oauth/http-client.js';
 import { freshStorage } from '../../helpers/oauth-fixture.js';
 import { flowWithoutBrowser } from '../../helpers/oidc-without-browser.js';

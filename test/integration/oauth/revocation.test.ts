@@ -1,8 +1,8 @@
 import { chmod, truncate } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { logout } from '../../../src/auth/login.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
+import { logout } from '../../../src/login/login.js';
 import { revokeProviderTokens } from '../../../src/oauth/provider-tokens.js';
 import { freshStorage } from '../../helpers/oauth-fixture.js';
 import { scriptedServer } from '../../helpers/scripted-http-server.js';

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessagesApi } from '../../../fixtures/messages-api.js';
-import { OAUTH_BETA } from '../../../src/auth/resolved-credential.js';
+import { OAUTH_BETA } from '../../../src/credentials/resolved-credential.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { AGENT_SDK, parseVersionRange } from '../../../src/query/agent-sdk-version.js';
 import { claudeSandbox, subscriptionToken } from '../../helpers/claude-code-env.js';

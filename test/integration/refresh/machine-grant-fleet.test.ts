@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login } from '../../../src/auth/login.js';
+import { login } from '../../../src/login/login.js';
 import { TokenStorage } from '../../../src/storage/token-storage.js';
 import { childScript, startNode, waitForLine } from '../../helpers/child-process.js';
 import {

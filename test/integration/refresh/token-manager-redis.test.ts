@@ -4,7 +4,7 @@ import { RedisServer } from '../../../fixtures/redis-server.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { type RefreshFunction, TokenManager } from '../../../src/refresh/token-manager.js';
 import type { CredentialStore } from '../../../src/store/credential-store.js';
-import { RedisCredentialStore } from '../../../src/store/redis-credential-store.js';
+import { RedisCredentialStore } from '../../../src/store/redis/redis-credential-store.js';
 import { wrapTransactions } from '../../helpers/store-wrappers.js';
 import { oauthToken } from '../../helpers/tokens.js';
 

@@ -2,8 +2,8 @@ import { readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { ORPHANED_TEMPORARY_AGE_MS } from '../../../src/storage/secure-file.js';
 import { TokenStorage } from '../../../src/storage/token-storage.js';
+import { ORPHANED_TEMPORARY_AGE_MS } from '../../../src/store/file/secure-file.js';
 import { childScript, kill, startNode, waitForLine } from '../../helpers/child-process.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileCredentialStore } from '../../../src/store/file-credential-store.js';
+import { FileCredentialStore } from '../../../src/store/file/file-credential-store.js';
 import { parseTokenFile, serializeTokenFile } from '../../../src/token/token-file-format.js';
 import { childScript, kill, startNode, waitForLine } from '../../helpers/child-process.js';
 import { type SecretServiceSession, startSecretService } from '../../helpers/secret-service.js';

@@ -8,9 +8,12 @@ import { connect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisServer } from '../../../fixtures/redis-server.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
-import { RecordCipher, type SealedRecord } from '../../../src/store/record-cipher.js';
-import { RedisCredentialStore, redisKeys } from '../../../src/store/redis-credential-store.js';
-import { COMPARE_AND_SWAP } from '../../../src/store/redis-scripts.js';
+import { RecordCipher, type SealedRecord } from '../../../src/store/redis/record-cipher.js';
+import {
+  RedisCredentialStore,
+  redisKeys,
+} from '../../../src/store/redis/redis-credential-store.js';
+import { COMPARE_AND_SWAP } from '../../../src/store/redis/redis-scripts.js';
 import { serializeTokenFile } from '../../../src/token/token-file-format.js';
 import { makeCertificates } from '../../helpers/throwaway-ca.js';
 import { oauthToken } from '../../helpers/tokens.js';

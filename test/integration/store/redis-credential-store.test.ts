@@ -4,8 +4,8 @@ import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisServer } from '../../../fixtures/redis-server.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
-import { RecordCipher } from '../../../src/store/record-cipher.js';
-import { RedisCredentialStore } from '../../../src/store/redis-credential-store.js';
+import { RecordCipher } from '../../../src/store/redis/record-cipher.js';
+import { RedisCredentialStore } from '../../../src/store/redis/redis-credential-store.js';
 import { oauthToken } from '../../helpers/tokens.js';
 
 let redis: RedisServer;

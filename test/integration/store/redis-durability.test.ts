@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisServer } from '../../../fixtures/redis-server.js';
-import { RedisCredentialStore } from '../../../src/store/redis-credential-store.js';
+import { RedisCredentialStore } from '../../../src/store/redis/redis-credential-store.js';
 import { oauthToken } from '../../helpers/tokens.js';
 
 let redis: RedisServer;

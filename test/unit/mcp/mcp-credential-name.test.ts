@@ -5,7 +5,7 @@ import {
   mcpCredentialName,
   openMcpStore,
 } from '../../../src/mcp/mcp-credential-name.js';
-import { listProfiles } from '../../../src/storage/profile-paths.js';
+import { listProfiles } from '../../../src/profile/profile-paths.js';
 import { TokenStorage } from '../../../src/storage/token-storage.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { oauthToken } from '../../helpers/tokens.js';

@@ -1,6 +1,6 @@
 import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
 import { describe, expect, it, vi } from 'vitest';
-import { ResolvedCredential } from '../../../src/auth/resolved-credential.js';
+import { ResolvedCredential } from '../../../src/credentials/resolved-credential.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { AuthRecovery } from '../../../src/query/auth-recovery.js';
 

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ResolvedCredential } from '../../../src/auth/resolved-credential.js';
+import { ResolvedCredential } from '../../../src/credentials/resolved-credential.js';
+import { MAX_TIMER_DELAY_MS } from '../../../src/platform/timers.js';
 import { RotationScheduler } from '../../../src/query/rotation-scheduler.js';
-import { advisoryDueAt, MAX_TIMER_DELAY_MS } from '../../../src/refresh/refresh-policy.js';
+import { advisoryDueAt } from '../../../src/refresh/refresh-policy.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AuthErrorCode, AuthenticationError } from '../../../src/errors/authentication-error.js';
 import { TokenManager } from '../../../src/refresh/token-manager.js';
-import { FileCredentialStore } from '../../../src/store/file-credential-store.js';
+import { FileCredentialStore } from '../../../src/store/file/file-credential-store.js';
 import type { AuthToken } from '../../../src/token/auth-token.js';
 import { wrapTransactions } from '../../helpers/store-wrappers.js';
 import { tempDir } from '../../helpers/temp-dir.js';

@@ -11,9 +11,9 @@ import {
   STORE_RECHECK_MS,
   TokenManager,
 } from '../../../src/refresh/token-manager.js';
-import { resolvedFilePath } from '../../../src/storage/secure-file.js';
 import { TokenStorage } from '../../../src/storage/token-storage.js';
 import type { CredentialStore } from '../../../src/store/credential-store.js';
+import { resolvedFilePath } from '../../../src/store/file/secure-file.js';
 import type { AuthToken } from '../../../src/token/auth-token.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { fakeSecret, oauthToken } from '../../helpers/tokens.js';

@@ -13,8 +13,8 @@ import {
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
-import { ORPHANED_TEMPORARY_AGE_MS } from '../../../src/storage/secure-file.js';
 import { TokenStorage } from '../../../src/storage/token-storage.js';
+import { ORPHANED_TEMPORARY_AGE_MS } from '../../../src/store/file/secure-file.js';
 import { serializeTokenFile } from '../../../src/token/token-file-format.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { oauthToken } from '../../helpers/tokens.js';

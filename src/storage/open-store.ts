@@ -1,0 +1,84 @@
+import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
+import { type ProfileOptions, resolveProfile } from '../profile/profile-paths.js';
+import type { CredentialStore } from '../store/credential-store.js';
+import { FileCredentialStore } from '../store/file/file-credential-store.js';
+import type { FileLockOptions } from '../store/file/file-lock.js';
+import { openKeychainStore } from '../store/keychain/keychain-store.js';
+import { RedisCredentialStore } from '../store/redis/redis-credential-store.js';
+import { isRedisStoreUrl } from '../store/redis/redis-store-config.js';
+import { AutoSelectedStore } from './auto-selected-store.js';
+
+/** Environment variable choosing where credentials are stored (`file`, default). */
+export const ENV_STORE = 'CLAUDE_AUTH_STORE';
+
+/** Options that open a profile's store (`TokenStorage.forProfile`): the profile, and the backend. */
+export interface OpenStoreOptions extends ProfileOptions {
+  /**
+   * The backend: `file` (default), `redis://…` or `rediss://…` (a shared Redis or
+   * Valkey; the README's "Fleets"), `keychain` (the OS keychain) or `auto`
+   * (the keychain if a probe succeeds, else the file). Default `$CLAUDE_AUTH_STORE`.
+   */
+  store?: string;
+  /** The file backend's lock bounds. */
+  lock?: FileLockOptions;
+}
+
+/**
+ * Opens the store of a profile's credential, choosing the backend from the
+ * option or `CLAUDE_AUTH_STORE`, and recording why (shown by `status` through
+ * {@link CredentialStore.describe}). The value is never echoed: a Redis URL
+ * may hold a password (`describe()` shows the address without it).
+ *
+ * @param options - See {@link OpenStoreOptions}.
+ * @throws {@link AuthenticationError} `CONFIG_INVALID` for an unknown or
+ *   unavailable backend, or an invalid profile name; `STORE_UNAVAILABLE` for an
+ *   explicit `keychain` that cannot be reached (Linux without a D-Bus session).
+ */
+export function openStore(options: OpenStoreOptions = {}): CredentialStore {
+  const env = options.env ?? process.env;
+  const location = resolveProfile(options);
+  const fromOption = options.store !== undefined;
+  const given = (fromOption ? options.store : env[ENV_STORE])?.trim() ?? '';
+  const choice = given || 'file';
+  const from = fromOption ? 'the store option' : ENV_STORE;
+  // URL schemes are case-insensitive (RFC 3986 §3.1): `Redis://` names a Redis store too.
+  const scheme = isRedisStoreUrl(choice) ? 'redis://' : choice;
+  switch (scheme) {
+    case 'file':
+      return new FileCredentialStore({
+        path: location.path,
+        profile: location.profile,
+        reason: given === '' ? 'the default backend' : `chosen by ${from}=file`,
+        ...(options.lock !== undefined && { lock: options.lock }),
+      });
+    case 'redis://':
+      return new RedisCredentialStore({
+        url: choice,
+        profile: location.profile,
+        env,
+        chosenBy: fromOption ? 'the store option' : ENV_STORE,
+      });
+    case 'keychain':
+      return openKeychainStore({ ...options, source: from });
+    case 'auto':
+      return new AutoSelectedStore({
+        ...options,
+        // The keychain store resolves the location again: a credential's own name is no profile name.
+        profile: options.credential === undefined ? location.profile : (options.profile ?? ''),
+        source: from,
+        openFile: (reason) =>
+          new FileCredentialStore({
+            path: location.path,
+            profile: location.profile,
+            reason,
+            ...(options.lock !== undefined && { lock: options.lock }),
+          }),
+      });
+    default:
+      throw new AuthenticationError(
+        AuthErrorCode.CONFIG_INVALID,
+        `${from} names no credential store claude-auth knows (expected file, redis://…, rediss://…, keychain or auto).`,
+        { fix: `unset ${ENV_STORE} to use the file store` },
+      );
+  }
+}

@@ -1,0 +1,100 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
+import {
+  chooseProfile,
+  listProfiles,
+  resolveProfile,
+  storageDirectory,
+} from '../../../src/profile/profile-paths.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+describe('profile paths', () => {
+  it('defaults to ~/.claude_code/tokens.json, as the guide documents', () => {
+    expect(storageDirectory({})).toBe(join(homedir(), '.claude_code'));
+    expect(resolveProfile({ env: {} })).toEqual({
+      profile: 'default',
+      directory: join(homedir(), '.claude_code'),
+      path: join(homedir(), '.claude_code', 'tokens.json'),
+    });
+  });
+
+  it.each([
+    '/srv/claude-auth/',
+    '/srv//claude-auth',
+    '/srv/./claude-auth',
+    '/srv/x/../claude-auth',
+  ])('names the directory %j as it is, whatever its spelling', (spelling) => {
+    expect(resolveProfile({ env: { CLAUDE_AUTH_DIR: spelling } }).directory).toBe(
+      resolve('/srv/claude-auth'),
+    );
+  });
+
+  it.each(['', '../etc', 'a/b', '.hidden', 'tokens', 'x'.repeat(65), 'naïve'])(
+    'refuses the profile name %j',
+    (name) => {
+      expect(() => resolveProfile({ env: {}, profile: name })).toThrow(
+        expect.objectContaining({ code: AuthErrorCode.CONFIG_INVALID }),
+      );
+    },
+  );
+
+  it('lists profiles with default first and ignores other files', async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, 'sub'));
+    for (const name of [
+      'work.json',
+      'tokens.json',
+      'default.json',
+      'alpha.json',
+      'notes.txt',
+      'tokens.json.corrupt-1',
+      '.tokens.json.1.tmp',
+    ]) {
+      await writeFile(join(dir, name), '');
+    }
+    // default.json is no profile: the default profile's file is tokens.json (listed once).
+    expect(await listProfiles(dir)).toEqual(['default', 'alpha', 'work']);
+    expect(await listProfiles(join(dir, 'missing'))).toEqual([]);
+  });
+});
+
+describe('chooseProfile: the one rule for the active profile', () => {
+  it('asks the option, then CLAUDE_AUTH_PROFILE, then `profiles use`, then default, and says which chose', async () => {
+    const directory = await tempDir('choose-');
+    expect(chooseProfile({ env: {}, directory })).toEqual({
+      profile: 'default',
+      chosenBy: 'default',
+    });
+    await writeFile(join(directory, 'config.json'), '{"defaultProfile":"team"}');
+    expect(chooseProfile({ env: {}, directory })).toEqual({
+      profile: 'team',
+      chosenBy: 'profiles use',
+    });
+    const env = { CLAUDE_AUTH_PROFILE: 'ci' };
+    expect(chooseProfile({ env, directory })).toEqual({
+      profile: 'ci',
+      chosenBy: 'CLAUDE_AUTH_PROFILE',
+    });
+    expect(chooseProfile({ env, directory, profile: 'me' })).toEqual({
+      profile: 'me',
+      chosenBy: 'option',
+    });
+  });
+
+  it('names CLAUDE_AUTH_PROFILE when the variable holds a bad name, and how to fix it', () => {
+    expect(() =>
+      chooseProfile({ env: { CLAUDE_AUTH_PROFILE: '../x' }, directory: '/nowhere' }),
+    ).toThrow(
+      expect.objectContaining({
+        code: AuthErrorCode.CONFIG_INVALID,
+        summary: expect.stringMatching(
+          /^CLAUDE_AUTH_PROFILE="\.\.\/x" is not a valid profile name/,
+        ),
+        fix: expect.stringMatching(/^unset CLAUDE_AUTH_PROFILE/),
+      }),
+    );
+  });
+});
