@@ -10,12 +10,9 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
-import {
-  isAuthenticationError,
-  refreshProviderToken,
-  TokenManager,
-  TokenStorage,
-} from '../../../dist/index.js';
+import { isAuthenticationError, TokenStorage } from '../../../dist/index.js';
+import { refreshProviderToken } from '../../../dist/oauth/provider-tokens.js';
+import { TokenManager } from '../../../dist/refresh/token-manager.js';
 
 const [path, cycles] = process.argv.slice(2);
 const manager = new TokenManager({
