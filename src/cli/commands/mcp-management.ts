@@ -6,6 +6,7 @@ import { mcpLogin } from '../../mcp/mcp-login.js';
 import { mcpServers, recordMcpServer } from '../../mcp/mcp-server-index.js';
 import { revokeProviderTokens } from '../../oauth/provider-tokens.js';
 import { resolveProfile } from '../../profile/profile-paths.js';
+import { isRenewable } from '../../refresh/credential-standing.js';
 import { refreshState } from '../../refresh/refresh-policy.js';
 import { replaceCredential } from '../../store/replace-credential.js';
 import { type CliIO, palette } from '../shared/cli-io.js';
@@ -18,6 +19,16 @@ async function clientSecret(flags: Flags, io: CliIO): Promise<string | undefined
   if (file !== undefined) return (await readFile(file, 'utf8')).trim();
   const fromEnv = io.env[ENV_MCP_CLIENT_SECRET]?.trim();
   return fromEnv === '' ? undefined : fromEnv;
+}
+
+/** `--client-credentials`: where the client's secret or key file is (else the secret's variable). */
+function machineClientFiles(flags: Flags): { secretFile?: string; keyFile?: string } {
+  const secretFile = stringFlag(flags, 'client-secret-file');
+  const keyFile = stringFlag(flags, 'client-assertion-key-file');
+  return {
+    ...(secretFile !== undefined && { secretFile }),
+    ...(keyFile !== undefined && { keyFile }),
+  };
 }
 
 async function login(flags: Flags, positionals: string[], io: CliIO): Promise<ExitCode> {
@@ -46,12 +57,15 @@ async function login(flags: Flags, positionals: string[], io: CliIO): Promise<Ex
     ...(flags.device === true && { device: true }),
     ...(flags['no-browser'] === true && { noBrowser: true }),
     ...(timeoutMs !== undefined && { timeoutMs }),
+    ...(flags['client-credentials'] === true && {
+      clientCredentials: machineClientFiles(flags),
+    }),
   });
   const c = palette(io.stderr, io.env);
   io.stderr.write(
     `${c.green('✓')} Logged in to the MCP server "${name}" (${result.protectedResource.serverUrl}); stored in ${result.store.location}.\n`,
   );
-  if (result.token.refreshToken === undefined)
+  if (!isRenewable(result.token))
     io.stderr.write(
       `  ${c.yellow('!')} The server issued no refresh token: log in again when the token expires.\n`,
     );
@@ -92,7 +106,7 @@ async function statusOf(login: McpLogin, now: number) {
     const token = stored.token;
     const state = token.reauthRequired
       ? 're-login required'
-      : token.isExpired(0, now) && token.refreshToken === undefined
+      : token.isExpired(0, now) && !isRenewable(token)
         ? 'expired'
         : refreshState(token, now) === 'fresh'
           ? 'valid'
