@@ -44,7 +44,7 @@ export async function readSecretSource(
       value = await readFile(source.file, 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'an I/O error';
-      // Only the code: a message may quote the path, never the contents, but keep it short.
+      // Only the errno code: the message already names the path, and nothing of the contents.
       throw unreadable(source, what, `cannot be read (${code})`, new Error(code));
     }
   }
