@@ -3,11 +3,7 @@ import { readFile } from 'node:fs/promises';
 import * as oauth from 'oauth4webapi';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 import type { SecretSource } from '../token/auth-token.js';
-
-/** Where a secret comes from, as a user reads it: `$NAME` or the file's path. */
-export function describeSource(source: SecretSource): string {
-  return 'env' in source ? `$${source.env}` : source.file;
-}
+import { describeSecretSource } from '../token/secret-source.js';
 
 function unreadable(source: SecretSource, what: string, problem: string, cause?: unknown) {
   const fix =
@@ -16,7 +12,7 @@ function unreadable(source: SecretSource, what: string, problem: string, cause?:
       : `make ${source.file} readable by this user and hold the ${what}, then retry`;
   return new AuthenticationError(
     AuthErrorCode.CONFIG_INVALID,
-    `The ${what} (${describeSource(source)}) ${problem}.`,
+    `The ${what} (${describeSecretSource(source)}) ${problem}.`,
     { fix, ...(cause !== undefined && { cause }) },
   );
 }
@@ -173,7 +169,7 @@ export function assertIdentityTokenUnexpired(
   if (typeof exp !== 'number' || exp * 1000 > now) return;
   throw new AuthenticationError(
     AuthErrorCode.IDENTITY_TOKEN_EXPIRED,
-    `The identity token in ${describeSource(source)} expired at ${new Date(exp * 1000).toISOString()}; it was not sent.`,
+    `The identity token in ${describeSecretSource(source)} expired at ${new Date(exp * 1000).toISOString()}; it was not sent.`,
     {
       fix:
         'env' in source

@@ -6,10 +6,10 @@ import type {
   MachineGrantType,
   ProviderMetadata,
 } from '../token/auth-token.js';
+import { describeSecretSource } from '../token/secret-source.js';
 import { sendWithClientAuthentication } from './client-authentication.js';
 import {
   assertIdentityTokenUnexpired,
-  describeSource,
   importClientAssertionKey,
   privateKeyJwt,
   readSecretSource,
@@ -133,14 +133,14 @@ async function grantParameters(
 function refusalFix(error: string, grant: MachineGrant, clientId: string): string | undefined {
   const client = grant.clientAssertionKey ?? grant.clientSecret;
   const identity =
-    grant.subjectToken === undefined ? undefined : describeSource(grant.subjectToken);
+    grant.subjectToken === undefined ? undefined : describeSecretSource(grant.subjectToken);
   switch (error) {
     case 'unauthorized_client':
       return `the provider does not allow client "${clientId}" (${OAUTH_ENV.clientId}) the ${GRANT_TYPE_URIS[grant.type]} grant: ask its administrator to enable it for this client`;
     case 'invalid_client':
       return client === undefined
         ? `this client must authenticate: set ${OAUTH_ENV.clientSecret} or ${MACHINE_GRANT_ENV.clientAssertionKeyFile}`
-        : `check the client's ${'env' in client ? 'secret' : 'key'} (${describeSource(client)}) and that the provider registered it for client "${clientId}"`;
+        : `check the client's ${'env' in client ? 'secret' : 'key'} (${describeSecretSource(client)}) and that the provider registered it for client "${clientId}"`;
     case 'invalid_grant':
       return identity === undefined
         ? undefined

@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { hasUnknownAge } from '../../claude-code/subscription-token.js';
 import { AuthenticationError } from '../../errors/authentication-error.js';
-import { describeSource } from '../../oauth/grant-secrets.js';
 import { loginCommand, refreshCommand } from '../../profile/fix-commands.js';
 import { resolveProfile } from '../../profile/profile-paths.js';
 import {
@@ -20,6 +19,7 @@ import type {
   MachineGrant,
   MachineGrantType,
 } from '../../token/auth-token.js';
+import { describeSecretSource } from '../../token/secret-source.js';
 
 /** How a profile's credential stands. */
 export type ProfileState =
@@ -71,11 +71,15 @@ function grantReport(grant: MachineGrant | undefined): GrantReport | null {
   if (grant === undefined) return null;
   return {
     type: grant.type,
-    ...(grant.clientSecret !== undefined && { clientSecret: describeSource(grant.clientSecret) }),
-    ...(grant.clientAssertionKey !== undefined && {
-      clientAssertionKey: describeSource(grant.clientAssertionKey),
+    ...(grant.clientSecret !== undefined && {
+      clientSecret: describeSecretSource(grant.clientSecret),
     }),
-    ...(grant.subjectToken !== undefined && { identityToken: describeSource(grant.subjectToken) }),
+    ...(grant.clientAssertionKey !== undefined && {
+      clientAssertionKey: describeSecretSource(grant.clientAssertionKey),
+    }),
+    ...(grant.subjectToken !== undefined && {
+      identityToken: describeSecretSource(grant.subjectToken),
+    }),
   };
 }
 
