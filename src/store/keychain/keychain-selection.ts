@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
 import type { KeychainAccess } from './keychain-access.js';
 
@@ -18,7 +19,11 @@ export interface LocalStoreSelection {
 /** How long the `auto` probe may take before the keychain counts as unusable, in ms. */
 export const AUTO_PROBE_TIMEOUT_MS = 3000;
 
-/** The account the `auto` probe writes, reads back and deletes (never a profile's). */
+/**
+ * The `auto` probe's account: each probe writes, reads back and deletes
+ * `claude-auth-probe#<uuid>` (never a profile's name); older versions used the
+ * bare name, which listings still skip.
+ */
 export const PROBE_ACCOUNT = 'claude-auth-probe';
 
 /** Options of {@link selectLocalStore}. */
@@ -96,11 +101,16 @@ export async function probeKeychain(
   timeoutMs: number,
 ): Promise<string | undefined> {
   const end = Date.now() + timeoutMs;
-  const value = `probe-${process.pid}-${Date.now()}`;
+  // An entry of this probe's own: processes started together probe at once, and
+  // one reading back another's value (or finding it deleted) would fall back to
+  // the file while the others use the keychain, two backends with no common
+  // lease. `#` keeps it from ever reading as a profile name.
+  const account = `${PROBE_ACCOUNT}#${randomUUID()}`;
+  const value = randomUUID();
   try {
-    await keychain.set(PROBE_ACCOUNT, value, end - Date.now());
-    const read = await keychain.get(PROBE_ACCOUNT, end - Date.now());
-    await keychain.delete(PROBE_ACCOUNT, end - Date.now());
+    await keychain.set(account, value, end - Date.now());
+    const read = await keychain.get(account, end - Date.now());
+    await keychain.delete(account, end - Date.now());
     return read === value ? undefined : 'the keychain did not return what the probe wrote';
   } catch (error) {
     return error instanceof Error ? error.message : String(error);

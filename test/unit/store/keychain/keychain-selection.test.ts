@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { KeychainAccess } from '../../../../src/store/keychain/keychain-access.js';
 import {
   announceFallback,
+  probeKeychain,
   selectLocalStore,
 } from '../../../../src/store/keychain/keychain-selection.js';
+import { MemoryKeychain } from '../../../helpers/memory-keychain.js';
 
 /** A keychain that works (an in-memory map) or fails every call with `failure`. */
 function keychain(failure?: string): KeychainAccess & { calls: string[] } {
@@ -60,6 +62,22 @@ describe('selectLocalStore', () => {
       reason: 'CLAUDE_AUTH_STORE=auto: the keychain passed a write/read/delete probe',
     });
     expect(probe.calls).toEqual(['set', 'get', 'delete']);
+  });
+
+  it('auto picks the keychain in every process that starts at once: a probe never reads another probe', async () => {
+    // Another process probing between this probe's write and its read-back (it
+    // writes, reads and deletes its own entry) must not make this one fall back
+    // to the file while that one uses the keychain: two backends, no common lease.
+    const shared = new MemoryKeychain();
+    let interleaved = false;
+    shared.before = async (operation) => {
+      if (operation !== 'get' || interleaved) return;
+      interleaved = true;
+      expect(await probeKeychain(shared, 3000)).toBeUndefined();
+    };
+    expect(await probeKeychain(shared, 3000)).toBeUndefined();
+    expect(interleaved).toBe(true);
+    expect([...shared.values.keys()]).toEqual([]);
   });
 
   it('auto falls back to the file, saying why, when the probe fails or on Linux without D-Bus', async () => {

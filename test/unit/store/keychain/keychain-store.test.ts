@@ -69,6 +69,7 @@ describe('keychain accounts', () => {
     ['work.corrupt-2026-01-01T00-00-00-000Z', home],
     ['work@/srv/auth.corrupt-2026', '/srv/auth'],
     ['claude-auth-probe', home],
+    ['claude-auth-probe#0b6e4c2a-8f1d-4a3e-9c7b-2d5f6e8a9b0c', home],
     ['tokens', home],
   ])('takes the account %s of %s for no profile', (account, directory) => {
     expect(profileOfAccount(account, directory)).toBeUndefined();
