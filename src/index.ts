@@ -78,6 +78,7 @@ export { TokenStorage } from './storage/token-storage.js';
 export type {
   CredentialStore,
   CredentialTransaction,
+  ProfileListingOptions,
   StoreBackend,
   StoreDescription,
   StoredCredential,
@@ -91,7 +92,10 @@ export {
   type AuthTokenInit,
   type ClientRegistration,
   type CredentialKind,
+  type MachineGrant,
+  type MachineGrantType,
   type McpServerBinding,
   type ProviderMetadata,
+  type SecretSource,
   type TokenEndpointAuthMethod,
 } from './token/auth-token.js';

@@ -125,6 +125,8 @@ export class ClaudeAuth {
       refresh: async (token, { signal }) => {
         const { refreshProviderToken } = await import('../oauth/provider-tokens.js');
         return refreshProviderToken(token, {
+          // A machine grant's secrets are read where this handler reads its environment.
+          env: this.#env,
           ...(signal !== undefined && { signal }),
           ...(fetch !== undefined && { fetch }),
           ...(options.now !== undefined && { now: options.now }),

@@ -48,6 +48,8 @@ export const AuthErrorCode = {
   PORT_IN_USE: 'PORT_IN_USE',
   /** The device code expired before the user approved it (RFC 8628 §3.5 `expired_token`). */
   DEVICE_CODE_EXPIRED: 'DEVICE_CODE_EXPIRED',
+  /** A machine grant's identity token (a CI platform's, a service account's) expired before it was sent; the fix names its variable or file. */
+  IDENTITY_TOKEN_EXPIRED: 'IDENTITY_TOKEN_EXPIRED',
   /** Revoking a token at the provider failed (RFC 7009); the local logout still happened. */
   REVOCATION_FAILED: 'REVOCATION_FAILED',
   /** The Claude Code binary could not be found. */

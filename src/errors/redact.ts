@@ -12,8 +12,10 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   // (RFC 6749 §2.3.1), which a token endpoint may echo back in an error.
   /\b(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi,
   /\b(Basic\s+)[A-Za-z0-9+/=]{8,}/gi,
-  // OAuth parameters in query strings, form bodies and JSON (RFC 6749 §4.1.2, §5.1, §6).
-  /((?<![A-Za-z_])(?:access_token|refresh_token|id_token|client_secret|code_verifier|accessToken|refreshToken|idToken|clientSecret)["']?\s*[=:]\s*["']?)[^"'&\s,}]{4,}/g,
+  // OAuth parameters in query strings, form bodies and JSON (RFC 6749 §4.1.2, §5.1, §6), and
+  // machine grants' (RFC 8693 §2.1 subject and actor tokens, RFC 7523 §2.1-2.2 assertions),
+  // which may be opaque rather than JWTs.
+  /((?<![A-Za-z_])(?:access_token|refresh_token|id_token|client_secret|code_verifier|subject_token|actor_token|assertion|client_assertion|accessToken|refreshToken|idToken|clientSecret)["']?\s*[=:]\s*["']?)[^"'&\s,}]{4,}/g,
   // Authorization and device codes in URLs and form bodies (RFC 6749 §4.1.2, RFC 8628 §3.4).
   /((?<![A-Za-z_])(?:code|device_code)=)[^&\s"']{4,}/g,
 ];

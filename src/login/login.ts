@@ -7,6 +7,8 @@ import {
   subscriptionAuthToken,
 } from '../claude-code/subscription-token.js';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
+import { acquireMachineToken } from '../oauth/machine-grant.js';
+import { machineGrantFromEnv } from '../oauth/machine-grant-config.js';
 import { OAuthConfig } from '../oauth/oauth-config.js';
 import {
   DEFAULT_LOGIN_TIMEOUT_MS,
@@ -18,7 +20,7 @@ import { revokeProviderTokens, type TokenRevocation } from '../oauth/provider-to
 import type { ProfileOptions } from '../profile/profile-paths.js';
 import { TokenStorage } from '../storage/token-storage.js';
 import { replaceCredential } from '../store/replace-credential.js';
-import type { AuthToken } from '../token/auth-token.js';
+import type { AuthToken, MachineGrantType } from '../token/auth-token.js';
 
 /** How the official Claude Code CLI is run for a subscription login. */
 export interface ClaudeCliOptions {
@@ -45,6 +47,12 @@ export interface LoginOptions extends ProfileOptions, OAuthLoginOptions {
   kind?: 'claude-subscription';
   /** Use the device authorization grant (RFC 8628) with the OAuth provider. */
   device?: boolean;
+  /**
+   * Acquire the token with this machine grant instead of a person's login,
+   * configured by `CLAUDE_OAUTH_*` in `env` (see `machineGrantFromEnv`): the
+   * grant, and where its secrets come from, are stored for re-acquisition.
+   */
+  machineGrant?: MachineGrantType;
   /**
    * Store this Claude subscription token instead of logging in (`--with-token`):
    * the token, or the whole screen `claude setup-token` printed, holding exactly one.
@@ -144,7 +152,13 @@ export async function login(options: LoginOptions = {}): Promise<AuthToken> {
     options.importFromEnv === true;
   const config = subscriptionOnly ? undefined : (options.oauthConfig ?? OAuthConfig.fromEnv(env));
   let token: AuthToken;
-  if (config === undefined) {
+  if (options.machineGrant !== undefined) {
+    token = await acquireMachineToken(machineGrantFromEnv(options.machineGrant, env), {
+      env,
+      ...(options.flow?.fetch !== undefined && { fetch: options.flow.fetch }),
+      ...(options.signal !== undefined && { signal: options.signal }),
+    });
+  } else if (config === undefined) {
     token = await subscriptionLogin(options, env);
     // Importing the token already stored changes nothing: re-recording it would
     // move its expiry (an upper bound, counted from the import) ever later.
@@ -223,10 +237,11 @@ export async function logout(
   if (token.provider?.revocationEndpoint === undefined)
     return { removed, revoked: false, revocationUnavailable: true };
   try {
-    const revocations = await revokeProviderTokens(
-      token,
-      options.flow?.fetch ? { fetch: options.flow.fetch } : {},
-    );
+    const revocations = await revokeProviderTokens(token, {
+      ...(options.flow?.fetch !== undefined && { fetch: options.flow.fetch }),
+      // A machine client authenticates with the secret or key its grant names.
+      ...(options.env !== undefined && { env: options.env }),
+    });
     const revocationError = revocations.find((outcome) => outcome.error)?.error;
     return {
       removed,

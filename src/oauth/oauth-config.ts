@@ -21,6 +21,7 @@ export const OAUTH_ENV = {
   deviceAuthorizationUrl: 'CLAUDE_OAUTH_DEVICE_AUTHORIZATION_URL',
   apiBaseUrl: 'CLAUDE_OAUTH_API_BASE_URL',
   tokenEndpointAuthMethod: 'CLAUDE_OAUTH_TOKEN_AUTH_METHOD',
+  resource: 'CLAUDE_OAUTH_RESOURCE',
 } as const satisfies Record<string, string>;
 
 const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = [
@@ -248,7 +249,7 @@ export class OAuthConfig {
    * `CLAUDE_OAUTH_TOKEN_URL`, and `CLAUDE_OAUTH_ISSUER`, `CLAUDE_OAUTH_SCOPES`
    * (space-separated), `CLAUDE_OAUTH_REVOCATION_URL`,
    * `CLAUDE_OAUTH_DEVICE_AUTHORIZATION_URL`, `CLAUDE_OAUTH_API_BASE_URL`,
-   * `CLAUDE_OAUTH_TOKEN_AUTH_METHOD`.
+   * `CLAUDE_OAUTH_TOKEN_AUTH_METHOD`, `CLAUDE_OAUTH_RESOURCE` (RFC 8707).
    *
    * @param env - The environment (default `process.env`).
    * @returns The configuration, or `undefined` when no `CLAUDE_OAUTH_*` variable is set.

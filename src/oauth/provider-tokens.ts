@@ -3,6 +3,7 @@ import { AuthErrorCode, AuthenticationError } from '../errors/authentication-err
 import type { AuthToken } from '../token/auth-token.js';
 import { sendWithClientAuthentication } from './client-authentication.js';
 import { createOAuthFetch, type OAuthFetch } from './http-client.js';
+import { machineGrantEndpoints, reacquireMachineToken } from './machine-grant.js';
 import { toAuthenticationError } from './oauth-errors.js';
 import {
   endpointsFromMetadata,
@@ -19,6 +20,8 @@ export interface ProviderTokenOptions {
   now?: () => number;
   /** Cancels the request. */
   signal?: AbortSignal;
+  /** Where a machine grant's secrets named by a variable are read (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
 }
 
 function providerOf(token: AuthToken, action: string) {
@@ -37,8 +40,11 @@ function providerOf(token: AuthToken, action: string) {
 /**
  * Refreshes an OAuth token at the provider it came from (RFC 6749 §6), using
  * only what was stored with it. Suitable as a `TokenManager` refresh function.
+ * A machine credential (one with a `grant`) has no refresh token: it is
+ * acquired again with the same grant, its secrets read from where the grant
+ * says (DESIGN.md §6d).
  *
- * @param token - The stored token; must have a refresh token.
+ * @param token - The stored token; must have a refresh token or a grant.
  * @param options - See {@link ProviderTokenOptions}.
  * @returns The new token; the caller keeps the old refresh token if none was issued.
  * @throws {@link AuthenticationError} `TOKEN_ENDPOINT_ERROR` (with `oauthError.error`
@@ -50,6 +56,8 @@ export async function refreshProviderToken(
   options: ProviderTokenOptions = {},
 ): Promise<AuthToken> {
   const provider = providerOf(token, 'refresh');
+  if (token.grant !== undefined)
+    return reacquireMachineToken(token, provider, token.grant, options);
   if (token.refreshToken === undefined) {
     throw new AuthenticationError(
       AuthErrorCode.REAUTH_REQUIRED,
@@ -194,8 +202,22 @@ export async function revokeProviderTokens(
 ): Promise<readonly TokenRevocation[]> {
   const provider = providerOf(token, 'revoke');
   if (provider.revocationEndpoint === undefined) return [];
-  let endpoints = endpointsFromMetadata(provider, options.fetch ?? createOAuthFetch());
-  const secrets = [token.refreshToken, token.accessToken, provider.clientSecret];
+  const fetch = options.fetch ?? createOAuthFetch();
+  // A machine client authenticates as its grant says; its secret is not stored.
+  const machine =
+    token.grant === undefined
+      ? undefined
+      : await machineGrantEndpoints(provider, token.grant, {
+          fetch,
+          ...(options.env !== undefined && { env: options.env }),
+        });
+  let endpoints = machine?.endpoints ?? endpointsFromMetadata(provider, fetch);
+  const secrets = [
+    token.refreshToken,
+    token.accessToken,
+    provider.clientSecret,
+    ...(machine?.secrets ?? []),
+  ];
   const targets: [TokenRevocation['token'], string | undefined, string][] = [
     ['access_token', token.accessToken, 'access token'],
     ['refresh_token', token.refreshToken, 'refresh token'],

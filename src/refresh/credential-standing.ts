@@ -1,10 +1,13 @@
 import { loginCommand, refreshCommand } from '../profile/fix-commands.js';
+import type { MachineGrant } from '../token/auth-token.js';
 import { type ExpiringCredential, refreshState, refreshWindows } from './refresh-policy.js';
 
 /** What {@link credentialStanding} needs to know of a credential (an `AuthToken` is one). */
 export interface StandingCredential extends ExpiringCredential {
-  /** Its refresh token: without one, only a new login renews it. */
+  /** Its refresh token: without one (or a grant), only a new login renews it. */
   readonly refreshToken?: string | undefined;
+  /** The machine grant that acquires it again (a machine credential has no refresh token). */
+  readonly grant?: MachineGrant | undefined;
   /** Set once the provider refused its refresh token (`invalid_grant`). */
   readonly reauthRequired?: boolean;
 }
@@ -35,6 +38,20 @@ export type CredentialStanding =
 export type StandingState = CredentialStanding['state'];
 
 /**
+ * Whether a credential can be renewed without a person: by its refresh token,
+ * or by repeating its machine grant (DESIGN.md §6d). The one answer every
+ * caller asks, so a machine credential is "refreshed" exactly when an OAuth
+ * login would be.
+ *
+ * @param credential - Its refresh token and grant, if any.
+ */
+export function isRenewable(
+  credential: Pick<StandingCredential, 'refreshToken' | 'grant'>,
+): boolean {
+  return credential.refreshToken !== undefined || credential.grant !== undefined;
+}
+
+/**
  * Where a credential stands now, by the refresh policy's windows
  * (`refresh-policy.ts`): every caller — credential resolution, `status`,
  * `refresh`, `token` — asks here.
@@ -49,7 +66,7 @@ export function credentialStanding(
   if (credential.reauthRequired === true) return { state: 'relogin-required', reason: 'refused' };
   const remainingMs =
     credential.expiresAt === null ? Number.POSITIVE_INFINITY : credential.expiresAt.getTime() - now;
-  if (credential.refreshToken === undefined) {
+  if (!isRenewable(credential)) {
     if (remainingMs <= 0) return { state: 'relogin-required', reason: 'expired' };
     return remainingMs <= refreshWindows(credential).renewalMs
       ? { state: 'renewal-due', remainingMs }

@@ -15,6 +15,7 @@ import type {
 } from '../store/credential-store.js';
 import type { FileLockOptions } from '../store/file/file-lock.js';
 import type { AuthToken } from '../token/auth-token.js';
+import { isRenewable } from './credential-standing.js';
 import { refreshState } from './refresh-policy.js';
 
 /**
@@ -204,10 +205,9 @@ export class TokenManager {
       invalidated || mustWait(token, now) || token.remainingMs(now) <= (options.minTtlMs ?? 0);
     // A token that cannot be refreshed (a subscription token) serves until it expires:
     // refusing it in its last seconds would gain nothing.
-    const unrefreshableButValid =
-      token.refreshToken === undefined && !invalidated && token.remainingMs(now) > 0;
+    const unrefreshableButValid = !isRenewable(token) && !invalidated && token.remainingMs(now) > 0;
     if (!mustRefresh || unrefreshableButValid) {
-      if (refreshState(token, now) === 'advisory' && token.refreshToken !== undefined) {
+      if (refreshState(token, now) === 'advisory' && isRenewable(token)) {
         this.#sharedRefresh(token).catch(this.#onBackgroundError);
       }
       return token;
@@ -335,7 +335,7 @@ export class TokenManager {
     const revision = (stored as StoredCredential).revision;
     // Another process refreshed while we waited for the lease: its token serves us too.
     if (current.accessToken !== held.accessToken && !mustWait(current, this.#now())) return current;
-    if (current.refreshToken === undefined) {
+    if (!isRenewable(current)) {
       throw this.#reauthRequired(
         current.isExpired(0, this.#now())
           ? 'it has expired and cannot be refreshed'
@@ -349,12 +349,15 @@ export class TokenManager {
     try {
       next = await this.#refresh(current, { signal: AbortSignal.timeout(this.#requestTimeoutMs) });
     } catch (error) {
-      if (!isInvalidGrant(error)) throw error;
+      // A machine grant refused (its identity token, say) is acquired again next time with
+      // what the platform provides then: nothing stored is spent, nothing needs a new login.
+      if (!isInvalidGrant(error) || current.grant !== undefined) throw error;
       return this.#afterInvalidGrant(current, revision, tx, error);
     }
     next = next.with({
       // RFC 6749 §6: a server that issues no new refresh token keeps the old one valid.
-      ...(next.refreshToken === undefined && { refreshToken: current.refreshToken }),
+      ...(next.refreshToken === undefined &&
+        current.refreshToken !== undefined && { refreshToken: current.refreshToken }),
       ...(next.account === undefined &&
         current.account !== undefined && { account: current.account }),
       ...(next.provider === undefined &&

@@ -70,6 +70,46 @@ export interface McpServerBinding {
   readonly url: string;
 }
 
+/**
+ * Where a secret of a machine grant comes from: the name of an environment
+ * variable or the absolute path of a file. The value itself is never stored;
+ * it is read again at every acquisition (CI platforms rewrite their identity
+ * token files, and a rotated client secret needs no new login).
+ */
+export type SecretSource = { readonly env: string } | { readonly file: string };
+
+/**
+ * The grant a machine credential is acquired with, where no person logs in:
+ * - `client_credentials`: the client's own credentials (RFC 6749 §4.4);
+ * - `token-exchange`: an identity token the platform provides, exchanged (RFC 8693);
+ * - `jwt-bearer`: the same identity token presented as an assertion (RFC 7523 §2.1).
+ */
+export type MachineGrantType = 'client_credentials' | 'token-exchange' | 'jwt-bearer';
+
+/**
+ * How a machine credential is acquired again when the refresh policy says it
+ * is due: there is no refresh token, the same grant is repeated (DESIGN.md
+ * §6d). Holds only where its secrets come from, never a secret.
+ */
+export interface MachineGrant {
+  readonly type: MachineGrantType;
+  /**
+   * The client secret, for `client_secret_basic` / `client_secret_post`
+   * (the method is the provider's `tokenEndpointAuthMethod`).
+   */
+  readonly clientSecret?: SecretSource;
+  /** The private key that signs `private_key_jwt` client assertions (RFC 7523 §2.2), PEM or JWK. */
+  readonly clientAssertionKey?: SecretSource;
+  /** The identity token exchanged (`token-exchange`) or presented as the assertion (`jwt-bearer`). */
+  readonly subjectToken?: SecretSource;
+  /** RFC 8693 §3 `subject_token_type` (`token-exchange` only). */
+  readonly subjectTokenType?: string;
+  /** RFC 8693 §2.1 `audience`: the logical name of the service the token is for. */
+  readonly audience?: string;
+  /** The scopes requested at every acquisition. */
+  readonly scopes?: readonly string[];
+}
+
 /** Who the credential belongs to, as far as it is known. Never secret. */
 export interface AccountInfo {
   readonly subject?: string;
@@ -93,6 +133,8 @@ export interface AuthTokenInit {
   account?: AccountInfo;
   /** The MCP server this token is for, when it is an MCP login. */
   mcpServer?: McpServerBinding;
+  /** The machine grant that acquires it again, when no person logs in. */
+  grant?: MachineGrant;
   /** When the token was obtained. Defaults to now. */
   obtainedAt?: Date;
   /** Set when a refresh was refused (`invalid_grant`): only a new login helps. */
@@ -117,6 +159,8 @@ export class AuthToken {
   readonly account: AccountInfo | undefined;
   /** The MCP server this token is for, when it is an MCP login. */
   readonly mcpServer: McpServerBinding | undefined;
+  /** The machine grant that acquires it again instead of a refresh token, if any. */
+  readonly grant: MachineGrant | undefined;
   readonly obtainedAt: Date;
   readonly reauthRequired: boolean;
   /** Fields of the stored file this version does not know; written back unchanged. */
@@ -136,6 +180,7 @@ export class AuthToken {
     this.provider = init.provider;
     this.account = init.account;
     this.mcpServer = init.mcpServer;
+    this.grant = init.grant;
     this.obtainedAt = init.obtainedAt ?? new Date();
     this.reauthRequired = init.reauthRequired ?? false;
     this.unknownFields = init.unknownFields ?? {};
@@ -206,6 +251,7 @@ export class AuthToken {
       ...(this.provider !== undefined && { provider: this.provider }),
       ...(this.account !== undefined && { account: this.account }),
       ...(this.mcpServer !== undefined && { mcpServer: this.mcpServer }),
+      ...(this.grant !== undefined && { grant: this.grant }),
     };
   }
 

@@ -4,8 +4,11 @@ import {
   AuthToken,
   type ClientRegistration,
   type CredentialKind,
+  type MachineGrant,
+  type MachineGrantType,
   type McpServerBinding,
   type ProviderMetadata,
+  type SecretSource,
   type TokenEndpointAuthMethod,
 } from './auth-token.js';
 
@@ -24,6 +27,7 @@ const KNOWN_FIELDS = new Set([
   'provider',
   'account',
   'mcpServer',
+  'grant',
   'obtainedAt',
   'reauthRequired',
   'revision',
@@ -179,6 +183,43 @@ function parseMcpServer(value: unknown): McpServerBinding | undefined {
   };
 }
 
+const GRANT_TYPES: readonly MachineGrantType[] = [
+  'client_credentials',
+  'token-exchange',
+  'jwt-bearer',
+];
+
+function parseSecretSource(grant: Json, field: string): SecretSource | undefined {
+  const value = grant[field];
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) throw new ShapeError(`grant.${field} must be an object`);
+  const where = `grant.${field}.`;
+  if (value.env !== undefined) return { env: requiredString(value, 'env', where) };
+  return { file: requiredString(value, 'file', where) };
+}
+
+/**
+ * A machine grant: only where its secrets come from. A grant type this
+ * version does not know is refused: re-acquiring with a guessed grant would
+ * send the secrets somewhere their owner did not mean.
+ */
+function parseGrant(value: unknown): MachineGrant | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) throw new ShapeError('grant must be an object');
+  const type = requiredString(value, 'type', 'grant.');
+  if (!(GRANT_TYPES as readonly string[]).includes(type))
+    throw new ShapeError(`grant.type must be one of ${GRANT_TYPES.join(', ')}`);
+  return compact({
+    type: type as MachineGrantType,
+    clientSecret: parseSecretSource(value, 'clientSecret'),
+    clientAssertionKey: parseSecretSource(value, 'clientAssertionKey'),
+    subjectToken: parseSecretSource(value, 'subjectToken'),
+    subjectTokenType: optionalString(value, 'subjectTokenType', 'grant.'),
+    audience: optionalString(value, 'audience', 'grant.'),
+    scopes: optionalStrings(value, 'scopes', 'grant.'),
+  }) as MachineGrant;
+}
+
 function parseAccount(value: unknown): AccountInfo | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isObject(value)) throw new ShapeError('account must be an object');
@@ -271,6 +312,7 @@ function parseTokenData(data: unknown, path: string): AuthToken {
     const provider = parseProvider(data.provider);
     const account = parseAccount(data.account);
     const mcpServer = parseMcpServer(data.mcpServer);
+    const grant = parseGrant(data.grant);
     const refreshToken = optionalString(data, 'refreshToken');
     const idToken = optionalString(data, 'idToken');
     return new AuthToken({
@@ -288,6 +330,7 @@ function parseTokenData(data: unknown, path: string): AuthToken {
       ...(provider !== undefined && { provider }),
       ...(account !== undefined && { account }),
       ...(mcpServer !== undefined && { mcpServer }),
+      ...(grant !== undefined && { grant }),
     });
   } catch (error) {
     if (error instanceof ShapeError) throw corrupt(path, error.message, error);
@@ -322,6 +365,7 @@ export function serializeTokenFile(token: AuthToken, revisionId?: string): strin
     provider: merged(providerExtra, init.provider),
     account: merged(accountExtra, init.account),
     mcpServer: init.mcpServer,
+    grant: init.grant,
     obtainedAt: init.obtainedAt?.toISOString(),
     reauthRequired: init.reauthRequired === true ? true : undefined,
     revision: revisionId,

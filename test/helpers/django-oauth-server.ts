@@ -137,6 +137,11 @@ export class DjangoOAuthServer implements InteropProvider {
     };
   }
 
+  /** The confidential client registered for the client credentials grant (RFC 6749 §4.4). */
+  get machineClient(): { id: string; secret: string } {
+    return { id: RESOURCE_SERVER, secret: this.#resourceServerSecret };
+  }
+
   get undiscoveredRevocation(): string {
     return this.endpoints.revocation;
   }

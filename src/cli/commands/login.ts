@@ -3,6 +3,7 @@ import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-
 import { login } from '../../login/login.js';
 import { OAuthConfig } from '../../oauth/oauth-config.js';
 import { TokenStorage } from '../../storage/token-storage.js';
+import type { MachineGrantType } from '../../token/auth-token.js';
 import { activeProfile } from '../shared/active-profile.js';
 import { type CliIO, palette, readAll, startSpinner } from '../shared/cli-io.js';
 import {
@@ -39,6 +40,20 @@ async function readScreenOrToken(io: CliIO): Promise<string> {
   return text;
 }
 
+/** The machine grant a flag selects (`--client-credentials`, `--token-exchange`, `--jwt-bearer`), if one. */
+function machineGrantFlag(flags: Flags): MachineGrantType | undefined {
+  const chosen = MACHINE_GRANT_FLAGS.filter(([flag]) => flags[flag] === true);
+  if (chosen.length > 1)
+    throw new UsageError(`choose one of ${chosen.map(([flag]) => `--${flag}`).join(', ')}`);
+  return chosen[0]?.[1];
+}
+
+const MACHINE_GRANT_FLAGS: readonly (readonly [string, MachineGrantType])[] = [
+  ['client-credentials', 'client_credentials'],
+  ['token-exchange', 'token-exchange'],
+  ['jwt-bearer', 'jwt-bearer'],
+];
+
 /** How `claude-auth login` obtains the credential. */
 export type LoginMethod =
   /** `--with-token`: a subscription token (or `claude setup-token`'s whole screen) on stdin. */
@@ -48,7 +63,9 @@ export type LoginMethod =
   /** The official `claude setup-token` (no OAuth provider configured). */
   | 'subscription'
   /** The OAuth provider `CLAUDE_OAUTH_*` configures. */
-  | 'provider';
+  | 'provider'
+  /** A machine grant (`--client-credentials`, `--token-exchange`, `--jwt-bearer`): no person involved. */
+  | 'machine-grant';
 
 /** `claude-auth login`'s options, parsed from its flags and environment. */
 export interface LoginCommandOptions {
@@ -57,6 +74,8 @@ export interface LoginCommandOptions {
   /** The store `--store` named, if any. */
   readonly store: StoreChoice;
   readonly method: LoginMethod;
+  /** The grant, exactly when `method` is `machine-grant`. */
+  readonly machineGrant?: MachineGrantType;
   /** The configured OAuth provider (`method` is `provider` exactly when there is one, unless a token is given). */
   readonly config: OAuthConfig | undefined;
   /** Device authorization (RFC 8628), `--device`. */
@@ -70,10 +89,11 @@ export interface LoginCommandOptions {
 }
 
 /**
- * Parses `claude-auth login`'s flags. `--with-token` wins over `--from-env`,
- * and either over a configured provider (as they always have).
+ * Parses `claude-auth login`'s flags. A machine grant's flag wins, then
+ * `--with-token` over `--from-env`, and either over a configured provider (as
+ * they always have).
  *
- * @throws {@link UsageError} for `--device`/`--no-browser` without a provider, or a bad `--timeout`.
+ * @throws {@link UsageError} for `--device`/`--no-browser` without a provider, two machine grants, or a bad `--timeout`.
  * @throws {@link AuthenticationError} `CONFIG_INVALID` for `--provider` without one, or a malformed `CLAUDE_OAUTH_*`.
  */
 export function parseLoginOptions(
@@ -82,6 +102,7 @@ export function parseLoginOptions(
   env: NodeJS.ProcessEnv,
 ): LoginCommandOptions {
   const { profile } = activeProfile(flags, env);
+  const machineGrant = machineGrantFlag(flags);
   const timeoutMs = secondsFlag(flags, 'timeout');
   const config = OAuthConfig.fromEnv(env);
   const device = booleanFlag(flags, 'device');
@@ -100,17 +121,21 @@ export function parseLoginOptions(
       '--device and --no-browser apply to an OAuth provider; configure one with CLAUDE_OAUTH_* (see --help)',
     );
   }
-  const method: LoginMethod = booleanFlag(flags, 'with-token')
-    ? 'with-token'
-    : booleanFlag(flags, 'from-env')
-      ? 'from-env'
-      : config === undefined
-        ? 'subscription'
-        : 'provider';
+  const method: LoginMethod =
+    machineGrant !== undefined
+      ? 'machine-grant'
+      : booleanFlag(flags, 'with-token')
+        ? 'with-token'
+        : booleanFlag(flags, 'from-env')
+          ? 'from-env'
+          : config === undefined
+            ? 'subscription'
+            : 'provider';
   return {
     profile,
     store: storeChoice(flags),
     method,
+    ...(machineGrant !== undefined && { machineGrant }),
     config,
     device,
     noBrowser,
@@ -130,6 +155,8 @@ export async function runLogin(options: LoginCommandOptions, io: CliIO): Promise
   let stopSpinner: () => void = () => undefined;
   const token = await (async () => {
     try {
+      if (options.machineGrant !== undefined)
+        return await login({ ...base, machineGrant: options.machineGrant });
       if (options.method === 'with-token')
         return await login({ ...base, withToken: await readScreenOrToken(io) });
       if (options.method === 'from-env') return await login({ ...base, importFromEnv: true });
@@ -167,9 +194,11 @@ export async function runLogin(options: LoginCommandOptions, io: CliIO): Promise
     token.expiresAt === null
       ? 'no expiry'
       : `valid until ${token.expiresAt.toISOString()} (${relativeTime(token.expiresAt.getTime() - Date.now())})`;
+  const grant =
+    token.grant === undefined ? '' : ` (${token.grant.type} grant, renewed without you)`;
   const kind =
     token.kind === 'oauth'
-      ? `OAuth token from ${token.provider?.issuer ?? token.provider?.tokenEndpoint}`
+      ? `OAuth token from ${token.provider?.issuer ?? token.provider?.tokenEndpoint}${grant}`
       : 'Claude subscription token';
   io.stderr.write(
     `${c.green('✓')} Logged in to profile "${profile}"${who ? ` as ${who}` : ''}: ${kind}, ${expiry}.\n`,
@@ -189,6 +218,9 @@ export const loginCommand: Command<LoginCommandOptions> = {
     'no-browser': { type: 'boolean' },
     'with-token': { type: 'boolean' },
     'from-env': { type: 'boolean' },
+    'client-credentials': { type: 'boolean' },
+    'token-exchange': { type: 'boolean' },
+    'jwt-bearer': { type: 'boolean' },
     timeout: { type: 'string' },
     json: { type: 'boolean' },
   },
@@ -203,6 +235,7 @@ Usage:
   claude-auth login [--profile NAME] [--provider] [--device | --no-browser] [--timeout SECONDS]
   claude-auth login [--profile NAME] --with-token < token-file
   claude-auth login [--profile NAME] --from-env
+  claude-auth login [--profile NAME] --client-credentials | --token-exchange | --jwt-bearer
 
 Options:
   -p, --profile NAME     Store into this profile (default: $CLAUDE_AUTH_PROFILE, the one
@@ -213,6 +246,17 @@ Options:
       --with-token       Read a Claude subscription token (sk-ant-oat01-…) from stdin: the
                          token alone, or all that \`claude setup-token\` printed (exactly one token)
       --from-env         Store the token in CLAUDE_CODE_OAUTH_TOKEN
+      --client-credentials  A machine login (RFC 6749 §4.4): the client's own credentials,
+                         CLAUDE_OAUTH_CLIENT_SECRET or CLAUDE_OAUTH_CLIENT_ASSERTION_KEY_FILE
+                         (private_key_jwt, PEM or JWK)
+      --token-exchange   A machine login (RFC 8693): exchange the platform's identity token,
+                         CLAUDE_OAUTH_SUBJECT_TOKEN_FILE (read again at every renewal) or
+                         CLAUDE_OAUTH_SUBJECT_TOKEN; CLAUDE_OAUTH_SUBJECT_TOKEN_TYPE,
+                         CLAUDE_OAUTH_AUDIENCE, CLAUDE_OAUTH_RESOURCE optional
+      --jwt-bearer       As --token-exchange, for servers that take the identity token as a
+                         JWT bearer assertion (RFC 7523 §2.1) instead
+                         Machine logins store only where their secrets come from, and are
+                         renewed with the same grant when due (no refresh token)
       --timeout SECONDS  Give up after this long, the official \`claude setup-token\`
                          included (default 300)
       --json             Print the stored credential's details (never its secrets) as JSON

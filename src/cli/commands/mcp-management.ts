@@ -6,10 +6,10 @@ import { mcpLogin } from '../../mcp/mcp-login.js';
 import { mcpServerRefusal } from '../../mcp/mcp-rejection.js';
 import { mcpServers, recordMcpServer } from '../../mcp/mcp-server-index.js';
 import { revocationJson, revokeProviderTokens } from '../../oauth/provider-tokens.js';
+import { isRenewable } from '../../refresh/credential-standing.js';
 import { refreshState } from '../../refresh/refresh-policy.js';
 import { replaceCredential } from '../../store/replace-credential.js';
 import { type CliIO, palette } from '../shared/cli-io.js';
-
 import { ExitCode } from '../shared/exit-codes.js';
 import { relativeTime } from '../shared/profile-report.js';
 import type { McpCommandOptions, McpLoginCommandOptions } from './mcp.js';
@@ -40,12 +40,15 @@ async function login(options: McpLoginCommandOptions, io: CliIO): Promise<ExitCo
     ...(options.device && { device: true }),
     ...(options.noBrowser && { noBrowser: true }),
     ...(timeoutMs !== undefined && { timeoutMs }),
+    ...(options.clientCredentials !== undefined && {
+      clientCredentials: options.clientCredentials,
+    }),
   });
   const c = palette(io.stderr, io.env);
   io.stderr.write(
     `${c.green('✓')} Logged in to the MCP server "${name}" (${result.protectedResource.serverUrl}); stored in ${result.store.location}.\n`,
   );
-  if (result.token.refreshToken === undefined)
+  if (!isRenewable(result.token))
     io.stderr.write(
       `  ${c.yellow('!')} The server issued no refresh token: log in again when the token expires.\n`,
     );
@@ -86,7 +89,7 @@ async function statusOf(login: McpLogin, now: number) {
     const token = stored.token;
     const state = token.reauthRequired
       ? 're-login required'
-      : token.isExpired(0, now) && token.refreshToken === undefined
+      : token.isExpired(0, now) && !isRenewable(token)
         ? 'expired'
         : refreshState(token, now) === 'fresh'
           ? 'valid'

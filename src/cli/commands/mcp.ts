@@ -19,6 +19,8 @@ Usage:
   claude-auth mcp login NAME URL [--client-id ID] [--client-secret-file FILE]
                                  [--client-metadata-url URL] [--scopes "A B"]
                                  [--no-browser | --device] [--timeout S] [--json]
+  claude-auth mcp login NAME URL --client-credentials --client-id ID
+                                 [--client-secret-file FILE | --client-assertion-key-file FILE]
   claude-auth mcp status [NAME] [--json]       # also asks each server if it takes the token
   claude-auth mcp logout NAME | --all [--json]
   claude-auth mcp token NAME [--min-ttl S]    # the access token only, on stdout
@@ -28,6 +30,10 @@ Every subcommand takes --profile NAME and --store STORE.
 The client: --client-id (its secret from CLAUDE_AUTH_MCP_CLIENT_SECRET or
 --client-secret-file), else --client-metadata-url where the server supports
 Client ID Metadata Documents, else dynamic registration (RFC 7591).
+With --client-credentials the client logs in as itself (no person; MCP's
+oauth-client-credentials extension): its secret as above, or private_key_jwt
+with --client-assertion-key-file (PEM or JWK). Only where they come from is
+stored; the grant is repeated when the token is due.
 
 In .mcp.json or ~/.claude.json, for an http or sse server:
   "headersHelper": "claude-auth mcp headers"
@@ -53,6 +59,11 @@ export interface McpLoginCommandOptions {
   readonly clientSecretFile?: string;
   readonly metadataUrl?: string;
   readonly scopes?: readonly string[];
+  /**
+   * `--client-credentials`: the client logs in as itself, with its secret
+   * (`secretFile`, else the variable) or `private_key_jwt` (`keyFile`).
+   */
+  readonly clientCredentials?: { readonly secretFile?: string; readonly keyFile?: string };
   readonly device: boolean;
   readonly noBrowser: boolean;
   readonly timeoutMs?: number;
@@ -154,6 +165,7 @@ function parseMcpLogin(
   const scopes = stringFlag(flags, 'scopes');
   const metadataUrl = stringFlag(flags, 'client-metadata-url');
   const timeoutMs = secondsFlag(flags, 'timeout');
+  const keyFile = stringFlag(flags, 'client-assertion-key-file');
   return {
     sub: 'login',
     profile,
@@ -163,6 +175,12 @@ function parseMcpLogin(
     ...(clientSecretFile !== undefined && { clientSecretFile }),
     ...(metadataUrl !== undefined && { metadataUrl }),
     ...(scopes !== undefined && { scopes: scopes.split(/\s+/).filter(Boolean) }),
+    ...(booleanFlag(flags, 'client-credentials') && {
+      clientCredentials: {
+        ...(clientSecretFile !== undefined && { secretFile: clientSecretFile }),
+        ...(keyFile !== undefined && { keyFile }),
+      },
+    }),
     device,
     noBrowser,
     ...(timeoutMs !== undefined && { timeoutMs }),
@@ -200,6 +218,8 @@ export const mcpCommand: Command<McpCommandOptions> = {
     'client-id': { type: 'string' },
     'client-secret-file': { type: 'string' },
     'client-metadata-url': { type: 'string' },
+    'client-credentials': { type: 'boolean' },
+    'client-assertion-key-file': { type: 'string' },
     scopes: { type: 'string' },
     'no-browser': { type: 'boolean' },
     device: { type: 'boolean' },

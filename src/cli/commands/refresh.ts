@@ -84,7 +84,8 @@ export async function runRefresh(options: RefreshCommandOptions, io: CliIO): Pro
   } else {
     token = await new TokenManager({
       storage,
-      refresh: (t, { signal }) => refreshProviderToken(t, signal === undefined ? {} : { signal }),
+      refresh: (t, { signal }) =>
+        refreshProviderToken(t, { env: io.env, ...(signal !== undefined && { signal }) }),
     }).refreshNow();
   }
   if (refreshed)

@@ -7,7 +7,12 @@ import { activeProfile } from '../shared/active-profile.js';
 import { type CliIO, palette } from '../shared/cli-io.js';
 import { ALL_OR_PROFILE, booleanFlag, type Command, type Flags } from '../shared/command.js';
 import { ExitCode, exitCodeFor } from '../shared/exit-codes.js';
-import { type ProfileReport, relativeTime, reportProfile } from '../shared/profile-report.js';
+import {
+  describeGrant,
+  type ProfileReport,
+  relativeTime,
+  reportProfile,
+} from '../shared/profile-report.js';
 import { type StoreChoice, storeChoice } from '../shared/store-choice.js';
 import { storedProfiles } from '../shared/stored-profiles.js';
 
@@ -54,9 +59,11 @@ function printProfile(io: CliIO, report: ProfileReport, active: boolean, now: nu
     const who = report.account?.email ?? report.account?.name ?? report.account?.subject;
     if (who) out(`  Account: ${who}`);
     if (report.issuer) out(`  Provider: ${report.issuer}`);
-    out(
-      `  Refresh token: ${report.hasRefreshToken ? 'yes' : report.kind === 'claude-subscription' ? 'none (subscription tokens last one year)' : 'none'}`,
-    );
+    if (report.grant !== null) out(`  Renewed by: ${describeGrant(report.grant)}`);
+    else
+      out(
+        `  Refresh token: ${report.hasRefreshToken ? 'yes' : report.kind === 'claude-subscription' ? 'none (subscription tokens last one year)' : 'none'}`,
+      );
   }
   if (report.store.backend === 'file')
     out(`  File: ${report.path}${report.mode ? ` (mode ${report.mode})` : ''}`);

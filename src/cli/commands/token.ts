@@ -1,5 +1,6 @@
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
 import { refreshCommand } from '../../profile/fix-commands.js';
+import { isRenewable } from '../../refresh/credential-standing.js';
 import { helperToken, lazyProviderRefresh } from '../../refresh/helper-token.js';
 import { lifetimeMs } from '../../refresh/refresh-policy.js';
 import { TokenManager } from '../../refresh/token-manager.js';
@@ -26,7 +27,7 @@ async function withMinTtl(
 ): Promise<AuthToken> {
   if (token.remainingMs(Date.now()) >= minTtlMs) return token;
   const lifetime = lifetimeMs(token);
-  const refreshable = token.refreshToken !== undefined && lifetime >= minTtlMs;
+  const refreshable = isRenewable(token) && lifetime >= minTtlMs;
   const renewed = refreshable ? await manager.refreshNow() : token;
   if (renewed.remainingMs(Date.now()) >= minTtlMs) return renewed;
   const lives = Number.isFinite(lifetimeMs(renewed))

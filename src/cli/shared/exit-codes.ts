@@ -58,6 +58,7 @@ export function exitCodeFor(code: AuthErrorCode): ExitCode {
     case AuthErrorCode.LOGIN_TIMEOUT:
     case AuthErrorCode.PORT_IN_USE:
     case AuthErrorCode.DEVICE_CODE_EXPIRED:
+    case AuthErrorCode.IDENTITY_TOKEN_EXPIRED:
     case AuthErrorCode.REVOCATION_FAILED:
     case AuthErrorCode.CLI_NOT_FOUND:
     case AuthErrorCode.CLI_LOGIN_FAILED:

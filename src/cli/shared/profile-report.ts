@@ -12,7 +12,14 @@ import { AutoSelectedStore } from '../../storage/auto-selected-store.js';
 import { ENV_STORE, openStore } from '../../storage/open-store.js';
 import type { CredentialStore, StoreDescription } from '../../store/credential-store.js';
 import { isRedisStoreUrl } from '../../store/redis/redis-store-config.js';
-import type { AccountInfo, AuthToken, CredentialKind } from '../../token/auth-token.js';
+import type {
+  AccountInfo,
+  AuthToken,
+  CredentialKind,
+  MachineGrant,
+  MachineGrantType,
+} from '../../token/auth-token.js';
+import { describeSecretSource } from '../../token/secret-source.js';
 import type { StoreChoice } from './store-choice.js';
 
 /** How a profile's credential stands. */
@@ -40,12 +47,55 @@ export interface ProfileReport {
   /** Seconds until expiry (negative once expired), null without a known expiry. */
   secondsLeft: number | null;
   hasRefreshToken: boolean;
+  /** A machine credential's grant: renewed by repeating it, its secrets read from these places. */
+  grant: GrantReport | null;
   issuer: string | null;
   apiBaseUrl: string | null;
   warnings: string[];
   /** The command that fixes the state, when something needs fixing. */
   fix: string | null;
   error: { code: string; message: string; fix?: string } | null;
+}
+
+/**
+ * A machine grant as `status` reports it: its type and where each secret
+ * comes from (`$VARIABLE` or a file path), never a secret.
+ */
+export interface GrantReport {
+  type: MachineGrantType;
+  clientSecret?: string;
+  clientAssertionKey?: string;
+  identityToken?: string;
+}
+
+function grantReport(grant: MachineGrant | undefined): GrantReport | null {
+  if (grant === undefined) return null;
+  return {
+    type: grant.type,
+    ...(grant.clientSecret !== undefined && {
+      clientSecret: describeSecretSource(grant.clientSecret),
+    }),
+    ...(grant.clientAssertionKey !== undefined && {
+      clientAssertionKey: describeSecretSource(grant.clientAssertionKey),
+    }),
+    ...(grant.subjectToken !== undefined && {
+      identityToken: describeSecretSource(grant.subjectToken),
+    }),
+  };
+}
+
+/**
+ * How `status` says where a machine grant's secrets come from, in one line.
+ *
+ * @param grant - From a {@link ProfileReport}.
+ */
+export function describeGrant(grant: GrantReport): string {
+  const sources = [
+    grant.clientSecret && `client secret from ${grant.clientSecret}`,
+    grant.clientAssertionKey && `private_key_jwt key from ${grant.clientAssertionKey}`,
+    grant.identityToken && `identity token from ${grant.identityToken}`,
+  ].filter(Boolean);
+  return `${grant.type} grant, acquired again when due${sources.length > 0 ? ` (${sources.join('; ')})` : ''}`;
 }
 
 /**
@@ -166,6 +216,7 @@ function emptyReport(profile: string, path: string, store: StoreDescription): Pr
     expiresAt: null,
     secondsLeft: null,
     hasRefreshToken: false,
+    grant: null,
     issuer: null,
     apiBaseUrl: null,
     warnings: [],
@@ -209,6 +260,7 @@ function judged(report: ProfileReport, token: AuthToken, profile: string, now: n
     expiresAt: token.expiresAt?.toISOString() ?? null,
     secondsLeft: Number.isFinite(left) ? Math.round(left / 1000) : null,
     hasRefreshToken: token.refreshToken !== undefined,
+    grant: grantReport(token.grant),
     issuer: token.provider?.issuer ?? null,
     apiBaseUrl: token.provider?.apiBaseUrl ?? null,
     fix: null,

@@ -202,6 +202,26 @@ describe('childEnvironment: the table of Claude Code variables decides what comp
   });
 });
 
+describe("a machine grant's variables in Claude Code's environment", () => {
+  it('never passes the identity token or the client secret; the file variables name paths and pass', () => {
+    const env = childEnvironment(
+      {
+        PATH: '/bin',
+        CLAUDE_OAUTH_SUBJECT_TOKEN: fakeSecret('identity-token'),
+        CLAUDE_OAUTH_CLIENT_SECRET: fakeSecret('client-secret'),
+        CLAUDE_OAUTH_SUBJECT_TOKEN_FILE: '/run/ci/id-token',
+        CLAUDE_OAUTH_CLIENT_ASSERTION_KEY_FILE: '/etc/claude/key.pem',
+      },
+      {},
+    );
+    expect(env).toEqual({
+      PATH: '/bin',
+      CLAUDE_OAUTH_SUBJECT_TOKEN_FILE: '/run/ci/id-token',
+      CLAUDE_OAUTH_CLIENT_ASSERTION_KEY_FILE: '/etc/claude/key.pem',
+    });
+  });
+});
+
 describe('handOverVariables: a hand-over is derived from the destination the credential carries', () => {
   const gateway = (url: string, label: string) =>
     routeCredential(

@@ -21,6 +21,15 @@ describe('redactSecrets', () => {
     ['a JSON access token', '{"access_token":"at-1234567890"}', '"access_token":"'],
     ['a code in a URL', 'http://127.0.0.1:8089/callback?code=abcdef123&state=x', 'code='],
     ['a camel-case field', '{"refreshToken": "rt-abcdefgh"}', '"refreshToken": "'],
+    // Machine grants' secrets, opaque ones included (RFC 8693 §2.1, RFC 7523 §2.1, §2.2).
+    [
+      'an opaque RFC 8693 subject token',
+      'grant_type=x&subject_token=st-1234567890&subject_token_type=urn:ietf:params:oauth:token-type:jwt',
+      'subject_token=',
+    ],
+    ['an RFC 8693 actor token', 'actor_token=act-1234567890', 'actor_token='],
+    ['an RFC 7523 assertion', 'grant_type=x&assertion=as-1234567890', 'assertion='],
+    ['a client assertion', 'client_assertion=ca-1234567890&client_id=c', 'client_assertion='],
   ])('removes %s and keeps its prefix', (_name, text, prefix) => {
     const result = redactSecrets(text);
     expect(result).toContain(`${prefix}${REDACTED}`);

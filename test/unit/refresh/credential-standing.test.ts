@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type CredentialStanding,
   credentialStanding,
+  isRenewable,
   isUsable,
   standingFix,
 } from '../../../src/refresh/credential-standing.js';
@@ -88,5 +89,33 @@ describe('credentialStanding: the one answer to "is it due?"', () => {
     expect(standingFix({ state: 'expired', remainingMs: -1 }, 'default', 'oauth')).toBe(
       'claude-auth refresh',
     );
+  });
+});
+
+describe('machine credentials: renewed by their grant, judged by the same windows', () => {
+  const grant = { type: 'client_credentials', clientSecret: { env: 'S' } } as const;
+  const machine = (lifetime: number, left: number) => ({ ...credential(lifetime, left), grant });
+
+  it.each([
+    ['60 s', 60_000],
+    ['1 h', 3_600_000],
+    ['1 year', 365 * DAY],
+  ])(
+    'a %s token: fresh on arrival, advisory past half its life or 5 min, expired (not re-login) after',
+    (_label, lifetime) => {
+      expect(credentialStanding(machine(lifetime, lifetime), NOW).state).toBe('fresh');
+      const advisory = Math.min(lifetime / 2, 300_000);
+      expect(credentialStanding(machine(lifetime, advisory - 1), NOW).state).not.toBe('fresh');
+      expect(credentialStanding(machine(lifetime, advisory + 1), NOW).state).toBe('fresh');
+      expect(credentialStanding(machine(lifetime, -1), NOW).state).toBe('expired');
+    },
+  );
+
+  it('a machine token without refresh token is renewable; one without grant is not', () => {
+    expect(isRenewable({ grant })).toBe(true);
+    expect(isRenewable({ refreshToken: 'r' })).toBe(true);
+    expect(isRenewable({})).toBe(false);
+    // The renewal window of unrenewable tokens (subscription) never applies to a machine one.
+    expect(credentialStanding(machine(365 * DAY, 10 * DAY), NOW).state).toBe('fresh');
   });
 });

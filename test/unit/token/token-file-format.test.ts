@@ -136,3 +136,58 @@ describe('MCP logins in the token file', () => {
     expect(isAuthenticationError(parseError(text), AuthErrorCode.STORAGE_CORRUPT)).toBe(true);
   });
 });
+
+describe('machine grants in the token file', () => {
+  const grantToken = (grant: Record<string, unknown>) =>
+    oauthToken(60_000, Date.now(), {
+      refreshToken: undefined,
+      provider: {
+        clientId: 'ci-runner',
+        tokenEndpoint: 'https://as.example/token',
+        tokenEndpointAuthMethod: 'client_secret_post',
+      },
+      grant: grant as never,
+    });
+
+  it('keeps the grant and where its secrets come from through a round trip, never a secret', () => {
+    const token = grantToken({
+      type: 'token-exchange',
+      clientSecret: { env: 'CLAUDE_OAUTH_CLIENT_SECRET' },
+      subjectToken: { file: '/var/run/ci/id-token' },
+      subjectTokenType: 'urn:ietf:params:oauth:token-type:jwt',
+      audience: 'https://gateway.example',
+      scopes: ['claude'],
+    });
+    const text = serializeTokenFile(token);
+    const read = parseTokenFile(text, PATH);
+    expect(read.grant).toEqual(token.grant);
+    expect(read.refreshToken).toBeUndefined();
+    expect(JSON.parse(text).provider.clientSecret).toBeUndefined();
+  });
+
+  it('is read by a version that does not know it as an unknown field, and written back', () => {
+    const data = JSON.parse(
+      serializeTokenFile(grantToken({ type: 'client_credentials', clientSecret: { env: 'S' } })),
+    );
+    // What an older reader sees: a top-level field it does not know (see KNOWN_FIELDS).
+    const olderView = { ...data, grant: undefined, futureGrant: data.grant };
+    const rewritten = JSON.parse(
+      serializeTokenFile(parseTokenFile(JSON.stringify(olderView), PATH)),
+    );
+    expect(rewritten.futureGrant).toEqual(data.grant);
+  });
+
+  it('refuses a grant type it does not know, and a source that names nothing', () => {
+    const text = (grant: unknown) =>
+      JSON.stringify({ ...JSON.parse(serializeTokenFile(oauthToken(60_000))), grant });
+    for (const grant of [
+      { type: 'password' },
+      { type: 'client_credentials', clientSecret: {} },
+      { type: 'client_credentials', clientSecret: 'the-secret-itself' },
+    ])
+      expect(
+        isAuthenticationError(parseError(text(grant)), AuthErrorCode.STORAGE_CORRUPT),
+        JSON.stringify(grant),
+      ).toBe(true);
+  });
+});
