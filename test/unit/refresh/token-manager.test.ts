@@ -164,6 +164,47 @@ describe('TokenManager', () => {
     expect(calls).toHaveLength(0);
   });
 
+  it.each([
+    ['fresh', 0, HOUR],
+    ['expired as well', 1, -1000],
+  ])(
+    'inside the lease, adopts the token another process stored while it waited when that one is %s (refreshes %i times)',
+    async (_state, refreshes, lifetime) => {
+      const { storage, calls, advance, now } = await setup();
+      advance(HOUR);
+      const fromElsewhere = oauthToken(lifetime, now());
+      // The other process wins the lease: it stores its token just before this one's section reads.
+      const real = storage.store;
+      const racing: CredentialStore = {
+        profile: real.profile,
+        describe: () => real.describe(),
+        identity: () => real.identity(),
+        profiles: () => real.profiles(),
+        read: () => real.read(),
+        transact: async (section, options) => {
+          await storage.saveToken(fromElsewhere);
+          return real.transact(section, options);
+        },
+      };
+      const manager = new TokenManager({
+        store: racing,
+        refresh: async (token) => {
+          calls.push(token);
+          return token.with({
+            accessToken: fakeSecret('access'),
+            expiresAt: new Date(now() + HOUR),
+          });
+        },
+        now,
+      });
+      const served = await manager.getValidToken();
+      expect(calls.map((token) => token.accessToken)).toEqual(
+        refreshes === 0 ? [] : [fromElsewhere.accessToken],
+      );
+      if (refreshes === 0) expect(served.accessToken).toBe(fromElsewhere.accessToken);
+    },
+  );
+
   describe(`looks at the store again after ${STORE_RECHECK_MS} ms (STORE_RECHECK_MS)`, () => {
     it('serves the cached token within the interval, then a new login stored elsewhere', async () => {
       const { manager, storage, advance, now, first, calls } = await setup();
