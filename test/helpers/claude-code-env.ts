@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
-import type { MessagesApi } from '../../fixtures/messages-api.js';
+import type { MessagesApi, RecordedRequest } from '../../fixtures/messages-api.js';
 import { SUBSCRIPTION_TOKEN_LIFETIME_MS } from '../../src/claude-code/subscription-token.js';
 import { TokenStorage } from '../../src/storage/token-storage.js';
 import { AuthToken } from '../../src/token/auth-token.js';
@@ -86,6 +86,22 @@ export async function collect(
   } catch (error) {
     return { messages: seen, error };
   }
+}
+
+/**
+ * The Messages API requests of the session these messages came from. The SDK
+ * kills an earlier test's Claude Code without waiting for it to exit, so a
+ * request it had already sent can land on the shared stand-in during the next
+ * test: tests that assert on every request of their own run select them here.
+ */
+export function requestsOfSession(
+  api: MessagesApi,
+  messages: readonly SDKMessage[],
+): RecordedRequest[] {
+  const sessionId = messages.find((m) => m.type === 'system')?.session_id;
+  if (sessionId === undefined)
+    throw new Error('the run produced no system message with a session id');
+  return api.messageRequests.filter((r) => r.headers['x-claude-code-session-id'] === sessionId);
 }
 
 /** The text Claude answered in a run. */
