@@ -1,11 +1,8 @@
 import { join } from 'node:path';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
-import { storageDirectory } from '../profile/profile-paths.js';
+import { MCP_SERVER_INDEX_FILE, storageDirectory } from '../profile/profile-paths.js';
 import { withFileLock } from '../store/file/file-lock.js';
 import { readPrivateFile, writePrivateFileAtomic } from '../store/file/secure-file.js';
-
-/** The file naming each profile's MCP servers, beside the token files. Holds no secret. */
-export const MCP_SERVER_INDEX_FILE = 'mcp-servers.json';
 
 /**
  * The names `claude-auth mcp login` accepts: Claude Code's own rule for MCP

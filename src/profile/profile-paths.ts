@@ -14,8 +14,23 @@ export const DEFAULT_PROFILE = 'default';
 export const DEFAULT_TOKEN_FILE = 'tokens.json';
 /** Settings of claude-auth itself (the chosen default profile), beside the token files. */
 export const CONFIG_FILE = 'config.json';
-/** Names that are files of their own, not profiles. */
-const RESERVED_NAMES = new Set(['tokens', 'config']);
+/**
+ * The file naming each profile's MCP servers (`src/mcp/mcp-server-index.ts`),
+ * beside the token files. Holds no secret.
+ */
+export const MCP_SERVER_INDEX_FILE = 'mcp-servers.json';
+/**
+ * Names that are claude-auth's own files of the directory, not profiles: a
+ * profile of that name would be written over the file, and every listing would
+ * show the file as a broken profile.
+ */
+const RESERVED_NAMES = new Set(
+  [DEFAULT_TOKEN_FILE, CONFIG_FILE, MCP_SERVER_INDEX_FILE].map((file) =>
+    file.slice(0, -'.json'.length),
+  ),
+);
+/** The reserved names as messages list them. */
+const RESERVED_LIST = [...RESERVED_NAMES].map((name) => `"${name}"`).join(', ');
 
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
@@ -90,12 +105,12 @@ export function isProfileName(name: string): boolean {
  * @throws {@link AuthenticationError} `CONFIG_INVALID` for anything else.
  */
 export function assertProfileName(name: string, from?: string): void {
-  // "tokens" and "config" would name other files of the directory.
+  // A reserved name would name another file of the directory.
   if (!isProfileName(name)) {
     const shown = `"${name.slice(0, 80)}"`;
     throw new AuthenticationError(
       AuthErrorCode.CONFIG_INVALID,
-      `${from === undefined ? shown : `${from}=${shown}`} is not a valid profile name: use letters, digits, "-" and "_" (at most 64; not "tokens" or "config").`,
+      `${from === undefined ? shown : `${from}=${shown}`} is not a valid profile name: use letters, digits, "-" and "_" (at most 64; not ${RESERVED_LIST}).`,
       {
         fix:
           from === undefined

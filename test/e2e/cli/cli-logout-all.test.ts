@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { recordMcpServer } from '../../../src/mcp/mcp-server-index.js';
 import { TokenStorage } from '../../../src/storage/token-storage.js';
 import { runCliProcess } from '../../helpers/cli-process.js';
 import { tempDir } from '../../helpers/temp-dir.js';
@@ -28,5 +29,32 @@ describe('claude-auth logout --all', () => {
     expect(logout.stderr).not.toMatch(/To fix: .*To fix: /);
     expect(existsSync(join(dir, 'tokens.json'))).toBe(false);
     expect(existsSync(join(dir, 'zeta.json'))).toBe(false);
+  });
+});
+
+describe('the MCP name registry beside the profiles is no profile', () => {
+  it('logout --all leaves mcp-servers.json alone and succeeds; no profile may be named mcp-servers', async () => {
+    const home = await tempDir('cli-mcp-registry-');
+    const dir = join(home, '.claude_code');
+    const env = { HOME: home, CLAUDE_AUTH_DIR: dir, CLAUDE_CONFIG_DIR: join(home, '.claude') };
+    await TokenStorage.forProfile({ env }).saveToken(oauthToken(3_600_000));
+    // The registry as `mcp login` leaves it (written by the same module).
+    await recordMcpServer('default', 'docs', 'https://mcp.example/mcp', env);
+    const registry = await readFile(join(dir, 'mcp-servers.json'), 'utf8');
+
+    const profiles = await runCliProcess(['profiles', '--json'], env);
+    expect(profiles.stdout).not.toMatch(/mcp-servers/);
+    const logout = await runCliProcess(['logout', '--all', '--json'], env);
+    expect({ code: logout.code, stderr: logout.stderr }).toMatchObject({ code: 0 });
+    expect(JSON.parse(logout.stdout)).toMatchObject([{ profile: 'default', removed: true }]);
+
+    const login = await runCliProcess(
+      ['login', '--with-token', '-p', 'mcp-servers'],
+      env,
+      oauthToken(3_600_000).accessToken,
+    );
+    expect(login.code).not.toBe(0);
+    expect(login.stderr).toMatch(/"mcp-servers" is not a valid profile name/);
+    expect(await readFile(join(dir, 'mcp-servers.json'), 'utf8')).toBe(registry);
   });
 });

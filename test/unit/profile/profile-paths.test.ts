@@ -32,14 +32,21 @@ describe('profile paths', () => {
     );
   });
 
-  it.each(['', '../etc', 'a/b', '.hidden', 'tokens', 'x'.repeat(65), 'naïve'])(
-    'refuses the profile name %j',
-    (name) => {
-      expect(() => resolveProfile({ env: {}, profile: name })).toThrow(
-        expect.objectContaining({ code: AuthErrorCode.CONFIG_INVALID }),
-      );
-    },
-  );
+  it.each([
+    '',
+    '../etc',
+    'a/b',
+    '.hidden',
+    'tokens',
+    'config',
+    'mcp-servers',
+    'x'.repeat(65),
+    'naïve',
+  ])('refuses the profile name %j', (name) => {
+    expect(() => resolveProfile({ env: {}, profile: name })).toThrow(
+      expect.objectContaining({ code: AuthErrorCode.CONFIG_INVALID }),
+    );
+  });
 
   it('lists profiles with default first and ignores other files', async () => {
     const dir = await tempDir();
@@ -52,6 +59,9 @@ describe('profile paths', () => {
       'notes.txt',
       'tokens.json.corrupt-1',
       '.tokens.json.1.tmp',
+      // claude-auth's own files beside the profiles: its settings and the MCP name registry.
+      'config.json',
+      'mcp-servers.json',
     ]) {
       await writeFile(join(dir, name), '');
     }
