@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { homedir, userInfo } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 
 /** Environment variable naming the directory that holds the token files. */
@@ -74,14 +74,56 @@ export interface CredentialName {
 
 const CREDENTIAL_KEY = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** The account's home directory from the user database (`/etc/passwd`), if it has one. */
+function accountHome(): string {
+  return userInfo().homedir;
+}
+
+/**
+ * The home directory, the one place it is derived: `os.homedir()` (`$HOME`)
+ * when absolute. An empty or relative `$HOME` (`HOME=` in a script) is no
+ * home: `os.homedir()` returns it as it is, and the tokens would be written
+ * below whatever the current directory is (a git checkout). The account's
+ * home from the user database is used instead, when absolute.
+ *
+ * @param home - The home as the environment gives it (default `os.homedir()`).
+ * @param account - The account's home (default `os.userInfo().homedir`).
+ * @throws {@link AuthenticationError} `CONFIG_INVALID` naming `HOME` and
+ *   `CLAUDE_AUTH_DIR` when neither gives an absolute directory.
+ */
+export function homeDirectory(home: string = homedir(), account = accountHome): string {
+  if (isAbsolute(home)) return home;
+  let fallback = '';
+  try {
+    fallback = account();
+  } catch {
+    // No user database entry (a container's arbitrary uid): no fallback.
+  }
+  if (isAbsolute(fallback)) return fallback;
+  throw new AuthenticationError(
+    AuthErrorCode.CONFIG_INVALID,
+    `HOME=${JSON.stringify(home.slice(0, 80))} is not an absolute directory, and this account has no home directory to use instead.`,
+    {
+      fix: `set HOME to your home directory, or ${ENV_STORAGE_DIR} to the directory for the token files`,
+    },
+  );
+}
+
+/** The storage directory when `$CLAUDE_AUTH_DIR` names none: `~/.claude_code`. */
+export function defaultStorageDirectory(): string {
+  return join(homeDirectory(), '.claude_code');
+}
+
 /**
  * The directory that holds the token files: `$CLAUDE_AUTH_DIR`, else `~/.claude_code`.
  *
  * @param env - The environment to read.
+ * @throws {@link AuthenticationError} `CONFIG_INVALID` when it is the
+ *   default and there is no home directory ({@link homeDirectory}).
  */
 export function storageDirectory(env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env[ENV_STORAGE_DIR];
-  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : join(homedir(), '.claude_code');
+  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : defaultStorageDirectory();
 }
 
 /**

@@ -1,8 +1,8 @@
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
 import {
   DEFAULT_PROFILE,
+  defaultStorageDirectory,
   isProfileName,
   type ProfileOptions,
   resolveProfile,
@@ -93,9 +93,6 @@ export function openKeychainStore(options: OpenKeychainStoreOptions): KeychainCr
   });
 }
 
-/** The storage directory whose profiles' accounts are their bare names. */
-const HOME_DIRECTORY = () => join(homedir(), '.claude_code');
-
 /**
  * The keychain account of a profile of a storage directory: its name for the
  * default directory, else `name@directory` (profiles of another directory are
@@ -105,7 +102,7 @@ const HOME_DIRECTORY = () => join(homedir(), '.claude_code');
  * @param directory - The storage directory, resolved.
  */
 export function keychainAccount(profile: string, directory: string): string {
-  return directory === HOME_DIRECTORY() ? profile : `${profile}@${directory}`;
+  return directory === defaultStorageDirectory() ? profile : `${profile}@${directory}`;
 }
 
 /**
@@ -117,7 +114,7 @@ export function keychainAccount(profile: string, directory: string): string {
  * @param directory - The storage directory, resolved.
  */
 export function profileOfAccount(account: string, directory: string): string | undefined {
-  const suffix = directory === HOME_DIRECTORY() ? '' : `@${directory}`;
+  const suffix = directory === defaultStorageDirectory() ? '' : `@${directory}`;
   if (!account.endsWith(suffix)) return undefined;
   const name = account.slice(0, account.length - suffix.length);
   return isProfileName(name) && name !== PROBE_ACCOUNT ? name : undefined;

@@ -1,10 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { homedir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import {
   chooseProfile,
+  homeDirectory,
   listProfiles,
   resolveProfile,
   storageDirectory,
@@ -106,5 +107,41 @@ describe('chooseProfile: the one rule for the active profile', () => {
         fix: expect.stringMatching(/^unset CLAUDE_AUTH_PROFILE/),
       }),
     );
+  });
+});
+
+describe('homeDirectory: an empty or relative HOME is no home', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it.each(['', 'relative/home', '.'])(
+    'with HOME=%j the storage directory is the account’s home’s, never one below the current directory',
+    (home) => {
+      vi.stubEnv('HOME', home);
+      expect(homeDirectory()).toBe(userInfo().homedir);
+      expect(storageDirectory({})).toBe(join(userInfo().homedir, '.claude_code'));
+    },
+  );
+
+  it('an absolute HOME is the home', () => {
+    expect(homeDirectory('/srv/home')).toBe('/srv/home');
+  });
+
+  it('refuses, naming HOME and CLAUDE_AUTH_DIR, when neither HOME nor the account gives an absolute home', () => {
+    for (const account of [
+      () => '',
+      () => 'rel',
+      () => {
+        throw new Error('no passwd entry');
+      },
+    ])
+      expect(() => homeDirectory('', account)).toThrow(
+        expect.objectContaining({
+          code: AuthErrorCode.CONFIG_INVALID,
+          summary: expect.stringMatching(/HOME/),
+          fix: expect.stringMatching(/CLAUDE_AUTH_DIR/),
+        }),
+      );
   });
 });
