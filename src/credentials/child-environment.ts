@@ -1,7 +1,9 @@
+import { resolve } from 'node:path';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 import {
   claudeCodeVariableRole,
   competesWith,
+  isClaudeAuthPath,
   isClaudeAuthSecret,
 } from './claude-code-variables.js';
 import {
@@ -22,7 +24,10 @@ import {
  *    the agent SDK would otherwise *replace* the environment, losing `PATH` and
  *    `HOME`;
  * 2. claude-auth's own secrets removed, always (`isClaudeAuthSecret`: the store
- *    key, a Redis URL with its password, the OAuth client secret);
+ *    key, a Redis URL with its password, the OAuth client secret), and its own
+ *    paths (`isClaudeAuthPath`: `CLAUDE_AUTH_DIR`, the `_FILE` variables) made
+ *    absolute against the caller's working directory, so Claude Code, running
+ *    in the query's `options.cwd`, finds the same store and files;
  * 3. with a credential (Claude Code's own login and Anthropic's federation
  *    too: nothing is injected for them, but the chain chose them, so nothing
  *    may compete): every variable the table of Claude Code's variables
@@ -50,8 +55,11 @@ export function childEnvironment(
   credential?: ResolvedCredential,
 ): Record<string, string> {
   const merged: Record<string, string | undefined> = { ...base, ...overrides };
-  for (const [name, value] of Object.entries(merged))
+  for (const [name, value] of Object.entries(merged)) {
     if (isClaudeAuthSecret(name, value)) delete merged[name];
+    // An empty value means "the default" to claude-auth, not the current directory.
+    else if (value && isClaudeAuthPath(name)) merged[name] = resolve(value);
+  }
   if (credential !== undefined) {
     const routed = routeCredential(credential, { inherited: base, explicit: overrides });
     const custom = merged[CUSTOM_HEADERS_VARIABLE];

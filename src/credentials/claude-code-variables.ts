@@ -216,6 +216,26 @@ export function claudeCodeVariableRole(name: string): ClaudeCodeVariableRole | u
  */
 const CLAUDE_AUTH_SECRET = /^CLAUDE_(AUTH|OAUTH)_[A-Z0-9_]*(KEY|SECRET|PASSWORD|TOKEN)$/;
 
+/**
+ * claude-auth's own path variables: `CLAUDE_AUTH_DIR` and every `CLAUDE_AUTH_*`
+ * or `CLAUDE_OAUTH_*` name ending in `_FILE` (`CLAUDE_AUTH_STORE_KEY_FILE`,
+ * `CLAUDE_AUTH_REDIS_PASSWORD_FILE`, `CLAUDE_OAUTH_SUBJECT_TOKEN_FILE`, and any
+ * added later). claude-auth reads them against its own working directory.
+ */
+const CLAUDE_AUTH_PATH = /^CLAUDE_(AUTH_DIR|(AUTH|OAUTH)_[A-Z0-9_]*_FILE)$/;
+
+/**
+ * Whether a variable names one of claude-auth's own paths ({@link CLAUDE_AUTH_PATH}).
+ * Claude Code runs in the query's `options.cwd`, where its MCP `headersHelper`
+ * (`claude-auth mcp headers`) and its tools would read a relative one against
+ * another directory than the caller did: `childEnvironment` makes them absolute.
+ *
+ * @param name - The variable's name.
+ */
+export function isClaudeAuthPath(name: string): boolean {
+  return CLAUDE_AUTH_PATH.test(name);
+}
+
 /** The variable that names the store; a Redis URL there may hold a password. */
 const STORE_VARIABLE = 'CLAUDE_AUTH_STORE';
 

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { childEnvironment, handOverVariables } from '../../../src/credentials/child-environment.js';
 import { routeCredential } from '../../../src/credentials/credential-destination.js';
@@ -276,5 +277,28 @@ describe('handOverVariables: a hand-over is derived from the destination the cre
       }).destination,
     ).toBeNull();
     expect(routed.secret).toBe(subscription.secret);
+  });
+});
+
+describe("claude-auth's own paths reach Claude Code absolute, against the caller's directory", () => {
+  // Claude Code runs in the query's options.cwd: its MCP headersHelper and tools would
+  // resolve a relative path there and miss the caller's store.
+  it.each([
+    ['CLAUDE_AUTH_DIR', './authdir', resolve('authdir')],
+    ['CLAUDE_AUTH_DIR', 'a/../b/', resolve('b')],
+    ['CLAUDE_AUTH_DIR', '/srv/auth', '/srv/auth'],
+    ['CLAUDE_AUTH_STORE_KEY_FILE', 'secrets/key', resolve('secrets/key')],
+    ['CLAUDE_AUTH_REDIS_PASSWORD_FILE', 'redis.pw', resolve('redis.pw')],
+    ['CLAUDE_OAUTH_SUBJECT_TOKEN_FILE', './id-token', resolve('id-token')],
+    ['CLAUDE_OAUTH_CLIENT_ASSERTION_KEY_FILE', 'key.pem', resolve('key.pem')],
+    // An empty one means "the default" to claude-auth, not the current directory.
+    ['CLAUDE_AUTH_DIR', '', ''],
+    // Not paths of claude-auth's store or client: passed as they are.
+    ['CLAUDE_AUTH_PROFILE', 'work', 'work'],
+    ['CLAUDE_AUTH_CLAUDE_PATH', 'claude', 'claude'],
+    ['CLAUDE_CODE_HOST_CREDS_FILE', 'creds', 'creds'],
+  ])('%s=%j inherited or set by the call becomes %j', (name, value, expected) => {
+    expect(childEnvironment({ [name]: value }, {})[name]).toBe(expected);
+    expect(childEnvironment({}, { [name]: value })[name]).toBe(expected);
   });
 });
