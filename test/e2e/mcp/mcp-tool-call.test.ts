@@ -1,10 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MCP_TOOL, McpResourceServer } from '../../../fixtures/mcp-resource-server.js';
 import { authenticatedQuery, queryWithApiKey } from '../../../src/query/queries.js';
 import { claudeSandbox, collect } from '../../helpers/claude-code-env.js';
 import { headlessMcpLogin } from '../../helpers/mcp-headless-login.js';
 import { useMessagesApi } from '../../helpers/suite-fixtures.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const parts = useMessagesApi();
 let mcp: McpResourceServer;
@@ -95,6 +98,42 @@ describe('a query whose MCP tool is behind OAuth, through the real Claude Code b
           apiKey: 'sk-ant-api03-test-key-0000000000',
           options: {
             env,
+            mcpServers: { docs: { type: 'http', url: mcp.url, alwaysLoad: true } },
+            allowedTools: [`mcp__docs__${MCP_TOOL.name}`],
+          },
+        }),
+      );
+      expect(error).toBeUndefined();
+    } finally {
+      parts.api.toolUse = undefined;
+    }
+    expect(mcp.toolCalls).toBe(calls + 1);
+    expect(mcp.bearers).toContain(token.accessToken);
+  }, 120_000);
+
+  it('finds the login with a relative CLAUDE_AUTH_DIR though Claude Code runs in another options.cwd', async () => {
+    const sandbox = await claudeSandbox(parts.api);
+    const { token } = await headlessMcpLogin(mcp, sandbox.env).login;
+    // The caller's relative spelling of the same directory; Claude Code starts elsewhere,
+    // where its headersHelper would read the relative path against the wrong directory.
+    const env = {
+      ...sandbox.env,
+      CLAUDE_AUTH_DIR: relative(process.cwd(), String(sandbox.env.CLAUDE_AUTH_DIR)),
+    };
+    // Deeper than the caller's directory: from a shallower one, the `..`s would stop at
+    // the root and reach the same directory by chance.
+    const cwd = join(await tempDir('claude-cwd-'), ...process.cwd().split(sep), 'deeper');
+    await mkdir(cwd, { recursive: true });
+    const calls = mcp.toolCalls;
+    parts.api.toolUse = `mcp__docs__${MCP_TOOL.name}`;
+    try {
+      const { error } = await collect(
+        queryWithApiKey({
+          prompt: 'Who are you?',
+          apiKey: 'sk-ant-api03-test-key-0000000000',
+          options: {
+            env,
+            cwd,
             mcpServers: { docs: { type: 'http', url: mcp.url, alwaysLoad: true } },
             allowedTools: [`mcp__docs__${MCP_TOOL.name}`],
           },
