@@ -30,7 +30,9 @@ const RESERVED_NAMES = new Set(
   ),
 );
 /** The reserved names as messages list them. */
-const RESERVED_LIST = [...RESERVED_NAMES].map((name) => `"${name}"`).join(', ');
+const RESERVED_LIST = new Intl.ListFormat('en', { type: 'disjunction' }).format(
+  [...RESERVED_NAMES].map((name) => `"${name}"`),
+);
 
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
