@@ -1,5 +1,6 @@
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 import { redactSecrets } from '../errors/redact.js';
+import { afterDelay } from '../platform/timers.js';
 import { findSubscriptionToken } from './subscription-token.js';
 import { stripTerminalCodes } from './terminal-text.js';
 
@@ -328,13 +329,13 @@ export async function runSetupToken(options: SetupTokenOptions): Promise<string>
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
   // The CLI waits for a sign-in that may never come (no browser, stdin at EOF): the deadline ends it.
-  const deadline =
+  const cancelDeadline =
     options.timeoutMs === undefined
       ? undefined
-      : setTimeout(() => {
+      : afterDelay(options.timeoutMs, () => {
           timedOut = true;
           child.kill();
-        }, options.timeoutMs);
+        });
   const rendered: Promise<void>[] = [];
   child.onData((data) => {
     screen.write(data);
@@ -351,7 +352,7 @@ export async function runSetupToken(options: SetupTokenOptions): Promise<string>
     child.onExit(({ exitCode: code }) => resolve(code)),
   );
   options.signal?.removeEventListener('abort', onAbort);
-  clearTimeout(deadline);
+  cancelDeadline?.();
   input.off('data', forward);
   input.pause();
   if (wasRaw !== undefined) rawInput.setRawMode(wasRaw);

@@ -6,7 +6,7 @@ import {
   AuthenticationError,
   isAuthenticationError,
 } from '../errors/authentication-error.js';
-import { MAX_TIMER_DELAY_MS, timerDelayUntil } from '../platform/timers.js';
+import { afterDelay, MAX_TIMER_DELAY_MS } from '../platform/timers.js';
 import type { AuthToken, ProviderMetadata } from '../token/auth-token.js';
 import { type BrowserOpener, systemBrowserOpener } from './browser-opener.js';
 import { sendWithClientAuthentication } from './client-authentication.js';
@@ -114,20 +114,11 @@ function stopper(timeoutMs: number, signal: AbortSignal | undefined): Stopper {
       reject(error);
       halt.abort(error);
     };
-    // setTimeout fires after 1 ms for a delay beyond 2^31-1 ms (about 24.8 days, or
-    // Infinity for "no limit"): wait in clamped steps until the deadline instead.
-    const deadline = Date.now() + timeoutMs;
-    let timer: NodeJS.Timeout | undefined;
-    const wait = () => {
-      const left = deadline - Date.now();
-      if (Number.isNaN(left) || left <= 0) stop(loginTimeout(timeoutMs));
-      else timer = setTimeout(wait, timerDelayUntil(deadline, Date.now()));
-    };
-    wait();
+    const cancelDeadline = afterDelay(timeoutMs, () => stop(loginTimeout(timeoutMs)));
     const onAbort = () => stop(aborted(signal?.reason));
     signal?.addEventListener('abort', onAbort, { once: true });
     controller.signal.addEventListener('abort', () => {
-      clearTimeout(timer);
+      cancelDeadline();
       signal?.removeEventListener('abort', onAbort);
     });
   });

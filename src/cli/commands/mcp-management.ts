@@ -10,7 +10,7 @@ import { isRenewable } from '../../refresh/credential-standing.js';
 import { refreshState } from '../../refresh/refresh-policy.js';
 import { replaceCredential } from '../../store/replace-credential.js';
 import { type CliIO, palette } from '../shared/cli-io.js';
-import { ExitCode } from '../shared/exit-codes.js';
+import { ExitCode, worstExitCode } from '../shared/exit-codes.js';
 import { relativeTime } from '../shared/profile-report.js';
 import type { McpCommandOptions, McpLoginCommandOptions } from './mcp.js';
 
@@ -136,14 +136,26 @@ async function logins(
   );
 }
 
+/** Why a login shown by `status` is not usable, as the error code `mcp token` would fail with. */
+function problemOf(report: Awaited<ReturnType<typeof statusOf>>): AuthErrorCode | undefined {
+  if ('error' in report) return report.error.code;
+  if (report.state === 'not logged in') return AuthErrorCode.NOT_LOGGED_IN;
+  if (report.state === 're-login required' || report.state === 'expired')
+    return AuthErrorCode.REAUTH_REQUIRED;
+  return undefined;
+}
+
 async function status(options: McpStatusOptions, io: CliIO): Promise<ExitCode> {
   const now = Date.now();
   const reports = await Promise.all(
     (await logins(options.profile, options.server, io.env)).map((l) => statusOf(l, now)),
   );
+  // The same exit code as `status` and `mcp token` for the same state; no login at all is 3, as there.
+  const exit =
+    reports.length === 0 ? ExitCode.NOT_LOGGED_IN : worstExitCode(reports.map(problemOf));
   if (options.json) {
     io.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
-    return ExitCode.OK;
+    return exit;
   }
   if (reports.length === 0)
     io.stdout.write('No MCP server logins. Add one: claude-auth mcp login NAME URL\n');
@@ -164,7 +176,7 @@ async function status(options: McpStatusOptions, io: CliIO): Promise<ExitCode> {
       io.stdout.write(`  ${report.error.message}\n`);
     if ('fix' in report && report.fix !== undefined) io.stdout.write(`  fix: ${report.fix}\n`);
   }
-  return ExitCode.OK;
+  return exit;
 }
 
 async function logout(options: McpLogoutOptions, io: CliIO): Promise<ExitCode> {

@@ -26,6 +26,8 @@ Usage:
   claude-auth mcp token NAME [--min-ttl S]    # the access token only, on stdout
   claude-auth mcp headers [NAME]              # {"Authorization":"Bearer …"}
 Every subcommand takes --profile NAME and --store STORE.
+mcp status exits with the worst state it shows: 3 no login, 4 log in again,
+5 the store cannot be read (the exit codes of every command).
 
 The client: --client-id (its secret from CLAUDE_AUTH_MCP_CLIENT_SECRET or
 --client-secret-file), else --client-metadata-url where the server supports

@@ -76,3 +76,20 @@ function unplaced(code: never): ExitCode {
   void code;
   return ExitCode.ERROR;
 }
+
+/**
+ * The exit code for several logins shown at once (`mcp status`): the worst
+ * state decides, so a script sees a refused or unreadable login among good
+ * ones. Worst is the highest code: an unreadable store (5) hides every login
+ * behind it, a refused one (4) needs a login, a missing one (3) only lacks it.
+ *
+ * @param problems - Each login's problem as the error a command reading it would fail with, or `undefined` when it is usable.
+ * @returns {@link ExitCode.OK} when every login is usable; the worst {@link exitCodeFor} otherwise.
+ */
+export function worstExitCode(problems: readonly (AuthErrorCode | undefined)[]): ExitCode {
+  return problems.reduce<ExitCode>(
+    (worst, code) =>
+      code === undefined ? worst : (Math.max(worst, exitCodeFor(code)) as ExitCode),
+    ExitCode.OK,
+  );
+}

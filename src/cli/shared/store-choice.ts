@@ -1,4 +1,4 @@
-import { type Flags, stringFlag } from './command.js';
+import { type Flags, stringFlag, UsageError } from './command.js';
 
 /**
  * The store `--store` names, as the options every store a command opens takes
@@ -14,8 +14,15 @@ export interface StoreChoice {
  * The {@link StoreChoice} of a command's flags.
  *
  * @param flags - The command's parsed flags.
+ * @throws {@link UsageError} for an empty `--store` (`--store ""`, an unset
+ *   shell variable): taken as no choice, it would quietly use the file store
+ *   where `CLAUDE_AUTH_STORE` names another.
  */
 export function storeChoice(flags: Flags): StoreChoice {
   const store = stringFlag(flags, 'store');
+  if (store === '')
+    throw new UsageError(
+      '--store needs a value: file, keychain, auto or a redis:// address (without --store, CLAUDE_AUTH_STORE decides)',
+    );
   return store === undefined ? {} : { store, storeSource: '--store' };
 }

@@ -1,4 +1,5 @@
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
+import { resolveOptionalPackage } from '../optional-package.js';
 import type { KeychainAccess } from './keychain-access.js';
 
 /** Environment variable choosing where credentials live: `keychain`, `file` or `auto`. */
@@ -91,6 +92,27 @@ export function keychainUnreachableError(source: string, unreachable: string): A
 }
 
 /**
+ * Refuses a keychain chosen explicitly that cannot work here, the missing
+ * package first: its fix (`npm install @napi-rs/keyring`) is needed whatever
+ * the session bus, and a D-Bus fix alone would only lead to it.
+ *
+ * @param source - Where the keychain was chosen (`CLAUDE_AUTH_STORE`, `--store`).
+ * @param env - The environment (its D-Bus address).
+ * @param platform - The platform.
+ * @throws {@link AuthenticationError} `CONFIG_INVALID` without the package;
+ *   `STORE_UNAVAILABLE` ({@link keychainUnreachableError}) without a session bus.
+ */
+export function assertKeychainUsable(
+  source: string,
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform,
+): void {
+  resolveOptionalPackage('@napi-rs/keyring', import.meta.url);
+  const unreachable = keychainUnreachable(env, platform);
+  if (unreachable !== undefined) throw keychainUnreachableError(source, unreachable);
+}
+
+/**
  * Writes, reads back and deletes a throwaway entry, all within `timeoutMs`.
  *
  * @returns `undefined` when the keychain works, else why not.
@@ -141,13 +163,12 @@ export async function selectLocalStore(
   }
   const choice = parseLocalStoreChoice(given, source);
   if (choice === 'file') return { backend: 'file', reason: `${source}=file` };
-  const unreachable = keychainUnreachable(env, platform);
   if (choice === 'keychain') {
-    if (unreachable !== undefined) throw keychainUnreachableError(source, unreachable);
+    assertKeychainUsable(source, env, platform);
     return { backend: 'keychain', reason: `${source}=keychain` };
   }
   const failure =
-    unreachable ??
+    keychainUnreachable(env, platform) ??
     (await probeKeychain(options.keychain(), options.probeTimeoutMs ?? AUTO_PROBE_TIMEOUT_MS));
   if (failure === undefined) {
     return {

@@ -29,11 +29,7 @@ import {
   partAccount,
   splitRecord,
 } from './keychain-record.js';
-import {
-  keychainUnreachable,
-  keychainUnreachableError,
-  PROBE_ACCOUNT,
-} from './keychain-selection.js';
+import { assertKeychainUsable, PROBE_ACCOUNT } from './keychain-selection.js';
 import { VersionMarker } from './version-marker.js';
 
 // node:crypto is taken at first use (process.getBuiltinModule), not imported: the
@@ -78,15 +74,16 @@ export interface OpenKeychainStoreOptions extends Omit<KeychainStoreOptions, 're
  * cannot be reached at all is refused here.
  *
  * @param options - See {@link OpenKeychainStoreOptions}.
- * @throws {@link AuthenticationError} `STORE_UNAVAILABLE` on Linux without a D-Bus
- *   session (the library would fall back to the kernel keyring, lost at reboot).
+ * @throws {@link AuthenticationError} `CONFIG_INVALID` without `@napi-rs/keyring`;
+ *   `STORE_UNAVAILABLE` on Linux without a D-Bus session (the library would fall
+ *   back to the kernel keyring, lost at reboot).
  */
 export function openKeychainStore(options: OpenKeychainStoreOptions): KeychainCredentialStore {
-  const unreachable = keychainUnreachable(
+  assertKeychainUsable(
+    options.source,
     options.env ?? process.env,
     options.platform ?? process.platform,
   );
-  if (unreachable !== undefined) throw keychainUnreachableError(options.source, unreachable);
   return new KeychainCredentialStore({
     ...options,
     reason: `chosen by ${options.source}=keychain`,

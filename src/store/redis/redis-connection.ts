@@ -13,6 +13,19 @@ function errorText(error: unknown): string {
 }
 
 /**
+ * Whether Redis refused a command for a key of another type (`WRONGTYPE`), as
+ * Redis answered or as {@link RedisConnection.unavailable} reported it.
+ *
+ * @param error - What a command threw.
+ */
+export function isWrongType(error: unknown): boolean {
+  if (/^WRONGTYPE/.test(errorText(error))) return true;
+  return (
+    error instanceof Error && error.cause !== undefined && /^WRONGTYPE/.test(errorText(error.cause))
+  );
+}
+
+/**
  * One lazily opened connection to a Redis store, bounded in time everywhere:
  * connecting within `connectTimeoutMs`, each command within `commandTimeoutMs`,
  * and no offline queue (a command while disconnected fails at once instead of
@@ -106,7 +119,7 @@ export class RedisConnection {
   unavailable(error: unknown): AuthenticationError {
     const text = errorText(error);
     const where = `The Redis store at ${this.#config.address}`;
-    if (/^WRONGTYPE/.test(text))
+    if (isWrongType(error))
       return new AuthenticationError(
         AuthErrorCode.STORAGE_CORRUPT,
         `${where} holds a key of another type where a credential belongs, under the prefix "${this.#config.prefix}": it is not a claude-auth record, and was left untouched.`,

@@ -12,9 +12,9 @@ import type {
   WriteOutcome,
 } from '../credential-store.js';
 import { RecordCipher, type StoreKeyEnv } from './record-cipher.js';
-import { RedisConnection } from './redis-connection.js';
+import { isWrongType, RedisConnection } from './redis-connection.js';
 import { acquireLease } from './redis-lease.js';
-import { COMPARE_AND_SWAP } from './redis-scripts.js';
+import { COMPARE_AND_SWAP, DELETE_STRAY_KEY } from './redis-scripts.js';
 import {
   parseRedisStoreUrl,
   type RedisStoreConfig,
@@ -55,6 +55,13 @@ export function redisKeys(prefix: string, profile: string) {
     corruptCopy: (stamp: string) => `${prefix}corrupt:${profile}:${stamp}`,
   };
 }
+
+/**
+ * The revision a transaction sees where a key of another type holds the
+ * record's place: not a version any record can have, so only
+ * {@link RedisCredentialStore}'s own stray-key write matches it.
+ */
+const STRAY_KEY_REVISION = '\0another type';
 
 interface RawRecord {
   readonly seq: string;
@@ -134,7 +141,7 @@ export class RedisCredentialStore implements CredentialStore {
     try {
       return await section({
         read: () => this.read(),
-        currentRevision: async () => (await this.#readRaw()).rev,
+        currentRevision: () => this.#currentRevision(),
         write: (next, expected) => this.#compareAndSwap(next, expected),
         leaseRemainingMs: () => lease.remainingMs(),
       });
@@ -208,7 +215,31 @@ export class RedisCredentialStore implements CredentialStore {
     return `${this.#keys.record}\0${version}`;
   }
 
+  async #currentRevision(): Promise<string | null> {
+    try {
+      return (await this.#readRaw()).rev;
+    } catch (error) {
+      if (isWrongType(error)) return STRAY_KEY_REVISION;
+      throw error;
+    }
+  }
+
+  /**
+   * A write over a key of another type: a logout (`logout --force`, past the
+   * unreadable record) deletes it, as README promises; a login never replaces
+   * another tool's key and fails with the read's error (`STORAGE_CORRUPT`).
+   */
+  async #replaceStrayKey(next: AuthToken | null): Promise<WriteOutcome> {
+    if (next !== null) {
+      await this.#readRaw();
+      return { written: false };
+    }
+    const deleted = await this.#connection.evalScript(DELETE_STRAY_KEY, [this.#keys.record], []);
+    return deleted === 1 ? { written: true, revision: null } : { written: false };
+  }
+
   async #compareAndSwap(next: AuthToken | null, expected: string | null): Promise<WriteOutcome> {
+    if (expected === STRAY_KEY_REVISION) return this.#replaceStrayKey(next);
     const raw = await this.#readRaw();
     if (raw.rev !== expected) return { written: false };
     if (next !== null && raw.rev !== null) await this.#keepUnreadableAside(raw);

@@ -35,6 +35,18 @@ return {1, version}
 `;
 
 /**
+ * Deletes a key of another type where a record belongs (`logout --force`),
+ * only if it is still not a record: a claude-auth hash written meanwhile stays.
+ *
+ * KEYS[1] the record key. Returns 1 when deleted (or already gone), 0 when it is a hash.
+ */
+export const DELETE_STRAY_KEY = `
+if redis.call('TYPE', KEYS[1]).ok == 'hash' then return 0 end
+redis.call('DEL', KEYS[1])
+return 1
+`;
+
+/**
  * Takes the lease (`SET NX PX`) or reports how long the current one has left.
  *
  * KEYS[1] the lease. ARGV: [1] our random owner id, [2] TTL in ms.

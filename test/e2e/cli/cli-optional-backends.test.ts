@@ -90,6 +90,26 @@ describe('optional backends without their packages', () => {
     expect(run.stdout).toBe('');
   });
 
+  // The missing package is the first thing to fix: a D-Bus fix would be followed by this one anyway.
+  it.each([
+    [['token'], { CLAUDE_AUTH_STORE: 'keychain' }],
+    [['status', '--store', 'keychain'], {}],
+  ])(
+    '%j with keychain chosen, without @napi-rs/keyring and without D-Bus: CONFIG_INVALID with the npm install, not the D-Bus fix',
+    async (argv, store) => {
+      const { bin, env } = await installedWithoutOptionalPeers();
+      const run = await runBuiltCli(
+        argv,
+        { ...env, ...store, DBUS_SESSION_BUS_ADDRESS: '' },
+        undefined,
+        bin,
+      );
+      expect(run.code, run.stderr).toBe(ExitCode.USAGE);
+      expect(run.stderr).toContain('npm install @napi-rs/keyring');
+      expect(run.stderr).not.toContain('D-Bus');
+    },
+  );
+
   it('`auto` without @napi-rs/keyring falls back to the file, saying why', async () => {
     const { bin, env, token } = await installedWithoutOptionalPeers();
     const run = await runBuiltCli(

@@ -155,7 +155,7 @@ describe('mcp login against an MCP SDK server behind oidc-provider', () => {
       },
     ]);
     expect((await mcp.authorizationServer.introspect(token.accessToken)).active).toBe(false);
-    expect(await cli(['mcp', 'status', '--json'], env)).toMatchObject({ stdout: '[]\n' });
+    expect(await cli(['mcp', 'status', '--json'], env)).toMatchObject({ code: 3, stdout: '[]\n' });
     const after = await cli(['mcp', 'headers'], { ...env, CLAUDE_CODE_MCP_SERVER_URL: mcp.url });
     expect(after.code).toBe(3);
   });
@@ -183,6 +183,8 @@ describe('mcp login against an MCP SDK server behind oidc-provider', () => {
     ]);
     expect(text.stdout).toContain('docs: refused by the server');
     expect(text.stdout).toContain(`fix: ${fix}`);
+    // Refused by the server is re-login required (exit 4), as `status` and `mcp token` report it.
+    expect([json.code, text.code]).toEqual([4, 4]);
     expect(json.stdout + text.stdout).not.toContain(token.accessToken);
     expect((await cli(['mcp', 'status', '--json'], env)).stdout).toContain('"state": "valid"');
   });

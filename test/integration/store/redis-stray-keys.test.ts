@@ -90,4 +90,47 @@ describe('the Redis store among keys that are not its records', () => {
     ]);
     expect(await redis.cli('get', `${prefix}profile:junk`)).toBe('not ours\n');
   });
+
+  // README: --force deletes a login that cannot be read, "a key of another type" included.
+  it('logout --force on a profile whose key holds another type deletes that key, unrevoked; without it the key stays', async () => {
+    const { prefix, url } = await prefixWithStrayKeys();
+    const run = async (argv: string[]) => {
+      const { io, stdout, stderr } = recordingIO({
+        ...env,
+        CLAUDE_AUTH_DIR: await tempDir(),
+        CLAUDE_AUTH_STORE: url,
+      });
+      return { code: await runCli(argv, io), stdout: stdout(), stderr: stderr() };
+    };
+    const kept = await run(['logout', '-p', 'queue']);
+    expect(kept.code).toBe(ExitCode.STORE_UNREADABLE);
+    expect(kept.stderr).toContain('--force');
+    expect(await redis.cli('type', `${prefix}profile:queue`)).toBe('list\n');
+
+    const forced = await run(['logout', '-p', 'queue', '--force', '--json']);
+    expect(forced.code, forced.stderr).toBe(ExitCode.OK);
+    expect(JSON.parse(forced.stdout)).toEqual([
+      {
+        profile: 'queue',
+        removed: true,
+        revoked: false,
+        revocationError: expect.objectContaining({ code: 'REVOCATION_FAILED' }),
+      },
+    ]);
+    expect(await redis.cli('type', `${prefix}profile:queue`)).toBe('none\n');
+    // Only that key: the other stray key and the logins stay.
+    expect(await redis.cli('get', `${prefix}profile:junk`)).toBe('not ours\n');
+    expect((await run(['profiles'])).stdout).toMatch(/work/);
+  });
+
+  it('a login over a key of another type is refused (exit 5) and leaves the key alone', async () => {
+    const { prefix, url } = await prefixWithStrayKeys();
+    const store = new RedisCredentialStore({ url, env, profile: 'queue' });
+    const error = await store
+      .transact(async (tx) => tx.write(oauthToken(3_600_000), await tx.currentRevision()))
+      .catch((e: unknown) => e);
+    store.close();
+    expect(error).toMatchObject({ code: AuthErrorCode.STORAGE_CORRUPT });
+    expect(await redis.cli('lrange', `${prefix}profile:queue`, '0', '-1')).toBe('a\n');
+  });
 });

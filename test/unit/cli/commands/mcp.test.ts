@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { mcpCommand } from '../../../../src/cli/commands/mcp.js';
@@ -107,6 +109,38 @@ describe('claude-auth mcp', () => {
     const { code, err } = await cli(env, 'mcp', 'headers', 'docs');
     expect(code).toBe(ExitCode.REAUTH_REQUIRED);
     expect(err).toContain(`claude-auth mcp login docs ${URL}`);
+  });
+
+  // README: the same exit code from every command for the same state; `status` exits 3 with no login.
+  it('mcp status with no MCP login at all exits 3, as status does', async () => {
+    const env = { CLAUDE_AUTH_DIR: await tempDir() };
+    expect(await cli(env, 'mcp', 'status', '--json')).toMatchObject({ code: 3, out: '[]\n' });
+    expect((await cli(env, 'mcp', 'status')).code).toBe(ExitCode.NOT_LOGGED_IN);
+  });
+
+  it('mcp status exits with the worst state among the servers shown: re-login 4, unreadable 5', async () => {
+    const env = { CLAUDE_AUTH_DIR: await tempDir() };
+    await TokenStorage.fromStore(openMcpStore({ serverUrl: URL, env })).saveToken(
+      oauthToken(3_600_000).with({ reauthRequired: true }),
+    );
+    await recordMcpServer('default', 'docs', URL, env);
+    expect((await cli(env, 'mcp', 'status', '--json')).code).toBe(ExitCode.REAUTH_REQUIRED);
+    expect((await cli(env, 'mcp', 'status')).code).toBe(ExitCode.REAUTH_REQUIRED);
+
+    const other = 'https://other.example/mcp';
+    const { location } = openMcpStore({ serverUrl: other, env }).describe();
+    await mkdir(dirname(location), { recursive: true, mode: 0o700 });
+    await writeFile(location, 'not json', { mode: 0o600 });
+    await recordMcpServer('default', 'other', other, env);
+    const both = await cli(env, 'mcp', 'status', '--json');
+    expect(
+      JSON.parse(both.out)
+        .map((r: { state: string }) => r.state)
+        .sort(),
+    ).toEqual(['re-login required', 'unreadable']);
+    expect(both.code).toBe(ExitCode.STORE_UNREADABLE);
+    // Only the server shown decides.
+    expect((await cli(env, 'mcp', 'status', 'docs')).code).toBe(ExitCode.REAUTH_REQUIRED);
   });
 });
 

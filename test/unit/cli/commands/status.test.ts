@@ -46,6 +46,9 @@ describe('claude-auth status: parsing', () => {
     [['--all', '-p', 'work'], '--all and --profile exclude each other'],
     [['work'], /Unexpected argument 'work'/],
     [['--verbose'], "Unknown option '--verbose'"],
+    // Not "no choice": an empty --store must not quietly give the file store over CLAUDE_AUTH_STORE.
+    [['--store', ''], '--store needs a value'],
+    [['--store='], '--store needs a value'],
   ])('%j is a usage error: %s', (argv, message) => {
     expect(() => parse(argv)).toThrow(UsageError);
     expect(() => parse(argv)).toThrow(message);
@@ -97,6 +100,18 @@ describe('claude-auth status: what chose the store', () => {
     expect(JSON.parse(variable.out).profiles[0].store.reason).toBe(
       'chosen by CLAUDE_AUTH_STORE=file',
     );
+  });
+
+  it('an empty --store is a usage error (exit 2), not the file store over CLAUDE_AUTH_STORE', async () => {
+    const run = await cli(
+      { CLAUDE_AUTH_DIR: await tempDir(), CLAUDE_AUTH_STORE: 'redis://127.0.0.1:1' },
+      'status',
+      '--store',
+      '',
+    );
+    expect(run.code).toBe(ExitCode.USAGE);
+    expect(run.err).toContain('--store needs a value');
+    expect(run.out).toBe('');
   });
 
   it('an unknown --store is a usage error naming --store', async () => {
