@@ -1,8 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { getAuthHeaders } from '../../../src/credentials/auth-headers.js';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
 import { login } from '../../../src/login/login.js';
+import { AuthenticationMiddleware, queryWithMiddleware } from '../../../src/query/middleware.js';
 import { queryWithOAuth } from '../../../src/query/queries.js';
 import type { MachineGrantType } from '../../../src/token/auth-token.js';
 import {
@@ -130,6 +132,33 @@ describe('queries with a stored machine credential, through the real Claude Code
     },
     60_000,
   );
+
+  it('middleware + getAuthHeaders: a 401 on the stored token gets headers from a repeated grant, and the one retry succeeds', async () => {
+    const { first, env } = await machineLogin('client_credentials');
+    parts.api.respond = async ({ credential }) =>
+      credential !== first.accessToken && (await server.oidc.introspect(credential ?? '')).active
+        ? 200
+        : 401;
+    const before = server.acquisitions.length;
+    const middleware = new AuthenticationMiddleware({
+      authHeadersProvider: ({ forceRefresh }) => getAuthHeaders({ env, forceRefresh }),
+    });
+
+    const { messages, error } = await collect(
+      queryWithMiddleware({ prompt: 'Hello', middleware: [middleware], options: { env } }),
+    );
+
+    expect(error).toBeUndefined();
+    expect(replyText(messages)).toBe(parts.api.reply);
+    expect(server.acquisitions.slice(before)).toEqual([
+      { grantType: 'client_credentials', clientId: SECRET_CLIENT.id },
+    ]);
+    const stored = await sandbox.storage.loadToken();
+    expect(stored?.accessToken).not.toBe(first.accessToken);
+    const requests = requestsOfSession(parts.api, messages).map((r) => [r.credential, r.status]);
+    expect(requests[0]).toEqual([first.accessToken, 401]);
+    expect(requests.at(-1)).toEqual([stored?.accessToken, 200]);
+  }, 60_000);
 
   it('a grant refused at re-acquisition (the client secret is wrong) ends with a typed error naming the variable, no secret in it', async () => {
     const { first, env } = await machineLogin('client_credentials');
