@@ -181,17 +181,15 @@ export class ClaudeAuth {
    * if one can be had — a refreshed OAuth token, or one another process stored.
    *
    * @returns The new credential, or `undefined` when nothing better exists.
+   * @throws {@link AuthenticationError} of the refresh (or machine grant) that
+   *   failed: its fix, not a new login, is what helps (a refused client secret).
    */
   async renew(rejected: ResolvedCredential): Promise<ResolvedCredential | undefined> {
     if (rejected.source !== 'profile') return undefined;
-    try {
-      const current = await this.#manager.getValidToken();
-      if (current.accessToken === rejected.secret) this.#manager.invalidate(current);
-      const token = await this.#manager.getValidToken();
-      return token.accessToken === rejected.secret ? undefined : this.#fromToken(token);
-    } catch {
-      return undefined;
-    }
+    const current = await this.#manager.getValidToken();
+    if (current.accessToken === rejected.secret) this.#manager.invalidate(current);
+    const token = await this.#manager.getValidToken();
+    return token.accessToken === rejected.secret ? undefined : this.#fromToken(token);
   }
 
   /**

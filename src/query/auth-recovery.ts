@@ -4,7 +4,10 @@ import { AuthErrorCode, AuthenticationError } from '../errors/authentication-err
 
 /** What renews a credential the API rejected (see `CredentialSession.renew`). */
 export interface RenewalSource {
-  /** A different valid credential after the API answered 401, if one can be had. */
+  /**
+   * A different valid credential after the API answered 401, if one can be had;
+   * rejects with the renewal's own error when renewing failed.
+   */
   renew?(rejected: ResolvedCredential): Promise<ResolvedCredential | undefined>;
 }
 
@@ -80,6 +83,24 @@ export function apiAuthFailed(
       ...(status !== undefined && { status }),
       secrets: [credential?.secret],
     },
+  );
+}
+
+/**
+ * The error for a 401 whose renewal failed: why, with the renewal's fix (a
+ * machine grant's refusal names its variable, where `claude-auth login` would
+ * start a person's login) and its error as the cause.
+ */
+function renewalFailed(
+  status: number,
+  credential: ResolvedCredential | undefined,
+  cause: unknown,
+): AuthenticationError {
+  const refusal = cause instanceof AuthenticationError ? cause : undefined;
+  return new AuthenticationError(
+    AuthErrorCode.API_AUTH_FAILED,
+    `${apiAuthFailed(status, credential).summary} Renewing it failed: ${refusal?.summary ?? 'an unexpected error (see the cause)'}`,
+    { fix: refusal?.fix ?? fixFor(credential), status, cause, secrets: [credential?.secret] },
   );
 }
 
@@ -175,7 +196,12 @@ export class AuthRecovery {
         // Renewing again would only repeat that for every retry Claude Code makes.
         if (current !== undefined && current.secret === this.#renewedSecret)
           return { action: 'fail', error: apiAuthFailed(status, current, undefined, true) };
-        const next = current === undefined ? undefined : await this.#source?.renew?.(current);
+        let next: ResolvedCredential | undefined;
+        try {
+          next = current === undefined ? undefined : await this.#source?.renew?.(current);
+        } catch (error) {
+          return { action: 'fail', error: renewalFailed(status, current, error) };
+        }
         if (next === undefined) return { action: 'fail', error: apiAuthFailed(status, current) };
         this.#renewedSecret = next.secret;
         this.#justHandedOver = true;

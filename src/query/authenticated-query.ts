@@ -21,7 +21,7 @@ export type Prompt = string | AsyncIterable<SDKUserMessage>;
  */
 export interface CredentialSession extends RenewalSource, RotationSource {
   readonly credential: ResolvedCredential;
-  /** A different valid credential after the API answered 401, if one can be had. */
+  /** A different valid credential after the API answered 401, if one can be had; rejects when renewing failed. */
   renew?(rejected: ResolvedCredential): Promise<ResolvedCredential | undefined>;
   /** When (epoch ms) to hand the running session a renewed credential (the refresh policy decides). */
   rotationDue?(current: ResolvedCredential): number | undefined;

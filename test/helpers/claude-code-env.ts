@@ -89,19 +89,21 @@ export async function collect(
 }
 
 /**
- * The Messages API requests of the session these messages came from. The SDK
- * kills an earlier test's Claude Code without waiting for it to exit, so a
- * request it had already sent can land on the shared stand-in during the next
- * test: tests that assert on every request of their own run select them here.
+ * The Messages API requests of the sessions these messages came from (one,
+ * or more when a middleware ran Claude Code again). The SDK kills an earlier
+ * test's Claude Code without waiting for it to exit, so a request it had
+ * already sent can land on the shared stand-in during the next test: tests
+ * that assert on every request of their own run select them here.
  */
 export function requestsOfSession(
   api: MessagesApi,
   messages: readonly SDKMessage[],
 ): RecordedRequest[] {
-  const sessionId = messages.find((m) => m.type === 'system')?.session_id;
-  if (sessionId === undefined)
-    throw new Error('the run produced no system message with a session id');
-  return api.messageRequests.filter((r) => r.headers['x-claude-code-session-id'] === sessionId);
+  const sessions = new Set(messages.filter((m) => m.type === 'system').map((m) => m.session_id));
+  if (sessions.size === 0) throw new Error('the run produced no system message with a session id');
+  return api.messageRequests.filter((r) =>
+    sessions.has(String(r.headers['x-claude-code-session-id'])),
+  );
 }
 
 /** The text Claude answered in a run. */

@@ -7,6 +7,7 @@ import { login, logout } from '../../../src/login/login.js';
 import { refreshProviderToken } from '../../../src/oauth/provider-tokens.js';
 import { TokenManager } from '../../../src/refresh/token-manager.js';
 import { TokenStorage } from '../../../src/storage/token-storage.js';
+import { everythingIn } from '../../helpers/error-text.js';
 import {
   CI_AUDIENCE,
   CI_CLIENT_ID,
@@ -29,17 +30,6 @@ afterAll(async () => {
 
 async function storageIn(dir: string): Promise<TokenStorage> {
   return new TokenStorage(join(dir, 'tokens.json'), 'machine');
-}
-
-/** Everything an error carries, as a reader (or a log shipper) would see it. */
-function everythingIn(error: unknown): string {
-  const seen: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; current !== undefined && depth < 10; depth++) {
-    seen.push(String(current), JSON.stringify(current), (current as Error).stack ?? '');
-    current = (current as { cause?: unknown }).cause;
-  }
-  return seen.join('\n');
 }
 
 async function failure(promise: Promise<unknown>): Promise<AuthenticationError> {

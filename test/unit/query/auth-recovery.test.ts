@@ -1,7 +1,7 @@
 import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
 import { describe, expect, it, vi } from 'vitest';
 import { ResolvedCredential } from '../../../src/credentials/resolved-credential.js';
-import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
+import { AuthErrorCode, AuthenticationError } from '../../../src/errors/authentication-error.js';
 import { AuthRecovery } from '../../../src/query/auth-recovery.js';
 
 const current = new ResolvedCredential({
@@ -66,6 +66,28 @@ describe('AuthRecovery', () => {
     expect(step.action).toBe('fail');
     const error = step.action === 'fail' ? step.error : undefined;
     expect(error).toMatchObject({ code: AuthErrorCode.API_AUTH_FAILED, status: 401 });
+    expect(error?.message).not.toContain('old-token');
+  });
+
+  it('ends with API_AUTH_FAILED carrying why the renewal failed, its fix and its cause, when renewing throws', async () => {
+    const refusal = new AuthenticationError(
+      AuthErrorCode.TOKEN_ENDPOINT_ERROR,
+      'The provider refused.',
+      {
+        fix: 'check the client secret (CLAUDE_OAUTH_CLIENT_SECRET)',
+      },
+    );
+    const step = await new AuthRecovery({
+      renew: async () => {
+        throw refusal;
+      },
+    }).inspect(retry(401), current);
+    expect(step.action).toBe('fail');
+    const error = step.action === 'fail' ? step.error : undefined;
+    expect(error).toMatchObject({ code: AuthErrorCode.API_AUTH_FAILED, status: 401 });
+    expect(error?.fix).toBe(refusal.fix);
+    expect(error?.message).toContain(refusal.message);
+    expect(error?.cause).toBe(refusal);
     expect(error?.message).not.toContain('old-token');
   });
 
