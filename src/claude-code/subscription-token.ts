@@ -15,10 +15,12 @@ export const SUBSCRIPTION_REVOKE_URL = 'https://claude.ai/settings/claude-code';
  * whitespace allowed), so a garbled or partial token is never stored.
  *
  * @param text - What the user or the CLI gave.
+ * @param variable - The environment variable the text came from, named in
+ *   the error so the user knows which one to correct (`login --from-env`).
  * @returns The token.
  * @throws {@link AuthenticationError} `CONFIG_INVALID`; the message never echoes the text.
  */
-export function parseSubscriptionToken(text: string): string {
+export function parseSubscriptionToken(text: string, variable?: string): string {
   const token = text.trim();
   if (WHOLE_TOKEN.test(token)) return token;
   const hint = token.startsWith('sk-ant-api')
@@ -26,9 +28,12 @@ export function parseSubscriptionToken(text: string): string {
     : 'Expected one token starting with sk-ant-oat01-, as `claude setup-token` prints it.';
   throw new AuthenticationError(
     AuthErrorCode.CONFIG_INVALID,
-    `That is not a Claude subscription token. ${hint}`,
+    `${variable === undefined ? 'That is not' : `${variable} does not hold`} a Claude subscription token. ${hint}`,
     {
-      fix: 'claude setup-token   # then: claude-auth login --with-token < file-with-the-token',
+      fix:
+        variable === undefined
+          ? 'claude setup-token   # then: claude-auth login --with-token < file-with-the-token'
+          : `set ${variable} to the token alone, as \`claude setup-token\` prints it, then run this again`,
       secrets: [token],
     },
   );

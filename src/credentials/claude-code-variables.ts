@@ -8,15 +8,18 @@ import type { ResolvedCredentialKind } from './resolved-credential.js';
  * the bundled binary and fails on one missing here, so an SDK upgrade cannot
  * add a credential path unnoticed.
  *
- * - `credential`: a credential for the model API. Removed whenever the
- *   resolution chain chose a credential: the one injected is the only one.
+ * - `credential`: a credential for the model API, or the choice of one.
+ *   Removed whenever the resolution chain chose a credential: the one
+ *   injected is the only one. `ANTHROPIC_PROFILE` (an `ant` profile) is one:
+ *   inside Claude Code it outranks the federation too, so a chosen federation
+ *   would otherwise make no exchange and fail as "Not logged in".
  * - `provider`: selects Bedrock, Vertex, Foundry, a gateway or another host,
  *   or configures one of them. Removed whenever a credential was chosen: an
  *   inherited `CLAUDE_CODE_USE_BEDROCK=1` would otherwise move a subscription
  *   query (and its billing) to AWS. Where the credential goes is then set by
  *   `credentialDestination` alone.
- * - `federation`: Anthropic's workload identity federation and `ant` profiles,
- *   Claude Code's own way to obtain a credential. Removed when another
+ * - `federation`: Anthropic's workload identity federation and where `ant`
+ *   keeps its configuration, Claude Code's own way to obtain a credential. Removed when another
  *   credential was chosen (it would compete); passed through untouched when
  *   the chain chose the federation itself (its `anthropic-federation` link,
  *   DESIGN §6d) and when nothing is injected (`query()`).
@@ -61,6 +64,7 @@ export const CLAUDE_CODE_VARIABLES: ReadonlyMap<string, ClaudeCodeVariableRole> 
     'ANTHROPIC_CUSTOM_HEADERS',
     'ANTHROPIC_FOUNDRY_API_KEY',
     'ANTHROPIC_FOUNDRY_AUTH_TOKEN',
+    'ANTHROPIC_PROFILE',
     'AWS_BEARER_TOKEN_BEDROCK',
     'CLAUDE_CODE_API_KEY_FILE_DESCRIPTOR',
     'CLAUDE_CODE_GATEWAY_TOKEN',
@@ -127,7 +131,6 @@ export const CLAUDE_CODE_VARIABLES: ReadonlyMap<string, ClaudeCodeVariableRole> 
     'ANTHROPIC_IDENTITY_TOKEN',
     'ANTHROPIC_IDENTITY_TOKEN_FILE',
     'ANTHROPIC_ORGANIZATION_ID',
-    'ANTHROPIC_PROFILE',
     'ANTHROPIC_SCOPE',
     'ANTHROPIC_SERVICE_ACCOUNT_ID',
     'ANTHROPIC_WORKSPACE_ID',

@@ -112,7 +112,11 @@ async function subscriptionLogin(
         },
       );
     }
-    return subscriptionAuthToken(parseSubscriptionToken(fromEnv), Date.now(), 'unknown');
+    return subscriptionAuthToken(
+      parseSubscriptionToken(fromEnv, 'CLAUDE_CODE_OAUTH_TOKEN'),
+      Date.now(),
+      'unknown',
+    );
   }
   const binary = options.claudeCli?.binary ?? (await locateClaudeBinary({ env }));
   const childEnv = Object.fromEntries(

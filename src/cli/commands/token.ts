@@ -1,3 +1,4 @@
+import { SUBSCRIPTION_TOKEN_LIFETIME_MS } from '../../claude-code/subscription-token.js';
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
 import { refreshCommand } from '../../profile/fix-commands.js';
 import { isRenewable } from '../../refresh/credential-standing.js';
@@ -26,23 +27,57 @@ async function withMinTtl(
   profile: string | undefined,
 ): Promise<AuthToken> {
   if (token.remainingMs(Date.now()) >= minTtlMs) return token;
-  const lifetime = lifetimeMs(token);
-  const refreshable = isRenewable(token) && lifetime >= minTtlMs;
+  const refreshable = isRenewable(token) && freshLifetimeMs(token) >= minTtlMs;
   const renewed = refreshable ? await manager.refreshNow() : token;
   if (renewed.remainingMs(Date.now()) >= minTtlMs) return renewed;
-  const lives = Number.isFinite(lifetimeMs(renewed))
-    ? `live ${relativeTime(lifetimeMs(renewed)).replace(/^in /, '')}`
-    : `has ${relativeTime(renewed.remainingMs(Date.now())).replace(/^in /, '')} left`;
-  throw new AuthenticationError(
+  throw cannotMeet(renewed, minTtlMs, profile);
+}
+
+/**
+ * How long a new token of this kind lives: a subscription token one year,
+ * even when this one's age is unknown (brought with `--with-token`); any
+ * other its own lifetime (unknown: unbounded).
+ */
+function freshLifetimeMs(token: AuthToken): number {
+  return token.kind === 'claude-subscription' ? SUBSCRIPTION_TOKEN_LIFETIME_MS : lifetimeMs(token);
+}
+
+/**
+ * The `CONFIG_INVALID` for a `--min-ttl` this token misses: longer than any
+ * token of the kind lives (only asking for less helps, so no renewal is
+ * offered), or longer than this one has left (a subscription token is
+ * renewed by `refresh --force`).
+ */
+function cannotMeet(
+  token: AuthToken,
+  minTtlMs: number,
+  profile: string | undefined,
+): AuthenticationError {
+  const asked = Math.round(minTtlMs / 1000);
+  const lifetime = freshLifetimeMs(token);
+  const subscription = token.kind === 'claude-subscription';
+  // Half the lifetime, so a renewal is not due at every call.
+  const atMost = Number.isFinite(lifetime) ? ` (at most ${Math.floor(lifetime / 2000)} s)` : '';
+  const askLess = `ask for less${atMost}, or a longer token lifetime at the provider`;
+  if (lifetime < minTtlMs)
+    return new AuthenticationError(
+      AuthErrorCode.CONFIG_INVALID,
+      `${subscription ? 'Subscription tokens' : 'The tokens of this profile'} live ${duration(lifetime)} (${Math.round(lifetime / 1000)} s): --min-ttl ${asked} is longer, so it cannot be met and no token was printed.`,
+      { fix: subscription ? `ask for at most ${Math.floor(lifetime / 2000)} s` : askLess },
+    );
+  return new AuthenticationError(
     AuthErrorCode.CONFIG_INVALID,
-    `The tokens of this profile ${lives}: --min-ttl ${Math.round(minTtlMs / 1000)} cannot be met, so no token was printed.`,
+    `The current token of this profile has ${duration(token.remainingMs(Date.now()))} left: --min-ttl ${asked} cannot be met, so no token was printed.`,
     {
-      fix:
-        token.kind === 'claude-subscription'
-          ? `${refreshCommand(profile)} --force   # renews the subscription token`
-          : `ask for less${Number.isFinite(lifetimeMs(renewed)) ? ` (at most ${Math.floor(lifetimeMs(renewed) / 2000)} s)` : ''}, or a longer token lifetime at the provider`,
+      fix: subscription
+        ? `${refreshCommand(profile)} --force   # renews the subscription token`
+        : askLess,
     },
   );
+}
+
+function duration(ms: number): string {
+  return relativeTime(ms).replace(/^in /, '');
 }
 
 /** `claude-auth token`'s options, parsed from its flags. */

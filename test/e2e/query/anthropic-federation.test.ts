@@ -98,6 +98,15 @@ describe('an Anthropic-federated job through the real Claude Code', { timeout: 6
     },
   );
 
+  it('an inherited ANTHROPIC_PROFILE, which would outrank the federation inside Claude Code, is removed', async () => {
+    const options = jobOptions({ ANTHROPIC_PROFILE: 'someprofile' });
+    const { messages, error } = await collect(queryWithOAuth({ prompt: 'Hello', options }));
+    expect(error).toBeUndefined();
+    expect(replyText(messages)).toBe(parts.api.reply);
+    expect(parts.api.federationExchanges.length).toBeGreaterThan(0);
+    expect(await launcher.environment()).not.toHaveProperty('ANTHROPIC_PROFILE');
+  });
+
   it('a token file that cannot be read is refused before Claude Code starts (it would retry without end)', async () => {
     const missing = join(sandbox.home, 'not-written-yet');
     const { error } = await collect(

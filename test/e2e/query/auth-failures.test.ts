@@ -12,6 +12,7 @@ import {
   collect,
   replyText,
   requestsOfSession,
+  subscriptionToken,
 } from '../../helpers/claude-code-env.js';
 import { RotatingTokenEndpoint } from '../../helpers/rotating-token-endpoint.js';
 import { useMessagesApi } from '../../helpers/suite-fixtures.js';
@@ -95,6 +96,30 @@ describe('authentication failures through the real Claude Code binary', () => {
     } finally {
       await endpoint.close();
     }
+  }, 60_000);
+
+  it('a stored subscription token the API rejects: API_AUTH_FAILED naming claude-auth login, nothing recorded, the next query tries again', async () => {
+    const token = subscriptionToken();
+    await sandbox.storage.saveToken(token);
+    parts.api.respond = () => 401;
+    let before = 0;
+    for (const _attempt of [1, 2]) {
+      const { error } = await collect(
+        queryWithOAuth({ prompt: 'Hello', options: { env: sandbox.env } }),
+      );
+      // Not REAUTH_REQUIRED before spawning: the second query reached the API too.
+      expect(error).toMatchObject({
+        code: AuthErrorCode.API_AUTH_FAILED,
+        status: 401,
+        fix: 'claude-auth login',
+      });
+      expect(parts.api.messageRequests.length).toBeGreaterThan(before);
+      before = parts.api.messageRequests.length;
+    }
+    // Not recorded (README): one 401 from a wrong base URL must not mark a good token dead.
+    const stored = await sandbox.storage.loadToken();
+    expect(stored?.accessToken).toBe(token.accessToken);
+    expect(stored?.reauthRequired).toBeFalsy();
   }, 60_000);
 
   it('reports a user apiKeyHelper that would override the injected credential, and honours settingSources: []', async () => {

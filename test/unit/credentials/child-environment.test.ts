@@ -159,6 +159,8 @@ describe('childEnvironment: the table of Claude Code variables decides what comp
         ...variables,
         ANTHROPIC_BASE_URL: 'https://api.anthropic.example',
         ANTHROPIC_API_KEY: fakeSecret('competing-key'),
+        // An `ant` profile outranks the federation inside Claude Code.
+        ANTHROPIC_PROFILE: 'someprofile',
         CLAUDE_CODE_USE_BEDROCK: '1',
         CLAUDE_AUTH_STORE_KEY: fakeSecret('store-key'),
       },

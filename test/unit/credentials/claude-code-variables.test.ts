@@ -47,6 +47,7 @@ describe('the table of Claude Code variables covers the bundled binary', () => {
     ['ANTHROPIC_API_KEY', 'credential'],
     ['CLAUDE_CODE_OAUTH_TOKEN_FILE_DESCRIPTOR', 'credential'],
     ['AWS_BEARER_TOKEN_BEDROCK', 'credential'],
+    ['ANTHROPIC_PROFILE', 'credential'],
     ['CLAUDE_CODE_USE_BEDROCK', 'provider'],
     ['CLAUDE_CODE_USE_VERTEX', 'provider'],
     ['CLAUDE_CODE_USE_FOUNDRY', 'provider'],

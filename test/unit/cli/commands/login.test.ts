@@ -86,6 +86,19 @@ describe('claude-auth login: run', () => {
     expect((await TokenStorage.forProfile({ env }).loadToken())?.accessToken).toBe(TOKEN);
   });
 
+  it('--from-env refuses a variable that is not one token alone, naming the variable and never echoing it', async () => {
+    const env = { CLAUDE_AUTH_DIR: await tempDir(), CLAUDE_CODE_OAUTH_TOKEN: `${TOKEN} x` };
+    const { io } = recordingIO(env);
+    const failure = runLogin(parse(['--from-env'], env), io);
+    await expect(failure).rejects.toMatchObject({
+      code: AuthErrorCode.CONFIG_INVALID,
+      summary: expect.stringMatching(/^CLAUDE_CODE_OAUTH_TOKEN does not hold/),
+      fix: expect.stringContaining('CLAUDE_CODE_OAUTH_TOKEN'),
+    });
+    await expect(failure).rejects.not.toMatchObject({ message: expect.stringContaining(TOKEN) });
+    expect(await TokenStorage.forProfile({ env }).loadToken()).toBeNull();
+  });
+
   it('--with-token refuses stdin without a token, storing nothing', async () => {
     const env = { CLAUDE_AUTH_DIR: await tempDir() };
     const { io } = recordingIO(env, 'not a token\n');

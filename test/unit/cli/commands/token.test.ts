@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { subscriptionAuthToken } from '../../../../src/claude-code/subscription-token.js';
 import { runToken, tokenCommand } from '../../../../src/cli/commands/token.js';
 import { ExitCode, runCli } from '../../../../src/cli/run-cli.js';
 import { UsageError } from '../../../../src/cli/shared/command.js';
@@ -82,6 +83,41 @@ describe('claude-auth token: run', () => {
     expect((await TokenStorage.forProfile({ env }).loadToken())?.accessToken).toBe(
       token.accessToken,
     );
+  });
+
+  it('a --min-ttl longer than a subscription token can ever live names both and offers no renewal', async () => {
+    const env = { CLAUDE_AUTH_DIR: await tempDir() };
+    // Brought by the user (`login --with-token`): its age, so its lifetime, is unknown.
+    const token = subscriptionAuthToken(`sk-ant-oat01-${'a'.repeat(80)}`, Date.now(), 'unknown');
+    await TokenStorage.forProfile({ env }).saveToken(token);
+    const { io, stdout } = recordingIO(env);
+    await expect(
+      runToken({ profile: 'default', store: {}, minTtlMs: 40_000_000_000 }, io),
+    ).rejects.toMatchObject({
+      code: AuthErrorCode.CONFIG_INVALID,
+      summary:
+        'Subscription tokens live 365 days (31536000 s): --min-ttl 40000000 is longer, so it cannot be met and no token was printed.',
+      // Not `refresh --force`: a renewed token lives one year too.
+      fix: 'ask for at most 15768000 s',
+    });
+    expect(stdout()).toBe('');
+  });
+
+  it('a --min-ttl a renewed subscription token meets offers the renewal', async () => {
+    const env = { CLAUDE_AUTH_DIR: await tempDir() };
+    const twoDaysAgo = Date.now() - 2 * 86_400_000;
+    const token = subscriptionAuthToken(`sk-ant-oat01-${'a'.repeat(80)}`, twoDaysAgo, 'unknown');
+    await TokenStorage.forProfile({ env }).saveToken(token);
+    const { io } = recordingIO(env);
+    await expect(
+      runToken({ profile: 'default', store: {}, minTtlMs: 364 * 86_400_000 }, io),
+    ).rejects.toMatchObject({
+      code: AuthErrorCode.CONFIG_INVALID,
+      summary: expect.stringMatching(
+        /^The current token of this profile has 362 days left: --min-ttl 31449600 cannot be met/,
+      ),
+      fix: expect.stringContaining('claude-auth refresh --force'),
+    });
   });
 
   it('not logged in is NOT_LOGGED_IN', async () => {
