@@ -26,6 +26,7 @@ export default defineConfig({
       'test/integration/oauth/**/*.test.ts',
       'test/conformance/{file,redis}-store.test.ts',
       'test/integration/store/redis-credential-store.test.ts',
+      'test/integration/store/redis-stray-keys.test.ts',
       'test/integration/store/*-boundaries.test.ts',
     ],
     testTimeout: 30_000,
