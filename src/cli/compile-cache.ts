@@ -1,6 +1,6 @@
 import module from 'node:module';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 
 /** `module.enableCompileCache` (Node ≥ 22.1; Node 20 has neither the function nor its type). */
 type EnableCompileCache = (directory?: string) => unknown;
@@ -9,24 +9,33 @@ type EnableCompileCache = (directory?: string) => unknown;
  * Where the CLI keeps Node's compile cache: `$XDG_CACHE_HOME/claude-auth/compile-cache`
  * (default `~/.cache/…`). A per-user directory rather than Node's default in the
  * shared `os.tmpdir()`: code cache another user could have planted there is not
- * something a credential tool should load.
+ * something a credential tool should load. For the same reason a relative base
+ * is never used (the XDG spec ignores a relative `XDG_CACHE_HOME`; `HOME=`
+ * makes `os.homedir()` empty): it would be the current directory, anyone's.
  *
  * @param env - The environment (default `process.env`).
- * @returns The directory.
+ * @param home - The home directory (default `os.homedir()`).
+ * @returns The directory, or `undefined` when no absolute base exists (no cache then).
  */
-export function compileCacheDirectory(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME;
-  return join(
-    base !== undefined && base !== '' ? base : join(homedir(), '.cache'),
-    'claude-auth',
-    'compile-cache',
-  );
+export function compileCacheDirectory(
+  env: NodeJS.ProcessEnv = process.env,
+  home: string = homedir(),
+): string | undefined {
+  const xdg = env.XDG_CACHE_HOME;
+  const base =
+    xdg !== undefined && isAbsolute(xdg)
+      ? xdg
+      : isAbsolute(home)
+        ? join(home, '.cache')
+        : undefined;
+  return base === undefined ? undefined : join(base, 'claude-auth', 'compile-cache');
 }
 
 /**
  * Turns on Node's on-disk compile cache for the modules the CLI loads next, so
  * that `token`, `status` and the like, run once per request, skip compiling
- * them again. A no-op on Node 20 (no compile cache), when
+ * them again. A no-op on Node 20 (no compile cache), without an absolute cache
+ * directory, when
  * `NODE_DISABLE_COMPILE_CACHE` is set, or when `NODE_COMPILE_CACHE` already
  * chose a directory (Node then enabled it at start-up). Never throws: a cache
  * that cannot be written only costs the compile.
@@ -36,9 +45,10 @@ export function compileCacheDirectory(env: NodeJS.ProcessEnv = process.env): str
  */
 export function enableCliCompileCache(env: NodeJS.ProcessEnv = process.env): void {
   const enable = (module as { enableCompileCache?: EnableCompileCache }).enableCompileCache;
-  if (enable === undefined) return;
+  const directory = compileCacheDirectory(env);
+  if (enable === undefined || directory === undefined) return;
   try {
-    enable(compileCacheDirectory(env));
+    enable(directory);
   } catch {
     // An unwritable home: the CLI works the same, only without the cache.
   }

@@ -15,4 +15,15 @@ describe('compileCacheDirectory', () => {
     expect(compileCacheDirectory({})).toBe(expected);
     expect(compileCacheDirectory({ XDG_CACHE_HOME: '' })).toBe(expected);
   });
+
+  it('never uses a relative base, which would be the current directory: a relative XDG_CACHE_HOME is ignored, and an empty HOME gives no cache', () => {
+    expect(compileCacheDirectory({ XDG_CACHE_HOME: 'cache' }, '/home/u')).toBe(
+      join('/home/u', '.cache', 'claude-auth', 'compile-cache'),
+    );
+    expect(compileCacheDirectory({}, '')).toBeUndefined();
+    expect(compileCacheDirectory({ XDG_CACHE_HOME: 'cache' }, 'relative')).toBeUndefined();
+    expect(compileCacheDirectory({ XDG_CACHE_HOME: '/x/cache' }, '')).toBe(
+      join('/x/cache', 'claude-auth', 'compile-cache'),
+    );
+  });
 });
