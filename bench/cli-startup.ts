@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { locateClaudeBinary } from '../src/claude-code/claude-binary.js';
-import { openMcpStore } from '../src/mcp/mcp-credential-name.js';
+import { openMcpStore } from '../src/mcp/mcp-store.js';
 import { TokenStorage } from '../src/storage/token-storage.js';
 import { AuthToken } from '../src/token/auth-token.js';
 import { fmt, interleave, summarize, table } from './lib/stats.js';

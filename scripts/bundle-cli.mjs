@@ -34,6 +34,16 @@ await build({
     // Beside dist/cli/: `new URL('../../package.json', import.meta.url)` stays true in every chunk.
     dir: BIN_DIRECTORY,
     format: 'cjs',
+    minify: true,
+    codeSplitting: {
+      groups: [
+        {
+          name: 'fast-answer',
+          test: /[\\/]cli[\\/](fast-answer|shared[\\/]cli-io|shared[\\/]exit-codes)\.js$/,
+          includeDependenciesRecursively: true,
+        },
+      ],
+    },
     entryFileNames: '[name].cjs',
     chunkFileNames: '[name]-[hash].cjs',
   },

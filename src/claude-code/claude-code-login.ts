@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -78,12 +77,16 @@ export function claudeCodeKeychainItem(env: NodeJS.ProcessEnv = process.env): {
 /** Reads a Keychain item with `security find-generic-password -w` (names on argv, never the secret). */
 const securityTool: KeychainItemReader = (service, account) =>
   new Promise((resolve) => {
-    execFile(
-      'security',
-      ['find-generic-password', '-a', account, '-w', '-s', service],
-      { timeout: KEYCHAIN_READ_TIMEOUT_MS, windowsHide: true },
-      (error, stdout) => resolve(error ? undefined : stdout.trim() || undefined),
-    );
+    // node:child_process at first use (macOS only), not at import: it loads node:net,
+    // and `status` loads this module on every platform (issue 23).
+    process
+      .getBuiltinModule('node:child_process')
+      .execFile(
+        'security',
+        ['find-generic-password', '-a', account, '-w', '-s', service],
+        { timeout: KEYCHAIN_READ_TIMEOUT_MS, windowsHide: true },
+        (error, stdout) => resolve(error ? undefined : stdout.trim() || undefined),
+      );
   });
 
 /**

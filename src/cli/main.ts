@@ -9,11 +9,22 @@ enableCliCompileCache();
  * as CommonJS (scripts/bundle-cli.mjs), which has none.
  */
 async function main(): Promise<void> {
-  const { endOnWriteError, outputLost } = await import('./shared/cli-io.js');
-  const { ExitCode, runCli } = await import('./run-cli.js');
-  endOnWriteError(process.stdout, 'stdout', process.stderr);
-  endOnWriteError(process.stderr, 'stderr');
-  const code = await runCli(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const { outputLost, processIO } = await import('./shared/cli-io.js');
+  const { ExitCode } = await import('./shared/exit-codes.js');
+  // `token` and `mcp headers` on a fresh token, as Claude Code's helpers run them at every
+  // request, answered before the CLI loads (issue 23); everything else is the CLI's.
+  const { fastAnswer } = await import('./fast-answer.js');
+  const answer = fastAnswer(argv, process.env);
+  let code: number;
+  if (answer !== undefined) {
+    processIO().stdout.write(answer);
+    code = ExitCode.OK;
+  } else {
+    const { runCli } = await import('./run-cli.js');
+    // Write errors (EPIPE, ENOSPC) are handled by the process's outputs (processIO).
+    code = await runCli(argv);
+  }
   // Output lost to a full disk is a failure, whatever the command thought it printed.
   process.exitCode = outputLost() ? ExitCode.ERROR : code;
 }

@@ -83,7 +83,15 @@ function withStoreFlag(flags: Flags, io: CliIO): CliIO {
     io.stderr.write(
       'claude-auth: warning: a password in --store is visible to other users of this machine (ps); put it in CLAUDE_AUTH_REDIS_PASSWORD_FILE instead.\n',
     );
-  return { ...io, env: { ...io.env, CLAUDE_AUTH_STORE: store } };
+  // Not spread: stdin stays a getter (processIO).
+  return {
+    stdout: io.stdout,
+    stderr: io.stderr,
+    get stdin() {
+      return io.stdin;
+    },
+    env: { ...io.env, CLAUDE_AUTH_STORE: store },
+  };
 }
 
 function wantsJson(args: readonly string[]): boolean {
@@ -98,7 +106,16 @@ function wantsJson(args: readonly string[]): boolean {
  * @returns The exit code.
  */
 export async function runCli(argv: readonly string[], io: Partial<CliIO> = {}): Promise<number> {
-  const streams: CliIO = { ...processIO(), ...io };
+  // Not spread: processIO's stdin is a getter, taken only when a command reads it.
+  const own = processIO();
+  const streams: CliIO = {
+    stdout: io.stdout ?? own.stdout,
+    stderr: io.stderr ?? own.stderr,
+    get stdin() {
+      return io.stdin ?? own.stdin;
+    },
+    env: io.env ?? own.env,
+  };
   const [name, ...args] = argv;
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
     streams.stdout.write(USAGE);

@@ -23,7 +23,7 @@ const KEYABLE_OPTIONS: ReadonlySet<string> = new Set([
 function handlerKey(options: ClaudeAuthOptions): string | undefined {
   const given = Object.entries(options).filter(([, value]) => value !== undefined);
   if (!given.every(([name]) => KEYABLE_OPTIONS.has(name))) return undefined;
-  return JSON.stringify(given.sort(([a], [b]) => a.localeCompare(b)));
+  return JSON.stringify(given.sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 /**

@@ -8,14 +8,10 @@ import { helperToken, lazyProviderRefresh } from '../refresh/helper-token.js';
 import { TokenManager } from '../refresh/token-manager.js';
 import type { CredentialStore } from '../store/credential-store.js';
 import type { AuthToken } from '../token/auth-token.js';
-import { canonicalServerUrl, openMcpStore } from './mcp-credential-name.js';
+import { canonicalServerUrl } from './mcp-credential-name.js';
+import { CLAUDE_CODE_MCP_ENV } from './mcp-headers.js';
 import { mcpServers } from './mcp-server-index.js';
-
-/** Environment variables Claude Code sets for a `headersHelper` (observed in 2.1.332). */
-export const CLAUDE_CODE_MCP_ENV = {
-  name: 'CLAUDE_CODE_MCP_SERVER_NAME',
-  url: 'CLAUDE_CODE_MCP_SERVER_URL',
-} as const;
+import { openMcpStore } from './mcp-store.js';
 
 /** Which MCP login to use. */
 export interface McpTarget {
@@ -139,14 +135,4 @@ function forMcp(error: unknown, login: McpLogin): unknown {
       { fix, cause: error },
     );
   return error;
-}
-
-/**
- * What a Claude Code `headersHelper` prints for an MCP login: a JSON object of
- * header strings, the bearer token in `Authorization` (RFC 6750 §2.1).
- *
- * @param token - The access token.
- */
-export function mcpHeaders(token: AuthToken): Record<string, string> {
-  return { Authorization: `Bearer ${token.accessToken}` };
 }

@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 import { isSecureEndpoint } from '../oauth/loopback.js';
+import { sha256 } from '../platform/sha256.js';
 import type { CredentialName } from '../profile/profile-paths.js';
-import { type OpenStoreOptions, openStore } from '../storage/open-store.js';
-import type { CredentialStore } from '../store/credential-store.js';
 
 /**
  * The canonical URI of an MCP server (MCP authorization spec, "Canonical
@@ -46,28 +44,8 @@ function invalidServerUrl(url: string, problem: string): AuthenticationError {
  * @param serverUrl - The server URL; canonicalised first.
  */
 export function mcpCredentialName(serverUrl: string): CredentialName {
-  const key = createHash('sha256')
-    .update(canonicalServerUrl(serverUrl))
-    .digest('base64url')
-    .slice(0, 32);
+  // SHA-256 of our own (src/platform/sha256.ts): `mcp headers` runs at every MCP connect,
+  // and node:crypto would be a fifth of its start-up.
+  const key = sha256(canonicalServerUrl(serverUrl)).toString('base64url').slice(0, 32);
   return { kind: 'mcp', key };
-}
-
-/** Options for {@link openMcpStore}. */
-export interface McpStoreOptions extends Omit<OpenStoreOptions, 'credential'> {
-  /** The MCP server's URL. */
-  serverUrl: string;
-}
-
-/**
- * The store of a profile's login to one MCP server, in the profile's backend
- * (file, Redis or keychain, as `CLAUDE_AUTH_STORE` or `store` says): every
- * write goes through its one transaction, like a model credential's.
- *
- * @param options - See {@link McpStoreOptions}.
- * @throws As `openStore`.
- */
-export function openMcpStore(options: McpStoreOptions): CredentialStore {
-  const { serverUrl, ...rest } = options;
-  return openStore({ ...rest, credential: mcpCredentialName(serverUrl) });
 }

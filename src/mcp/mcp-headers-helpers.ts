@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import type { McpServerConfig, Options } from '@anthropic-ai/claude-agent-sdk';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
-import { canonicalServerUrl, openMcpStore } from './mcp-credential-name.js';
+import { canonicalServerUrl } from './mcp-credential-name.js';
+import { openMcpStore } from './mcp-store.js';
 
 /** The `code` of the process warning for an MCP server entry left without a helper. */
 export const MCP_HELPER_SKIPPED_WARNING_CODE = 'CLAUDE_AUTH_MCP_HELPER_SKIPPED';

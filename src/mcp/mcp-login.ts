@@ -19,8 +19,8 @@ import {
   type RegisteredClient,
   registerClient,
 } from './client-registration.js';
-import { openMcpStore } from './mcp-credential-name.js';
 import { checkMcpServerName, recordMcpServer } from './mcp-server-index.js';
+import { openMcpStore } from './mcp-store.js';
 import { discoverProtectedResource, type ProtectedResource } from './protected-resource.js';
 
 /**

@@ -1,5 +1,3 @@
-import { isIPv4 } from 'node:net';
-
 /**
  * Whether a URL host names this machine's loopback interface: `localhost`,
  * an address in 127.0.0.0/8, or `[::1]` (RFC 8252 §7.3, §8.3).
@@ -12,7 +10,9 @@ export function isLoopbackHost(hostname: string): boolean {
     host === 'localhost' ||
     host === '[::1]' ||
     host === '::1' ||
-    (isIPv4(host) && host.startsWith('127.'))
+    // node:net at first use, not at import: `mcp headers` loads this module at every
+    // MCP connect, and node:net is not in Node's start-up snapshot (issue 23).
+    (host.startsWith('127.') && process.getBuiltinModule('node:net').isIPv4(host))
   );
 }
 

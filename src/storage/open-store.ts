@@ -1,15 +1,13 @@
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 import { type ProfileOptions, resolveProfile } from '../profile/profile-paths.js';
 import type { CredentialStore } from '../store/credential-store.js';
-import { FileCredentialStore } from '../store/file/file-credential-store.js';
 import type { FileLockOptions } from '../store/file/file-lock.js';
 import { openKeychainStore } from '../store/keychain/keychain-store.js';
 import { RedisCredentialStore } from '../store/redis/redis-credential-store.js';
-import { isRedisStoreUrl } from '../store/redis/redis-store-config.js';
 import { AutoSelectedStore } from './auto-selected-store.js';
+import { chooseBackend, ENV_STORE, fileBackendReason, openFileStore } from './store-backend.js';
 
-/** Environment variable choosing where credentials are stored (`file`, default). */
-export const ENV_STORE = 'CLAUDE_AUTH_STORE';
+export { ENV_STORE } from './store-backend.js';
 
 /** Options that open a profile's store (`TokenStorage.forProfile`): the profile, and the backend. */
 export interface OpenStoreOptions extends ProfileOptions {
@@ -43,23 +41,14 @@ export interface OpenStoreOptions extends ProfileOptions {
 export function openStore(options: OpenStoreOptions = {}): CredentialStore {
   const env = options.env ?? process.env;
   const location = resolveProfile(options);
-  const fromOption = options.store !== undefined;
-  const given = (fromOption ? options.store : env[ENV_STORE])?.trim() ?? '';
-  const choice = given || 'file';
-  const from = fromOption ? (options.storeSource ?? 'the store option') : ENV_STORE;
-  // URL schemes are case-insensitive (RFC 3986 §3.1): `Redis://` names a Redis store too.
-  const scheme = isRedisStoreUrl(choice) ? 'redis://' : choice;
-  switch (scheme) {
+  const choice = chooseBackend(options);
+  const { from } = choice;
+  switch (choice.kind) {
     case 'file':
-      return new FileCredentialStore({
-        path: location.path,
-        profile: location.profile,
-        reason: given === '' ? 'the default backend' : `chosen by ${from}=file`,
-        ...(options.lock !== undefined && { lock: options.lock }),
-      });
-    case 'redis://':
+      return openFileStore(location, fileBackendReason(choice), options.lock);
+    case 'redis':
       return new RedisCredentialStore({
-        url: choice,
+        url: choice.given,
         profile: location.profile,
         env,
         chosenBy: from,
@@ -72,20 +61,14 @@ export function openStore(options: OpenStoreOptions = {}): CredentialStore {
         // The keychain store resolves the location again: a credential's own name is no profile name.
         profile: options.credential === undefined ? location.profile : (options.profile ?? ''),
         source: from,
-        openFile: (reason) =>
-          new FileCredentialStore({
-            path: location.path,
-            profile: location.profile,
-            reason,
-            ...(options.lock !== undefined && { lock: options.lock }),
-          }),
+        openFile: (reason) => openFileStore(location, reason, options.lock),
       });
     default:
       throw new AuthenticationError(
         AuthErrorCode.CONFIG_INVALID,
         `${from} names no credential store claude-auth knows (expected file, redis://…, rediss://…, keychain or auto).`,
         {
-          fix: fromOption
+          fix: choice.fromOption
             ? `give ${from} one of file, keychain, auto or redis://host[:port][/db]`
             : `unset ${ENV_STORE} to use the file store`,
         },

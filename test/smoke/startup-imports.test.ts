@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBuiltCli } from '../../fixtures/built-cli.js';
 import { PACKAGE_ROOT } from '../../fixtures/package-root.js';
-import { openMcpStore } from '../../src/mcp/mcp-credential-name.js';
+import { openMcpStore } from '../../src/mcp/mcp-store.js';
 import { TokenStorage } from '../../src/storage/token-storage.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { oauthToken } from '../helpers/tokens.js';

@@ -197,7 +197,8 @@ export async function runMcp(options: McpCommandOptions, io: CliIO): Promise<Exi
     return runMcpManagement(options, io);
   }
   // `headers` runs at every MCP connect of Claude Code: nothing else is loaded for it.
-  const { findMcpLogin, mcpAccessToken, mcpHeaders } = await import('../../mcp/mcp-access.js');
+  const { findMcpLogin, mcpAccessToken } = await import('../../mcp/mcp-access.js');
+  const { mcpHeaders } = await import('../../mcp/mcp-headers.js');
   const login = await findMcpLogin({
     env: io.env,
     profile: options.profile,

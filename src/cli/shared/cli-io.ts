@@ -1,3 +1,4 @@
+import { descriptorOutput, type ProcessOutput } from './descriptor-output.js';
 import { ExitCode } from './exit-codes.js';
 
 /** The streams and environment a command runs with; tests pass their own. */
@@ -8,9 +9,29 @@ export interface CliIO {
   readonly env: NodeJS.ProcessEnv;
 }
 
-/** The real process's streams and environment. */
+/** The process's stdout and stderr, created once (see {@link processIO}). */
+let outputs: { stdout: ProcessOutput; stderr: ProcessOutput } | undefined;
+
+/**
+ * The real process's streams and environment. stdout and stderr are written
+ * on their descriptors until more than `write` is needed ({@link descriptorOutput}),
+ * and stdin is taken only when read: `token` and `mcp headers`, run at every
+ * request, never create a Node stream (issue 23). A write error follows
+ * {@link onWriteError}.
+ */
 export function processIO(): CliIO {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+  if (outputs === undefined) {
+    const stderr = descriptorOutput(2, () => process.stderr, onWriteError('stderr'));
+    const stdout = descriptorOutput(1, () => process.stdout, onWriteError('stdout', stderr));
+    outputs = { stdout, stderr };
+  }
+  return {
+    ...outputs,
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+  };
 }
 
 let lost = false;
@@ -23,27 +44,26 @@ let lost = false;
  * means output was lost: one line on `report` when given, exit code 1 (see
  * {@link outputLost}), never a stack.
  *
- * @param stream - stdout or stderr of the process.
- * @param name - Its name, for the message.
+ * @param name - The output's name, for the message.
  * @param report - Where the one line goes (stderr for stdout; nothing for stderr itself).
+ * @returns The handler of the output's write errors.
  */
-export function endOnWriteError(
-  stream: NodeJS.WritableStream,
+export function onWriteError(
   name: 'stdout' | 'stderr',
-  report?: NodeJS.WritableStream,
-): void {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
+  report?: Pick<NodeJS.WritableStream, 'write'>,
+): (error: NodeJS.ErrnoException) => void {
+  return (error) => {
     if (error.code === 'EPIPE' || lost) return;
     lost = true;
     process.exitCode = ExitCode.ERROR;
     const reason = (error.message.split(',')[0] ?? '').replace(/^[A-Z]+: /, '');
     report?.write(`claude-auth: cannot write to ${name}: ${reason} (${error.code ?? 'error'})\n`);
-  });
+  };
 }
 
 /**
  * Whether output was lost to a write error other than `EPIPE` (see
- * {@link endOnWriteError}): the exit code is then 1, whatever the command returned.
+ * {@link onWriteError}): the exit code is then 1, whatever the command returned.
  */
 export function outputLost(): boolean {
   return lost;

@@ -22,6 +22,7 @@ import {
   deletePrivateFile,
   fileFingerprint,
   readPrivateFile,
+  readPrivateFileSync,
   resolvedFilePath,
   writePrivateFileAtomic,
 } from './secure-file.js';
@@ -119,7 +120,22 @@ export class FileCredentialStore implements CredentialStore {
   }
 
   async read(): Promise<StoredCredential | null> {
-    const text = await readPrivateFile(this.path, this.#environment);
+    return this.#stored(await readPrivateFile(this.path, this.#environment));
+  }
+
+  /**
+   * {@link FileCredentialStore.read} with synchronous calls, the same checks
+   * and parsing (`readPrivateFileSync`): for the CLI's answers at start-up,
+   * which must not start libuv's thread pool (issue 23). Node's own file
+   * system, whatever layer the store was given.
+   *
+   * @throws As {@link FileCredentialStore.read}.
+   */
+  readNow(): StoredCredential | null {
+    return this.#stored(readPrivateFileSync(this.path, this.#environment.platform));
+  }
+
+  #stored(text: string | null): StoredCredential | null {
     if (text === null) return null;
     const record = parseTokenRecord(text, this.path);
     return { token: record.token, revision: revisionOf(record.revisionId, text) };

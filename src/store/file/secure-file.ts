@@ -1,4 +1,14 @@
-import { constants } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  type Stats,
+  statSync,
+} from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
@@ -77,18 +87,20 @@ function notRegularFile(shownPath: string, realPath: string): AuthenticationErro
   );
 }
 
+/** What the checks of a private file read from a `stat`: the same from the sync and async calls. */
+type FileInfo = Pick<Stats, 'uid' | 'mode' | 'size' | 'isFile'>;
+
 /**
  * Checks that an open file is a regular file owned by this user, closed to
  * everyone else, and small enough to be a token file. The checks are made on
- * the open descriptor, so the file read is the file checked.
+ * the open descriptor's `stat`, so the file read is the file checked.
  */
-async function assertPrivateFile(
-  handle: FileHandle,
+function assertPrivateFile(
+  info: FileInfo,
   shownPath: string,
   realPath: string,
   env: Resolved,
-): Promise<void> {
-  const info = await handle.stat();
+): void {
   if (!info.isFile()) throw notRegularFile(shownPath, realPath);
   if (env.posixModes) {
     const uid = currentUid();
@@ -117,6 +129,51 @@ async function assertPrivateFile(
   }
 }
 
+/** The `lstat` of a path about to be read, or `null` when nothing is there. */
+function inspectFailed(path: string, error: unknown): null {
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+  throw ioError('inspect', path, error);
+}
+
+/** A symlink's target that cannot be resolved. */
+function resolveFailed(path: string, error: unknown): never {
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+    throw insecure(
+      path,
+      'it is a symbolic link to a file that does not exist',
+      `remove the link ${path}`,
+    );
+  }
+  throw ioError('resolve', path, error);
+}
+
+/** Refuses a symlink into a file of another user (someone else could read or swap what we write). */
+function assertOwnTarget(path: string, owner: number, env: Resolved): void {
+  const uid = currentUid();
+  if (env.posixModes && uid !== undefined && owner !== uid) {
+    throw insecure(
+      path,
+      `it is a symbolic link into a file of another user (uid ${owner})`,
+      `remove the link ${path}`,
+    );
+  }
+}
+
+/** A private file that cannot be opened: absent (`null`), swapped for a link, or an I/O error. */
+function openFailed(path: string, error: unknown): null {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return null;
+  if (code === 'ELOOP')
+    throw insecure(path, 'it changed into a symbolic link while being read', `remove ${path}`);
+  throw ioError('open', path, error);
+}
+
+/** A private file that opened but could not be read (a directory opens, then fails with EISDIR). */
+function readFailed(path: string, error: unknown): never {
+  if (error instanceof AuthenticationError) throw error;
+  throw ioError('read', path, error);
+}
+
 /**
  * Resolves a path through symlinks, refusing a link whose target belongs to
  * another user (someone else could read or swap what we write).
@@ -128,32 +185,16 @@ async function resolveOwnedTarget(path: string, env: Resolved): Promise<string |
   try {
     link = await env.fs.lstat(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw ioError('inspect', path, error);
+    return inspectFailed(path, error);
   }
   if (!link.isSymbolicLink()) return path;
   let target: string;
   try {
     target = await env.fs.realpath(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw insecure(
-        path,
-        'it is a symbolic link to a file that does not exist',
-        `remove the link ${path}`,
-      );
-    }
-    throw ioError('resolve', path, error);
+    return resolveFailed(path, error);
   }
-  const uid = currentUid();
-  const owner = (await env.fs.stat(target)).uid;
-  if (env.posixModes && uid !== undefined && owner !== uid) {
-    throw insecure(
-      path,
-      `it is a symbolic link into a file of another user (uid ${owner})`,
-      `remove the link ${path}`,
-    );
-  }
+  assertOwnTarget(path, (await env.fs.stat(target)).uid, env);
   return target;
 }
 
@@ -208,21 +249,63 @@ export async function readPrivateFile(
     // O_NOFOLLOW: a link swapped in after resolution is refused, not followed.
     handle = await env.fs.open(target, READ_FLAGS);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return null;
-    if (code === 'ELOOP')
-      throw insecure(path, 'it changed into a symbolic link while being read', `remove ${path}`);
-    throw ioError('open', path, error);
+    return openFailed(path, error);
   }
   try {
-    await assertPrivateFile(handle, path, target, env);
+    assertPrivateFile(await handle.stat(), path, target, env);
     return await handle.readFile('utf8');
   } catch (error) {
-    if (error instanceof AuthenticationError) throw error;
-    // Opening a directory succeeds; reading it fails with EISDIR.
-    throw ioError('read', path, error);
+    return readFailed(path, error);
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * {@link readPrivateFile} with synchronous calls, for the CLI's answers at
+ * start-up (`claude-auth token`, `mcp headers`): the first asynchronous file
+ * call starts libuv's thread pool, a tenth of a bare `node -e 0` (issue 23).
+ * The same checks, in the same order, on Node's own file system (no
+ * {@link FileEnvironment.fs}: a test's interposed layer is asynchronous).
+ *
+ * @param path - The file to read.
+ * @param platform - Default `process.platform`.
+ * @returns Its text, or `null` when it does not exist.
+ * @throws As {@link readPrivateFile}.
+ */
+export function readPrivateFileSync(
+  path: string,
+  platform: NodeJS.Platform = process.platform,
+): string | null {
+  const env: Resolved = { fs: nodeFileSystem, posixModes: checksPosixModes(platform) };
+  let link: Stats;
+  try {
+    link = lstatSync(path);
+  } catch (error) {
+    return inspectFailed(path, error);
+  }
+  let target = path;
+  if (link.isSymbolicLink()) {
+    try {
+      target = realpathSync.native(path);
+    } catch (error) {
+      resolveFailed(path, error);
+    }
+    assertOwnTarget(path, statSync(target).uid, env);
+  }
+  let fd: number;
+  try {
+    fd = openSync(target, READ_FLAGS);
+  } catch (error) {
+    return openFailed(path, error);
+  }
+  try {
+    assertPrivateFile(fstatSync(fd), path, target, env);
+    return readFileSync(fd, 'utf8');
+  } catch (error) {
+    return readFailed(path, error);
+  } finally {
+    closeSync(fd);
   }
 }
 

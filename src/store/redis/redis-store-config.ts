@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
 
 /** The key prefix when neither `?prefix=` nor `CLAUDE_AUTH_REDIS_PREFIX` names one. */
@@ -171,5 +170,7 @@ export function parseRedisStoreUrl(url: string, env: RedisStoreEnv = {}): RedisS
  * @returns The options for `tls.connect`.
  */
 export function redisTlsOptions(host: string): { servername?: string } {
-  return isIP(host) === 0 ? { servername: host } : {};
+  // node:net at first use, not at import: it is not in Node's start-up snapshot, and
+  // every file-store command loads this module (issue 23).
+  return process.getBuiltinModule('node:net').isIP(host) === 0 ? { servername: host } : {};
 }

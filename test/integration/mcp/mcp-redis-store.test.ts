@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisServer } from '../../../fixtures/redis-server.js';
 import { storedProfiles } from '../../../src/cli/shared/stored-profiles.js';
-import { openMcpStore } from '../../../src/mcp/mcp-credential-name.js';
+import { openMcpStore } from '../../../src/mcp/mcp-store.js';
 import { TokenStorage } from '../../../src/storage/token-storage.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { knownSecrets, oauthToken } from '../../helpers/tokens.js';

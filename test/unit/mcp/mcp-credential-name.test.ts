@@ -1,14 +1,7 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AuthErrorCode } from '../../../src/errors/authentication-error.js';
-import {
-  canonicalServerUrl,
-  mcpCredentialName,
-  openMcpStore,
-} from '../../../src/mcp/mcp-credential-name.js';
-import { listProfiles } from '../../../src/profile/profile-paths.js';
-import { TokenStorage } from '../../../src/storage/token-storage.js';
-import { tempDir } from '../../helpers/temp-dir.js';
-import { oauthToken } from '../../helpers/tokens.js';
+import { canonicalServerUrl, mcpCredentialName } from '../../../src/mcp/mcp-credential-name.js';
 
 describe('MCP login keys', () => {
   it('canonicalises the server URL: case of scheme and host, trailing slash, fragment', () => {
@@ -39,14 +32,16 @@ describe('MCP login keys', () => {
     );
   });
 
-  it('stores beside the profile, never as a profile: enumeration does not list it', async () => {
-    const directory = await tempDir();
-    const env = { CLAUDE_AUTH_DIR: directory };
-    const store = openMcpStore({ serverUrl: 'https://a.example/mcp', env, profile: 'work' });
-    await TokenStorage.fromStore(store).saveToken(oauthToken(60_000));
-    expect(store.describe().location).toMatch(/\/mcp\.work\.[A-Za-z0-9_-]{32}\.json$/);
-    expect(await listProfiles(directory)).toEqual([]);
-    const profile = TokenStorage.forProfile({ env, profile: 'work' });
-    expect(await profile.loadToken()).toBeNull();
+  it('keeps the key logins were stored under before: base64url of the SHA-256 of the canonical URL', () => {
+    // The hash is claude-auth's own now (start-up); a login stored with node:crypto's must still be found.
+    for (const url of [
+      'https://a.example/mcp',
+      'http://127.0.0.1:8080/mcp?x=é',
+      'https://b.example',
+    ]) {
+      const canonical = canonicalServerUrl(url);
+      const expected = createHash('sha256').update(canonical).digest('base64url').slice(0, 32);
+      expect(mcpCredentialName(url).key).toBe(expected);
+    }
   });
 });

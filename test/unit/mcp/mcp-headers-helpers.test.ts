@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { openMcpStore } from '../../../src/mcp/mcp-credential-name.js';
 import {
   MCP_HELPER_SKIPPED_WARNING_CODE,
   withMcpHeadersHelpers,
 } from '../../../src/mcp/mcp-headers-helpers.js';
+import { openMcpStore } from '../../../src/mcp/mcp-store.js';
 import { TokenStorage } from '../../../src/storage/token-storage.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { oauthToken } from '../../helpers/tokens.js';

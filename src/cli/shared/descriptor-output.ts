@@ -1,0 +1,75 @@
+import { writeSync } from 'node:fs';
+
+/** A process output as commands use it: Node's stream type, `write` and `isTTY` above all. */
+export type ProcessOutput = NodeJS.WritableStream & { isTTY?: boolean };
+
+/**
+ * stdout or stderr of the process, written with `fs.writeSync` on its file
+ * descriptor until something asks for more than `write` (an `isTTY` check,
+ * `on`, a readline prompt): only then is Node's stream (`process.stdout`)
+ * created, and everything from then on goes through it.
+ *
+ * Why: creating `process.stdout` loads Node's stream machinery, and for a
+ * pipe (how Claude Code runs `claude-auth token` and `mcp headers`) `node:net`
+ * as well; that alone is a tenth of a bare `node -e 0`, on a command run at
+ * every request (issue 23). Order is kept: Node writes files, pipes and
+ * terminals synchronously on POSIX too, so nothing written directly can
+ * overtake or be overtaken by the stream.
+ *
+ * A descriptor in non-blocking mode that is full (`EAGAIN`, a parent's pipe)
+ * hands the rest to the stream, which waits for it. Any other write error is
+ * given to `onError` once, and the output then drops what follows, as a
+ * stream that failed does.
+ *
+ * @param fd - 1 or 2.
+ * @param open - Returns Node's stream for the descriptor (`() => process.stdout`).
+ * @param onError - Told of a write error other than `EAGAIN`, and of the stream's own.
+ * @returns The output.
+ */
+export function descriptorOutput(
+  fd: 1 | 2,
+  open: () => ProcessOutput,
+  onError: (error: NodeJS.ErrnoException) => void,
+): ProcessOutput {
+  let stream: ProcessOutput | undefined;
+  let failed = false;
+  const opened = (): ProcessOutput => {
+    if (stream === undefined) {
+      stream = open();
+      stream.on('error', onError);
+    }
+    return stream;
+  };
+  const write = (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+    const callback = rest.find((arg) => typeof arg === 'function') as
+      | ((error?: Error | null) => void)
+      | undefined;
+    if (stream !== undefined) return stream.write(chunk, callback);
+    if (failed) return false;
+    const data = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    let written = 0;
+    try {
+      while (written < data.length) written += writeSync(fd, data, written);
+    } catch (error) {
+      const failure = error as NodeJS.ErrnoException;
+      if (failure.code === 'EAGAIN') return opened().write(data.subarray(written), callback);
+      failed = true;
+      onError(failure);
+      return false;
+    }
+    callback?.(null);
+    return true;
+  };
+  // Everything but `write` is the stream's: a Proxy, so no member of Node's stream type is missed.
+  return new Proxy({} as ProcessOutput, {
+    get(_target, property) {
+      if (property === 'write') return write;
+      const target = opened();
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+    set(_target, property, value) {
+      return Reflect.set(opened(), property, value);
+    },
+  });
+}
