@@ -29,9 +29,35 @@ const NOT_AT_START_UP = [
  * Node builtins that only the keychain backend (`node:worker_threads`) or a
  * write, a login or the Redis backend (`node:crypto`) need: neither is in
  * Node's start-up snapshot, so each costs a file-store command milliseconds.
- * (`node:net` is not listed: Node loads it for a piped stdout anyway.)
  */
 const BUILTINS_NOT_AT_START_UP = ['node:worker_threads', 'node:crypto'];
+
+/**
+ * What `token` and `mcp headers` on a fresh token (the fast answer) load
+ * beyond those: `node:fs/promises` (a fifth of `node -e 0`: the answer reads
+ * with synchronous calls), `node:net` (a piped stdout creates a socket; the
+ * answer writes on the descriptor), `node:util` (the CLI's argument parser)
+ * and `node:child_process`.
+ */
+const BUILTINS_NOT_IN_FAST_ANSWER = [
+  ...BUILTINS_NOT_AT_START_UP,
+  'node:fs/promises',
+  'node:net',
+  'node:stream',
+  'node:util',
+  'node:child_process',
+];
+
+/** The bin's files among `urls`: the entry and the chunks it required. */
+function binFiles(urls: readonly string[]): string[] {
+  return [
+    ...new Set(
+      urls
+        .map((url) => /\/dist\/bin\/([^/]+\.cjs)$/.exec(url)?.[1])
+        .filter((file) => file !== undefined),
+    ),
+  ];
+}
 
 /** The MCP server whose stored login `mcp headers` reads. */
 const MCP_SERVER = 'https://mcp.startup-imports.invalid/mcp';
@@ -73,13 +99,34 @@ function builtinsAmong(urls: readonly string[], names: readonly string[]): strin
 }
 
 describe('what the start-up path of a command loads', () => {
-  it('`token` on a fresh token loads no OAuth engine, store client, keychain binding, PTY or agent SDK', async () => {
+  it('`token` on a fresh token loads the entry and the fast answer only: no CLI, OAuth engine, store client, stream or fs/promises', async () => {
     const { home, token, env } = await homeWithFreshToken();
     const { run, urls } = await runRecorded(['token'], home, env);
     expect(run).toMatchObject({ code: 0, stdout: `${token.accessToken}\n` });
-    expect(urls).toContainEqual(expect.stringMatching(/\/dist\/bin\/claude-auth\.cjs$/));
+    expect(binFiles(urls)).toEqual([
+      'claude-auth.cjs',
+      expect.stringMatching(/^fast-answer-[\w-]+\.cjs$/),
+    ]);
     expect(unneeded(urls)).toEqual([]);
-    expect(builtinsAmong(urls, BUILTINS_NOT_AT_START_UP)).toEqual([]);
+    expect(builtinsAmong(urls, BUILTINS_NOT_IN_FAST_ANSWER)).toEqual([]);
+  });
+
+  it('`token` on a token the refresh policy calls due goes on to the CLI (and still loads no OAuth engine until it refreshes)', async () => {
+    const home = await tempDir('startup-imports-');
+    const env = { HOME: home, CLAUDE_AUTH_DIR: join(home, 'store') };
+    // A year's subscription token with 10 days left: its renewal is due, so the CLI answers.
+    const now = Date.now();
+    const token = oauthToken(10 * 86_400_000, now, {
+      kind: 'claude-subscription',
+      refreshToken: undefined,
+      provider: undefined,
+      obtainedAt: new Date(now - 355 * 86_400_000),
+    });
+    await new TokenStorage(join(home, 'store', 'tokens.json'), 'default').saveToken(token);
+    const { run, urls } = await runRecorded(['token'], home, env);
+    expect(run).toMatchObject({ code: 0, stdout: `${token.accessToken}\n` });
+    expect(binFiles(urls)).toContainEqual(expect.stringMatching(/^run-cli-[\w-]+\.cjs$/));
+    expect(unneeded(urls)).toEqual([]);
   });
 
   it('`status --json` on the file store loads none of them either', async () => {
@@ -102,10 +149,13 @@ describe('what the start-up path of a command loads', () => {
     });
     expect(run).toMatchObject({ code: 0 });
     expect(JSON.parse(run.stdout)).toEqual({ Authorization: `Bearer ${token.accessToken}` });
-    expect(urls).toContainEqual(expect.stringMatching(/\/dist\/bin\/claude-auth\.cjs$/));
+    expect(binFiles(urls)).toEqual([
+      'claude-auth.cjs',
+      expect.stringMatching(/^fast-answer-[\w-]+\.cjs$/),
+    ]);
     expect(unneeded(urls)).toEqual([]);
-    // The server's stored login is named by a hash of its URL: `node:crypto` is needed here.
-    expect(builtinsAmong(urls, ['node:worker_threads'])).toEqual([]);
+    // The server's login is named by a SHA-256 of its URL, claude-auth's own: no node:crypto.
+    expect(builtinsAmong(urls, BUILTINS_NOT_IN_FAST_ANSWER)).toEqual([]);
   });
 
   it('the recorder sees a package when a command does load one: the Redis client for a redis:// store', async () => {

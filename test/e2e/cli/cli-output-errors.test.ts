@@ -27,4 +27,45 @@ describe('claude-auth when its output cannot be written', () => {
     expect(stderr).toBe('claude-auth: cannot write to stdout: no space left on device (ENOSPC)\n');
     expect(code).toBe(1);
   });
+
+  it.each([
+    ['`token` (answered before the CLI loads)', ['token']],
+    ['`token --min-ttl 0` (the CLI)', ['token', '--min-ttl', '0']],
+  ])('%s >/dev/full: one line of error, exit 1', async (_, argv) => {
+    const home = await tempDir('cli-output-');
+    const env = { HOME: home, CLAUDE_AUTH_DIR: join(home, '.claude_code') };
+    await TokenStorage.forProfile({ env }).saveToken(oauthToken(3_600_000));
+    const full = openSync('/dev/full', 'w');
+    const child = spawn(process.execPath, [CLI, ...argv], {
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', full, 'pipe'],
+    });
+    closeSync(full);
+    let stderr = '';
+    child.stderr?.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const [code] = await once(child, 'close');
+    expect(stderr).toBe('claude-auth: cannot write to stdout: no space left on device (ENOSPC)\n');
+    expect(code).toBe(1);
+  });
+
+  it('`token` to a reader that went away: no error, exit 0', async () => {
+    const home = await tempDir('cli-output-');
+    const env = { HOME: home, CLAUDE_AUTH_DIR: join(home, '.claude_code') };
+    await TokenStorage.forProfile({ env }).saveToken(oauthToken(3_600_000));
+    const child = spawn(process.execPath, [CLI, 'token'], {
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // The reading end closed before anything is written: the write fails with EPIPE.
+    child.stdout?.destroy();
+    let stderr = '';
+    child.stderr?.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const [code] = await once(child, 'close');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
 });
