@@ -1,7 +1,7 @@
 import type { ProfileLocation } from '../profile/profile-paths.js';
 import { FileCredentialStore } from '../store/file/file-credential-store.js';
 import type { FileLockOptions } from '../store/file/file-lock.js';
-import { isRedisStoreUrl } from '../store/redis/redis-store-config.js';
+import { isRedisStoreUrl } from '../store/redis/redis-store-url.js';
 
 /** Environment variable choosing where credentials are stored (`file`, default). */
 export const ENV_STORE = 'CLAUDE_AUTH_STORE';

@@ -9,9 +9,9 @@ import {
   standingFix,
 } from '../../refresh/credential-standing.js';
 import { AutoSelectedStore } from '../../storage/auto-selected-store.js';
-import { ENV_STORE, openStore } from '../../storage/open-store.js';
+import { openStore } from '../../storage/open-store.js';
+import { chooseBackend } from '../../storage/store-backend.js';
 import type { CredentialStore, StoreDescription } from '../../store/credential-store.js';
-import { isRedisStoreUrl } from '../../store/redis/redis-store-config.js';
 import type {
   AccountInfo,
   AuthToken,
@@ -137,13 +137,14 @@ export async function reportProfile(
   } catch (error) {
     // A store that cannot even be opened (a malformed address, no store key): say which and why.
     const { path } = resolveProfile({ profile, env });
-    const named = choice.store ?? env[ENV_STORE] ?? '';
-    const backend = isRedisStoreUrl(named) ? 'redis' : named === 'keychain' ? 'keychain' : 'file';
+    const chosen = chooseBackend({ ...choice, env });
+    const backend =
+      chosen.kind === 'redis' || chosen.kind === 'keychain' ? chosen.kind : ('file' as const);
     return failed(
       emptyReport(profile, path, {
         backend,
         location: backend === 'file' ? path : '(not opened)',
-        reason: `${choice.storeSource ?? ENV_STORE} could not be opened`,
+        reason: `${chosen.from} could not be opened`,
       }),
       error,
     );

@@ -34,11 +34,6 @@ export interface RedisStoreEnv {
   readonly CLAUDE_AUTH_REDIS_PREFIX?: string | undefined;
 }
 
-/** Whether a `CLAUDE_AUTH_STORE` / `--store` value names a Redis store. */
-export function isRedisStoreUrl(value: string): boolean {
-  return /^rediss?:\/\//i.test(value.trim());
-}
-
 function invalid(reason: string, fix: string): AuthenticationError {
   return new AuthenticationError(
     AuthErrorCode.CONFIG_INVALID,

@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { AuthErrorCode } from '../../../../src/errors/authentication-error.js';
 import {
   DEFAULT_REDIS_PREFIX,
-  isRedisStoreUrl,
   parseRedisStoreUrl,
   redisTlsOptions,
 } from '../../../../src/store/redis/redis-store-config.js';
+import { isRedisStoreUrl } from '../../../../src/store/redis/redis-store-url.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
 
 describe('parseRedisStoreUrl', () => {
