@@ -1,5 +1,4 @@
 import module from 'node:module';
-import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 
 /** `module.enableCompileCache` (Node ≥ 22.1; Node 20 has neither the function nor its type). */
@@ -12,14 +11,18 @@ type EnableCompileCache = (directory?: string) => unknown;
  * something a credential tool should load. For the same reason a relative base
  * is never used (the XDG spec ignores a relative `XDG_CACHE_HOME`; `HOME=`
  * makes `os.homedir()` empty): it would be the current directory, anyone's.
+ * The home is `$HOME` alone, not `os.homedir()` or `homeDirectory()`: this
+ * module is the bin's entry, which must load no module of ours (they would be
+ * compiled before the cache is on) and not `node:os` (2 % of start-up); an
+ * account without `$HOME` only goes without the cache.
  *
  * @param env - The environment (default `process.env`).
- * @param home - The home directory (default `os.homedir()`).
+ * @param home - The home directory (default `$HOME`).
  * @returns The directory, or `undefined` when no absolute base exists (no cache then).
  */
 export function compileCacheDirectory(
   env: NodeJS.ProcessEnv = process.env,
-  home: string = homedir(),
+  home: string = env.HOME ?? '',
 ): string | undefined {
   const xdg = env.XDG_CACHE_HOME;
   const base =

@@ -1,8 +1,8 @@
 // fs/promises at first use (`promises.readdir`), not at import: see src/store/file/file-system.ts.
 import { promises, readFileSync } from 'node:fs';
-import { homedir, userInfo } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
+import { osHomeDirectory } from '../platform/os-home.js';
 
 /** Environment variable naming the directory that holds the token files. */
 export const ENV_STORAGE_DIR = 'CLAUDE_AUTH_DIR';
@@ -83,7 +83,7 @@ const CREDENTIAL_KEY = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** The account's home directory from the user database (`/etc/passwd`), if it has one. */
 function accountHome(): string {
-  return userInfo().homedir;
+  return process.getBuiltinModule('node:os').userInfo().homedir;
 }
 
 /**
@@ -93,12 +93,12 @@ function accountHome(): string {
  * below whatever the current directory is (a git checkout). The account's
  * home from the user database is used instead, when absolute.
  *
- * @param home - The home as the environment gives it (default `os.homedir()`).
+ * @param home - The home as the environment gives it (default `os.homedir()`, through {@link osHomeDirectory}).
  * @param account - The account's home (default `os.userInfo().homedir`).
  * @throws {@link AuthenticationError} `CONFIG_INVALID` naming `HOME` and
  *   `CLAUDE_AUTH_DIR` when neither gives an absolute directory.
  */
-export function homeDirectory(home: string = homedir(), account = accountHome): string {
+export function homeDirectory(home: string = osHomeDirectory(), account = accountHome): string {
   if (isAbsolute(home)) return home;
   let fallback = '';
   try {

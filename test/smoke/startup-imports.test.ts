@@ -5,7 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runBuiltCli } from '../../fixtures/built-cli.js';
+import { BUILT_CLI, runBuiltCli } from '../../fixtures/built-cli.js';
 import { PACKAGE_ROOT } from '../../fixtures/package-root.js';
 import { openMcpStore } from '../../src/mcp/mcp-store.js';
 import { TokenStorage } from '../../src/storage/token-storage.js';
@@ -170,5 +170,15 @@ describe('what the start-up path of a command loads', () => {
     });
     expect(unneeded(urls)).toContainEqual(expect.stringContaining('/node_modules/ioredis/'));
     expect(builtinsAmong(urls, BUILTINS_NOT_AT_START_UP)).toContain('node:crypto');
+  });
+
+  it("the bin's entry requires no file of ours before it turns Node's compile cache on", async () => {
+    // A chunk required at the entry's top would be compiled before enableCompileCache runs,
+    // so never from the cache: what a module shared by the entry and a chunk leads to.
+    const entry = await readFile(BUILT_CLI, 'utf8');
+    const enabled = entry.indexOf('enableCompileCache');
+    expect(enabled).toBeGreaterThan(0);
+    const firstOwnRequire = entry.search(/require\(["']\.\//);
+    expect(firstOwnRequire).toBeGreaterThan(enabled);
   });
 });

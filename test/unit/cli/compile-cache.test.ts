@@ -1,4 +1,3 @@
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileCacheDirectory } from '../../../src/cli/compile-cache.js';
@@ -10,10 +9,14 @@ describe('compileCacheDirectory', () => {
     );
   });
 
-  it('is under ~/.cache otherwise (an empty XDG_CACHE_HOME counts as unset), never the shared temporary directory', () => {
-    const expected = join(homedir(), '.cache', 'claude-auth', 'compile-cache');
-    expect(compileCacheDirectory({})).toBe(expected);
-    expect(compileCacheDirectory({ XDG_CACHE_HOME: '' })).toBe(expected);
+  it('is under $HOME/.cache otherwise (an empty XDG_CACHE_HOME counts as unset), never the shared temporary directory', () => {
+    const expected = join('/home/u', '.cache', 'claude-auth', 'compile-cache');
+    expect(compileCacheDirectory({ HOME: '/home/u' })).toBe(expected);
+    expect(compileCacheDirectory({ HOME: '/home/u', XDG_CACHE_HOME: '' })).toBe(expected);
+  });
+
+  it('without $HOME or an absolute XDG_CACHE_HOME there is no cache (the bin loads no node:os for it)', () => {
+    expect(compileCacheDirectory({})).toBeUndefined();
   });
 
   it('never uses a relative base, which would be the current directory: a relative XDG_CACHE_HOME is ignored, and an empty HOME gives no cache', () => {
