@@ -21,13 +21,15 @@ export type ProcessOutput = NodeJS.WritableStream & { isTTY?: boolean };
  * given to `onError` once, and the output then drops what follows, as a
  * stream that failed does.
  *
- * @param fd - 1 or 2.
+ * @param fd - The descriptor: 1 or 2 for the process's outputs. Any descriptor
+ *   works (a number, not `1 | 2`) so that a test can write a temporary file,
+ *   a full pipe or `/dev/full` through the same code.
  * @param open - Returns Node's stream for the descriptor (`() => process.stdout`).
  * @param onError - Told of a write error other than `EAGAIN`, and of the stream's own.
  * @returns The output.
  */
 export function descriptorOutput(
-  fd: 1 | 2,
+  fd: number,
   open: () => ProcessOutput,
   onError: (error: NodeJS.ErrnoException) => void,
 ): ProcessOutput {
