@@ -96,6 +96,19 @@ describe('descriptorOutput', () => {
     expect(readFileSync(path, 'utf8')).toBe('one two');
   });
 
+  it('honours the encoding given with a string, written directly and through the stream', async () => {
+    const { path, fd } = await tempFile();
+    const stream = countedStream(fd);
+    const output = descriptorOutput(fd, stream.open, errorLog().onError);
+    const calls: string[] = [];
+    output.write('aGk=', 'base64', () => calls.push('direct'));
+    output.on('finish', () => undefined);
+    output.write('2021', 'hex', () => calls.push('stream'));
+    await ended(output);
+    expect(readFileSync(path, 'utf8')).toBe('hi !');
+    expect(calls).toEqual(['direct', 'stream']);
+  });
+
   it('opens the stream once for anything but write, and then writes through it, in order', async () => {
     const { path, fd } = await tempFile();
     const stream = countedStream(fd);
@@ -133,11 +146,15 @@ describe('descriptorOutput', () => {
       const fd = await descriptor();
       const log = errorLog();
       const output = descriptorOutput(fd, neverOpened, log.onError);
-      expect(output.write('lost')).toBe(false);
+      // A caller waiting on a write's callback is told, as by a stream, and never left waiting.
+      const told: (string | undefined)[] = [];
+      const tell = (error?: Error | null) => told.push((error as NodeJS.ErrnoException)?.code);
+      expect(output.write('lost', tell)).toBe(false);
       expect(log.errors.map((error) => error.code)).toEqual([code]);
-      expect(output.write('dropped')).toBe(false);
+      expect(output.write('dropped', 'utf8', tell)).toBe(false);
       expect(output.write(new Uint8Array([1, 2, 3]))).toBe(false);
       expect(log.errors.map((error) => error.code)).toEqual([code]);
+      expect(told).toEqual([code, code]);
     },
   );
 
