@@ -411,8 +411,8 @@ const OTHER_UID = 65534;
 
 interface ParityCase {
   readonly name: string;
-  /** Prepares `path` (in a fresh directory `dir`). */
-  readonly arrange: (path: string, dir: string) => Promise<void>;
+  /** Prepares `path` (in a fresh directory `dir`); a string it returns is read instead. */
+  readonly arrange: (path: string, dir: string) => Promise<unknown>;
   /** What both reads must come to: a value, or an error's code and a part of its message. */
   readonly expected: { readonly value: string | null } | { code: string; says: string };
   readonly platform?: NodeJS.Platform;
@@ -456,6 +456,43 @@ const parityCases: readonly ParityCase[] = [
       await fs.symlink(join(dir, 'target.json'), path);
     },
     expected: { value: 'linked' },
+  },
+  {
+    name: 'an empty 0600 file',
+    arrange: (path) => fileWithMode(path, '', 0o600),
+    expected: { value: '' },
+  },
+  {
+    name: 'a path under a regular file (ENOTDIR)',
+    arrange: async (path) => {
+      await fileWithMode(path, 'a file, not a directory', 0o600);
+      return join(path, 'tokens.json');
+    },
+    expected: { code: AuthErrorCode.STORAGE_IO, says: '(ENOTDIR)' },
+  },
+  {
+    name: 'a relative symlink to an own 0600 file',
+    arrange: async (path) => {
+      await fileWithMode(`${path}.real`, 'relative', 0o600);
+      await fs.symlink('tokens.json.real', path);
+    },
+    expected: { value: 'relative' },
+  },
+  {
+    name: 'a symlink to an own 0644 file (the fix names the real file)',
+    arrange: async (path, dir) => {
+      await fileWithMode(join(dir, 'shared.json'), 'shared', 0o644);
+      await fs.symlink(join(dir, 'shared.json'), path);
+    },
+    expected: { code: AuthErrorCode.STORAGE_INSECURE, says: 'its permissions (644)' },
+  },
+  {
+    name: 'a loop of symlinks',
+    arrange: async (path, dir) => {
+      await fs.symlink(join(dir, 'other'), path);
+      await fs.symlink(path, join(dir, 'other'));
+    },
+    expected: { code: AuthErrorCode.STORAGE_IO, says: 'Could not resolve' },
   },
   {
     name: 'a dangling symlink',
@@ -523,8 +560,8 @@ describe.runIf(posixOnly)('readPrivateFileSync', () => {
       `gives what readPrivateFile gives for ${testCase.name}`,
       async () => {
         const dir = await tempDir();
-        const path = join(dir, 'tokens.json');
-        await testCase.arrange(path, dir);
+        const arranged = await testCase.arrange(join(dir, 'tokens.json'), dir);
+        const path = typeof arranged === 'string' ? arranged : join(dir, 'tokens.json');
         const platform = testCase.platform ?? 'linux';
         const before = await fs.lstat(path).catch(() => null);
         const synchronous = syncOutcome(path, platform);
