@@ -19,20 +19,22 @@ export type ProcessOutput = NodeJS.WritableStream & { isTTY?: boolean };
  * A descriptor in non-blocking mode that is full (`EAGAIN`, a parent's pipe)
  * hands the rest to the stream, which waits for it. Any other write error is
  * given to `onError` once, and the output then drops what follows, as a
- * stream that failed does.
+ * stream that failed does (each write's callback is given the error).
  *
- * @param fd - 1 or 2.
+ * @param fd - The descriptor: 1 or 2 for the process's outputs. Any descriptor
+ *   works (a number, not `1 | 2`) so that a test can write a temporary file,
+ *   a full pipe or `/dev/full` through the same code.
  * @param open - Returns Node's stream for the descriptor (`() => process.stdout`).
  * @param onError - Told of a write error other than `EAGAIN`, and of the stream's own.
  * @returns The output.
  */
 export function descriptorOutput(
-  fd: 1 | 2,
+  fd: number,
   open: () => ProcessOutput,
   onError: (error: NodeJS.ErrnoException) => void,
 ): ProcessOutput {
   let stream: ProcessOutput | undefined;
-  let failed = false;
+  let failure: NodeJS.ErrnoException | undefined;
   const opened = (): ProcessOutput => {
     if (stream === undefined) {
       stream = open();
@@ -40,21 +42,33 @@ export function descriptorOutput(
     }
     return stream;
   };
+  // Node's signature, `write(chunk, [encoding], [callback])`, kept whole: a string in
+  // `hex` or `base64` is the bytes it encodes, and a caller waiting on the callback
+  // is told of a failure as a stream tells it, never left waiting.
   const write = (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+    const encoding = rest.find((arg) => typeof arg === 'string') as BufferEncoding | undefined;
     const callback = rest.find((arg) => typeof arg === 'function') as
       | ((error?: Error | null) => void)
       | undefined;
-    if (stream !== undefined) return stream.write(chunk, callback);
-    if (failed) return false;
-    const data = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    if (stream !== undefined) {
+      return typeof chunk === 'string' && encoding !== undefined
+        ? stream.write(chunk, encoding, callback)
+        : stream.write(chunk, callback);
+    }
+    if (failure !== undefined) {
+      callback?.(failure);
+      return false;
+    }
+    const data = typeof chunk === 'string' ? Buffer.from(chunk, encoding ?? 'utf8') : chunk;
     let written = 0;
     try {
       while (written < data.length) written += writeSync(fd, data, written);
     } catch (error) {
-      const failure = error as NodeJS.ErrnoException;
-      if (failure.code === 'EAGAIN') return opened().write(data.subarray(written), callback);
-      failed = true;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') return opened().write(data.subarray(written), callback);
+      failure = error as NodeJS.ErrnoException;
       onError(failure);
+      callback?.(failure);
       return false;
     }
     callback?.(null);

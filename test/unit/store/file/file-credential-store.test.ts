@@ -1,4 +1,4 @@
-import { readFile, symlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, readFile, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CredentialTransaction } from '../../../../src/store/credential-store.js';
@@ -230,5 +230,103 @@ describe('FileCredentialStore', () => {
       location: '/x/tokens.json',
       reason: 'chosen by test',
     });
+  });
+});
+
+/** A file-system layer that records and fails every call: what a store must not touch when it reads now. */
+function unusableFileSystem(): { fs: FileSystem; calls: string[] } {
+  const calls: string[] = [];
+  const fs = new Proxy({} as FileSystem, {
+    get: (_target, call) => () => {
+      calls.push(String(call));
+      throw Object.assign(new Error('not this layer'), { code: 'EIO' });
+    },
+  });
+  return { fs, calls };
+}
+
+/** What a read came to: the stored credential, or its error's code and message. */
+function settled(read: () => unknown): Promise<unknown> {
+  return Promise.resolve()
+    .then(read)
+    .then(
+      (value) => ({ value }),
+      (error: { code?: string; message?: string }) => ({
+        code: error.code,
+        message: error.message,
+      }),
+    );
+}
+
+describe('FileCredentialStore.readNow', () => {
+  it('gives what read gives after a real write: the token fields and the revision', async () => {
+    const path = join(await tempDir(), 'tokens.json');
+    const store = new FileCredentialStore({ path });
+    const token = oauthToken(3_600_000);
+    const outcome = await store.transact((tx) => tx.write(token, null));
+    const now = store.readNow();
+    expect(now).toEqual(await store.read());
+    expect(now?.token.toInit()).toEqual(token.toInit());
+    expect(outcome).toEqual({ written: true, revision: now?.revision });
+  });
+
+  it('gives what read gives for a file written before revisions existed', async () => {
+    const path = join(await tempDir(), 'tokens.json');
+    const legacy = oauthToken(60_000);
+    await writeFile(path, serializeTokenFile(legacy), { mode: 0o600 });
+    const store = new FileCredentialStore({ path });
+    const now = store.readNow();
+    expect(now).toEqual(await store.read());
+    expect(now?.token.accessToken).toBe(legacy.accessToken);
+    expect(now?.revision).toMatch(/^unversioned\./);
+  });
+
+  it('is null when there is no file, as read is', async () => {
+    const store = new FileCredentialStore({ path: join(await tempDir(), 'tokens.json') });
+    expect(store.readNow()).toBeNull();
+    expect(await store.read()).toBeNull();
+  });
+
+  it('refuses a corrupt record with the same STORAGE_CORRUPT error as read', async () => {
+    const path = join(await tempDir(), 'tokens.json');
+    await writeFile(path, '{"version":1,"kind":"oauth",', { mode: 0o600 });
+    const store = new FileCredentialStore({ path });
+    const now = await settled(() => store.readNow());
+    expect(now).toEqual(await settled(() => store.read()));
+    expect(now).toMatchObject({ code: 'STORAGE_CORRUPT', message: expect.stringContaining(path) });
+    expect(await readFile(path, 'utf8')).toBe('{"version":1,"kind":"oauth",');
+  });
+
+  it.runIf(process.platform !== 'win32')(
+    "judges modes by the store's platform, as read does",
+    async () => {
+      const path = join(await tempDir(), 'tokens.json');
+      await writeFile(path, serializeTokenFile(oauthToken(60_000)), { mode: 0o644 });
+      await chmod(path, 0o644);
+      const posix = new FileCredentialStore({ path, platform: 'linux' });
+      const now = await settled(() => posix.readNow());
+      expect(now).toEqual(await settled(() => posix.read()));
+      expect(now).toMatchObject({ code: 'STORAGE_INSECURE' });
+      const windows = new FileCredentialStore({ path, platform: 'win32' });
+      expect(windows.readNow()).toEqual(await windows.read());
+      expect(windows.readNow()).not.toBeNull();
+    },
+  );
+
+  it("answers synchronously on Node's own file system, never the store's asynchronous layer", async () => {
+    const path = join(await tempDir(), 'tokens.json');
+    const token = oauthToken(3_600_000);
+    await new FileCredentialStore({ path }).transact((tx) => tx.write(token, null));
+    const layer = unusableFileSystem();
+    const store = new FileCredentialStore({ path, fs: layer.fs });
+    // The layer is real to read: it is called and fails it.
+    await expect(store.read()).rejects.toMatchObject({ code: 'STORAGE_IO' });
+    expect(layer.calls).not.toEqual([]);
+    layer.calls.length = 0;
+    // Not a promise: no file call was queued on libuv's thread pool.
+    const now: unknown = store.readNow();
+    expect(now).not.toBeInstanceOf(Promise);
+    expect((now as { token: { accessToken: string } }).token.accessToken).toBe(token.accessToken);
+    expect(layer.calls).toEqual([]);
   });
 });

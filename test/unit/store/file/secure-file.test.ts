@@ -3,12 +3,13 @@ import { constants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { AuthErrorCode } from '../../../../src/errors/authentication-error.js';
+import { AuthErrorCode, AuthenticationError } from '../../../../src/errors/authentication-error.js';
 import { type FileSystem, nodeFileSystem } from '../../../../src/store/file/file-system.js';
 import {
   copyPrivateFile,
   MAX_PRIVATE_FILE_BYTES,
   readPrivateFile,
+  readPrivateFileSync,
   writePrivateFileAtomic,
 } from '../../../../src/store/file/secure-file.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
@@ -371,4 +372,217 @@ describe('readPrivateFile', () => {
     });
     expect(await readPrivateFile(path, { platform: 'win32' })).toBe('shared');
   });
+});
+
+/** What a read of a private file came to: its value, or its error's code, message and fix. */
+type ReadOutcome =
+  | { readonly value: string | null }
+  | { readonly code: string; readonly message: string; readonly fix: string | undefined };
+
+function outcomeOfError(error: unknown): ReadOutcome {
+  if (!(error instanceof AuthenticationError)) throw error;
+  return { code: error.code, message: error.message, fix: error.fix };
+}
+
+async function asyncOutcome(path: string, platform: NodeJS.Platform): Promise<ReadOutcome> {
+  try {
+    return { value: await readPrivateFile(path, { platform }) };
+  } catch (error) {
+    return outcomeOfError(error);
+  }
+}
+
+function syncOutcome(path: string, platform: NodeJS.Platform): ReadOutcome {
+  try {
+    return { value: readPrivateFileSync(path, platform) };
+  } catch (error) {
+    return outcomeOfError(error);
+  }
+}
+
+/** A private file of `contents` at `path`, with exactly `mode` (whatever the umask). */
+async function fileWithMode(path: string, contents: string, mode: number): Promise<void> {
+  await fs.writeFile(path, contents, { mode });
+  await fs.chmod(path, mode);
+}
+
+/** A user the tests run as root can give a file to: `nobody`. */
+const OTHER_UID = 65534;
+
+interface ParityCase {
+  readonly name: string;
+  /** Prepares `path` (in a fresh directory `dir`); a string it returns is read instead. */
+  readonly arrange: (path: string, dir: string) => Promise<unknown>;
+  /** What both reads must come to: a value, or an error's code and a part of its message. */
+  readonly expected: { readonly value: string | null } | { code: string; says: string };
+  readonly platform?: NodeJS.Platform;
+  readonly onlyAsRoot?: boolean;
+}
+
+const posixOnly = process.platform !== 'win32';
+
+const parityCases: readonly ParityCase[] = [
+  { name: 'an absent file', arrange: async () => undefined, expected: { value: null } },
+  {
+    name: 'a regular 0600 file',
+    arrange: (path) => fileWithMode(path, 'private', 0o600),
+    expected: { value: 'private' },
+  },
+  ...[0o640, 0o604, 0o601, 0o644, 0o700, 0o660].map(
+    (mode): ParityCase => ({
+      name: `a file of mode ${mode.toString(8)}`,
+      arrange: (path) => fileWithMode(path, 'shared', mode),
+      // 0700 has no group or other bit, so only the owner's execute bit differs: accepted.
+      expected:
+        (mode & 0o077) === 0
+          ? { value: 'shared' }
+          : { code: AuthErrorCode.STORAGE_INSECURE, says: `its permissions (${mode.toString(8)})` },
+    }),
+  ),
+  {
+    name: 'a FIFO (refused at once, never blocking)',
+    arrange: async (path) => makeFifo(path),
+    expected: { code: AuthErrorCode.STORAGE_CORRUPT, says: 'not a regular file' },
+  },
+  {
+    name: 'a directory',
+    arrange: (path) => fs.mkdir(path, { mode: 0o700 }),
+    expected: { code: AuthErrorCode.STORAGE_CORRUPT, says: 'not a regular file' },
+  },
+  {
+    name: 'a symlink to an own 0600 file',
+    arrange: async (path, dir) => {
+      await fileWithMode(join(dir, 'target.json'), 'linked', 0o600);
+      await fs.symlink(join(dir, 'target.json'), path);
+    },
+    expected: { value: 'linked' },
+  },
+  {
+    name: 'an empty 0600 file',
+    arrange: (path) => fileWithMode(path, '', 0o600),
+    expected: { value: '' },
+  },
+  {
+    name: 'a path under a regular file (ENOTDIR)',
+    arrange: async (path) => {
+      await fileWithMode(path, 'a file, not a directory', 0o600);
+      return join(path, 'tokens.json');
+    },
+    expected: { code: AuthErrorCode.STORAGE_IO, says: '(ENOTDIR)' },
+  },
+  {
+    name: 'a relative symlink to an own 0600 file',
+    arrange: async (path) => {
+      await fileWithMode(`${path}.real`, 'relative', 0o600);
+      await fs.symlink('tokens.json.real', path);
+    },
+    expected: { value: 'relative' },
+  },
+  {
+    name: 'a symlink to an own 0644 file (the fix names the real file)',
+    arrange: async (path, dir) => {
+      await fileWithMode(join(dir, 'shared.json'), 'shared', 0o644);
+      await fs.symlink(join(dir, 'shared.json'), path);
+    },
+    expected: { code: AuthErrorCode.STORAGE_INSECURE, says: 'its permissions (644)' },
+  },
+  {
+    name: 'a loop of symlinks',
+    arrange: async (path, dir) => {
+      await fs.symlink(join(dir, 'other'), path);
+      await fs.symlink(path, join(dir, 'other'));
+    },
+    expected: { code: AuthErrorCode.STORAGE_IO, says: 'Could not resolve' },
+  },
+  {
+    name: 'a dangling symlink',
+    arrange: (path, dir) => fs.symlink(join(dir, 'nowhere.json'), path),
+    expected: { code: AuthErrorCode.STORAGE_INSECURE, says: 'to a file that does not exist' },
+  },
+  {
+    name: 'a symlink to a FIFO',
+    arrange: async (path, dir) => {
+      makeFifo(join(dir, 'pipe'));
+      await fs.symlink(join(dir, 'pipe'), path);
+    },
+    expected: { code: AuthErrorCode.STORAGE_CORRUPT, says: 'not a regular file' },
+  },
+  {
+    name: 'a file of exactly the size limit',
+    arrange: (path) => fileWithMode(path, 'x'.repeat(MAX_PRIVATE_FILE_BYTES), 0o600),
+    expected: { value: 'x'.repeat(MAX_PRIVATE_FILE_BYTES) },
+  },
+  {
+    name: 'a file one byte over the size limit',
+    arrange: (path) => fileWithMode(path, 'x'.repeat(MAX_PRIVATE_FILE_BYTES + 1), 0o600),
+    expected: {
+      code: AuthErrorCode.STORAGE_CORRUPT,
+      says: `limit ${MAX_PRIVATE_FILE_BYTES} bytes`,
+    },
+  },
+  {
+    name: 'a 0644 file on Windows (no POSIX modes there)',
+    arrange: (path) => fileWithMode(path, 'windows', 0o644),
+    expected: { value: 'windows' },
+    platform: 'win32',
+  },
+  {
+    name: 'a file of another user',
+    arrange: async (path) => {
+      await fileWithMode(path, 'theirs', 0o600);
+      await fs.chown(path, OTHER_UID, OTHER_UID);
+    },
+    expected: {
+      code: AuthErrorCode.STORAGE_INSECURE,
+      says: `belongs to another user (uid ${OTHER_UID})`,
+    },
+    onlyAsRoot: true,
+  },
+  {
+    name: "a symlink into another user's file",
+    arrange: async (path, dir) => {
+      await fileWithMode(join(dir, 'theirs.json'), 'theirs', 0o600);
+      await fs.chown(join(dir, 'theirs.json'), OTHER_UID, OTHER_UID);
+      await fs.symlink(join(dir, 'theirs.json'), path);
+    },
+    expected: {
+      code: AuthErrorCode.STORAGE_INSECURE,
+      says: `symbolic link into a file of another user (uid ${OTHER_UID})`,
+    },
+    onlyAsRoot: true,
+  },
+];
+
+describe.runIf(posixOnly)('readPrivateFileSync', () => {
+  const asRoot = process.getuid?.() === 0;
+  for (const testCase of parityCases) {
+    it.runIf(testCase.onlyAsRoot !== true || asRoot)(
+      `gives what readPrivateFile gives for ${testCase.name}`,
+      async () => {
+        const dir = await tempDir();
+        const arranged = await testCase.arrange(join(dir, 'tokens.json'), dir);
+        const path = typeof arranged === 'string' ? arranged : join(dir, 'tokens.json');
+        const platform = testCase.platform ?? 'linux';
+        const before = await fs.lstat(path).catch(() => null);
+        const synchronous = syncOutcome(path, platform);
+        const asynchronous = await asyncOutcome(path, platform);
+        expect(synchronous).toEqual(asynchronous);
+        if ('value' in testCase.expected) {
+          expect(synchronous).toEqual({ value: testCase.expected.value });
+        } else {
+          expect(synchronous).toMatchObject({
+            code: testCase.expected.code,
+            message: expect.stringContaining(testCase.expected.says),
+          });
+        }
+        // A read changes nothing at the path, refused or not.
+        const after = await fs.lstat(path).catch(() => null);
+        expect([after?.ino, after?.mode, after?.size]).toEqual([
+          before?.ino,
+          before?.mode,
+          before?.size,
+        ]);
+      },
+    );
+  }
 });
