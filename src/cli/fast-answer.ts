@@ -1,5 +1,5 @@
 import { mcpCredentialName } from '../mcp/mcp-credential-name.js';
-import { CLAUDE_CODE_MCP_ENV, mcpHeaders } from '../mcp/mcp-headers.js';
+import { mcpHeaders, namedMcpServer } from '../mcp/mcp-headers.js';
 import { resolveProfile } from '../profile/profile-paths.js';
 import { freshStoredToken } from '../refresh/fresh-stored-token.js';
 import { chooseBackend, fileBackendReason, openFileStore } from '../storage/store-backend.js';
@@ -35,9 +35,9 @@ export function fastAnswer(argv: readonly string[], env: NodeJS.ProcessEnv): str
       return token === undefined ? undefined : `${token.accessToken}\n`;
     }
     // A server named by its name (CLAUDE_CODE_MCP_SERVER_NAME alone) needs the name index: the CLI's.
-    const serverUrl = env[CLAUDE_CODE_MCP_ENV.url];
-    if (serverUrl === undefined || serverUrl === '') return undefined;
-    const location = resolveProfile({ env, credential: mcpCredentialName(serverUrl) });
+    const server = namedMcpServer(undefined, env);
+    if (server === undefined || !('url' in server)) return undefined;
+    const location = resolveProfile({ env, credential: mcpCredentialName(server.url) });
     const token = freshStoredToken(openFileStore(location, fileBackendReason(backend)).readNow());
     return token === undefined ? undefined : `${JSON.stringify(mcpHeaders(token))}\n`;
   } catch {

@@ -9,7 +9,7 @@ import { TokenManager } from '../refresh/token-manager.js';
 import type { CredentialStore } from '../store/credential-store.js';
 import type { AuthToken } from '../token/auth-token.js';
 import { canonicalServerUrl } from './mcp-credential-name.js';
-import { CLAUDE_CODE_MCP_ENV } from './mcp-headers.js';
+import { CLAUDE_CODE_MCP_ENV, namedMcpServer } from './mcp-headers.js';
 import { mcpServers } from './mcp-server-index.js';
 import { openMcpStore } from './mcp-store.js';
 
@@ -62,9 +62,8 @@ export async function findMcpLogin(target: McpTarget): Promise<McpLogin> {
     env,
     ...(target.profile !== undefined && { profile: target.profile }),
   }).profile;
-  const given =
-    target.server ?? env[CLAUDE_CODE_MCP_ENV.url] ?? env[CLAUDE_CODE_MCP_ENV.name] ?? undefined;
-  if (given === undefined || given === '')
+  const server = namedMcpServer(target.server, env);
+  if (server === undefined)
     throw new AuthenticationError(
       AuthErrorCode.CONFIG_INVALID,
       'No MCP server named: give its name, or run this as a headersHelper (Claude Code sets CLAUDE_CODE_MCP_SERVER_URL).',
@@ -72,14 +71,14 @@ export async function findMcpLogin(target: McpTarget): Promise<McpLogin> {
     );
   let name: string | undefined;
   let serverUrl: string;
-  if (given.includes('://')) {
-    serverUrl = canonicalServerUrl(given);
+  if ('url' in server) {
+    serverUrl = canonicalServerUrl(server.url);
     const servers = await mcpServers(profile, env).catch(() => ({}));
     name = Object.entries(servers).find(([, url]) => url === serverUrl)?.[0];
   } else {
-    name = given;
-    const url = (await mcpServers(profile, env))[given];
-    if (url === undefined) throw notKnown(given, profile);
+    name = server.name;
+    const url = (await mcpServers(profile, env))[server.name];
+    if (url === undefined) throw notKnown(server.name, profile);
     serverUrl = url;
   }
   const store = openMcpStore({

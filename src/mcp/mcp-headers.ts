@@ -7,6 +7,25 @@ export const CLAUDE_CODE_MCP_ENV = {
 } as const;
 
 /**
+ * The MCP server a command names: the one given, else the one Claude Code
+ * names when it runs a `headersHelper` (its URL, then its name), told apart
+ * by one rule: a URL has `://`; anything else is a server's name. (`https:host`
+ * parses as a URL, but is taken as a name, as it always was.)
+ *
+ * @param given - The server the user named, if any.
+ * @param env - The environment Claude Code sets.
+ * @returns The server by URL or by name, or `undefined` when nothing names one.
+ */
+export function namedMcpServer(
+  given: string | undefined,
+  env: NodeJS.ProcessEnv,
+): { readonly url: string } | { readonly name: string } | undefined {
+  const server = given ?? env[CLAUDE_CODE_MCP_ENV.url] ?? env[CLAUDE_CODE_MCP_ENV.name];
+  if (server === undefined || server === '') return undefined;
+  return server.includes('://') ? { url: server } : { name: server };
+}
+
+/**
  * What a Claude Code `headersHelper` prints for an MCP login: a JSON object of
  * header strings, the bearer token in `Authorization` (RFC 6750 §2.1).
  *

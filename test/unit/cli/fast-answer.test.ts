@@ -190,6 +190,8 @@ describe('fastAnswer: `token` and `mcp headers` before the CLI loads', () => {
         { CLAUDE_CODE_MCP_SERVER_URL: 'http://mcp.fast.example/mcp' },
       ],
       ['another server', { CLAUDE_CODE_MCP_SERVER_URL: 'https://other.example/mcp' }],
+      // Parses as a URL, but has no `://`: the CLI takes it as a server's name (namedMcpServer).
+      ['a URL without //', { CLAUDE_CODE_MCP_SERVER_URL: 'https:mcp.fast.example/mcp' }],
     ])('leaves %s to the CLI', async (_, change) => {
       const env = await mcpLogin(oauthToken(3_600_000));
       expect(fastAnswer(['mcp', 'headers'], { ...env, ...change })).toBeUndefined();
