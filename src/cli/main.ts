@@ -10,7 +10,8 @@ enableCliCompileCache();
  */
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const { outputLost, processIO } = await import('./shared/cli-io.js');
+  const { guardProcessOutputs, outputLost, processIO } = await import('./shared/cli-io.js');
+  guardProcessOutputs();
   const { ExitCode } = await import('./shared/exit-codes.js');
   // `token` and `mcp headers` on a fresh token, as Claude Code's helpers run them at every
   // request, answered before the CLI loads (issue 23); everything else is the CLI's.
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
     code = ExitCode.OK;
   } else {
     const { runCli } = await import('./run-cli.js');
-    // Write errors (EPIPE, ENOSPC) are handled by the process's outputs (processIO).
+    // Write errors (EPIPE, ENOSPC) are handled on the process's outputs (guardProcessOutputs).
     code = await runCli(argv);
   }
   // Output lost to a full disk is a failure, whatever the command thought it printed.

@@ -21,9 +21,14 @@ let outputs: { stdout: ProcessOutput; stderr: ProcessOutput } | undefined;
  */
 export function processIO(): CliIO {
   if (outputs === undefined) {
-    const stderr = descriptorOutput(2, () => process.stderr, onWriteError('stderr'));
-    const stdout = descriptorOutput(1, () => process.stdout, onWriteError('stdout', stderr));
-    outputs = { stdout, stderr };
+    // Windows: Node's stream, which writes a console in UTF-16 (WriteConsoleW); a
+    // descriptor write would be bytes in the console's code page.
+    if (process.platform === 'win32') outputs = { stdout: process.stdout, stderr: process.stderr };
+    else {
+      const stderr = descriptorOutput(2, () => process.stderr, onWriteError('stderr'));
+      const stdout = descriptorOutput(1, () => process.stdout, onWriteError('stdout', stderr));
+      outputs = { stdout, stderr };
+    }
   }
   return {
     ...outputs,
@@ -32,6 +37,43 @@ export function processIO(): CliIO {
     },
     env: process.env,
   };
+}
+
+/**
+ * Gives the process's own stdout and stderr their write-error handling
+ * ({@link onWriteError}) when they are created, whoever creates them: the
+ * outputs of {@link processIO}, a library's default writer
+ * (`process.stderr.write`), `process.emitWarning`. Without it, an `EPIPE` on
+ * a stream nobody listens on is an uncaught exception, and the command dies
+ * before printing its answer. Node creates the streams lazily, behind a getter
+ * on `process`: the getter is wrapped, not called, so nothing is created early
+ * (start-up, issue 23). Call once, at the start of the bin.
+ */
+export function guardProcessOutputs(): void {
+  const { stderr } = processIO();
+  guard('stderr', onWriteError('stderr'));
+  guard('stdout', onWriteError('stdout', stderr));
+}
+
+function guard(name: 'stdout' | 'stderr', handler: (error: NodeJS.ErrnoException) => void): void {
+  const own = Object.getOwnPropertyDescriptor(process, name);
+  const create = own?.get;
+  if (create === undefined) {
+    process[name].on('error', handler);
+    return;
+  }
+  let stream: NodeJS.WriteStream | undefined;
+  Object.defineProperty(process, name, {
+    configurable: true,
+    enumerable: own?.enumerable ?? true,
+    get() {
+      if (stream === undefined) {
+        stream = create.call(process) as NodeJS.WriteStream;
+        stream.on('error', handler);
+      }
+      return stream;
+    },
+  });
 }
 
 let lost = false;

@@ -68,4 +68,32 @@ describe('claude-auth when its output cannot be written', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
   });
+
+  it.each([
+    ['a reader that went away (EPIPE): silent, exit 0', 'gone', 0],
+    ['a full disk (ENOSPC): exit 1, the token still printed', 'full', 1],
+  ] as const)(
+    'a write error on stderr from code that writes to process.stderr itself (auto falling back to the file): %s',
+    async (_, stderrIs, exitCode) => {
+      const home = await tempDir('cli-output-');
+      const env = { HOME: home, CLAUDE_AUTH_DIR: join(home, '.claude_code') };
+      const token = oauthToken(3_600_000);
+      await TokenStorage.forProfile({ env }).saveToken(token);
+      const full = openSync('/dev/full', 'w');
+      // auto without a D-Bus session: the file, announced once on stderr (keychain-selection).
+      const child = spawn(process.execPath, [CLI, 'token'], {
+        env: { PATH: process.env.PATH, ...env, CLAUDE_AUTH_STORE: 'auto' },
+        stdio: ['ignore', 'pipe', stderrIs === 'full' ? full : 'pipe'],
+      });
+      closeSync(full);
+      child.stderr?.destroy();
+      let stdout = '';
+      child.stdout?.on('data', (chunk) => {
+        stdout += chunk;
+      });
+      const [code] = await once(child, 'close');
+      expect(stdout).toBe(`${token.accessToken}\n`);
+      expect(code).toBe(exitCode);
+    },
+  );
 });
