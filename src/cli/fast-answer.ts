@@ -2,7 +2,8 @@ import { mcpCredentialName } from '../mcp/mcp-credential-name.js';
 import { mcpHeaders, namedMcpServer } from '../mcp/mcp-headers.js';
 import { resolveProfile } from '../profile/profile-paths.js';
 import { freshStoredToken } from '../refresh/fresh-stored-token.js';
-import { chooseBackend, fileBackendReason, openFileStore } from '../storage/store-backend.js';
+import { fileBackendReason, openFileStore } from '../storage/store-backend.js';
+import { chooseBackend } from '../store/backend-choice.js';
 
 /**
  * The output of `claude-auth token` or `claude-auth mcp headers` when it can be

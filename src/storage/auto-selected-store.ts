@@ -11,7 +11,7 @@ import { type KeychainAccess, sharedKeychainAccess } from '../store/keychain/key
 import {
   announceFallback,
   type LocalStoreSelection,
-  selectLocalStore,
+  probeLocalStore,
 } from '../store/keychain/keychain-selection.js';
 import { KEYCHAIN_SERVICE, KeychainCredentialStore } from '../store/keychain/keychain-store.js';
 
@@ -136,8 +136,7 @@ export class AutoSelectedStore implements CredentialStore {
       const options = this.#options;
       const keychain = options.keychain ?? sharedKeychainAccess(KEYCHAIN_SERVICE);
       const probe = () =>
-        selectLocalStore({
-          choice: 'auto',
+        probeLocalStore({
           source: options.source,
           keychain: () => keychain,
           ...(options.env !== undefined && { env: options.env }),

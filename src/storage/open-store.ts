@@ -1,13 +1,14 @@
 import { AuthErrorCode, AuthenticationError } from '../errors/authentication-error.js';
 import { type ProfileOptions, resolveProfile } from '../profile/profile-paths.js';
+import { chooseBackend, ENV_STORE } from '../store/backend-choice.js';
 import type { CredentialStore } from '../store/credential-store.js';
 import type { FileLockOptions } from '../store/file/file-lock.js';
 import { openKeychainStore } from '../store/keychain/keychain-store.js';
 import { RedisCredentialStore } from '../store/redis/redis-credential-store.js';
 import { AutoSelectedStore } from './auto-selected-store.js';
-import { chooseBackend, ENV_STORE, fileBackendReason, openFileStore } from './store-backend.js';
+import { fileBackendReason, openFileStore } from './store-backend.js';
 
-export { ENV_STORE } from './store-backend.js';
+export { ENV_STORE } from '../store/backend-choice.js';
 
 /** Options that open a profile's store (`TokenStorage.forProfile`): the profile, and the backend. */
 export interface OpenStoreOptions extends ProfileOptions {

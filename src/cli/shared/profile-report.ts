@@ -10,7 +10,7 @@ import {
 } from '../../refresh/credential-standing.js';
 import { AutoSelectedStore } from '../../storage/auto-selected-store.js';
 import { openStore } from '../../storage/open-store.js';
-import { chooseBackend } from '../../storage/store-backend.js';
+import { chooseBackend } from '../../store/backend-choice.js';
 import type { CredentialStore, StoreDescription } from '../../store/credential-store.js';
 import type {
   AccountInfo,

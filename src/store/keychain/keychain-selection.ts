@@ -1,13 +1,9 @@
 import { AuthErrorCode, AuthenticationError } from '../../errors/authentication-error.js';
+import { ENV_STORE } from '../backend-choice.js';
 import { resolveOptionalPackage } from '../optional-package.js';
 import type { KeychainAccess } from './keychain-access.js';
 
 /** Environment variable choosing where credentials live: `keychain`, `file` or `auto`. */
-export const ENV_STORE = 'CLAUDE_AUTH_STORE';
-
-/** What a user may ask for: a backend of this machine, or `auto` (the keychain if it works, else the file). */
-export type LocalStoreChoice = 'keychain' | 'file' | 'auto';
-
 /** The backend chosen, and why, in words `status` shows. */
 export interface LocalStoreSelection {
   readonly backend: 'keychain' | 'file';
@@ -26,12 +22,10 @@ export const AUTO_PROBE_TIMEOUT_MS = 3000;
  */
 export const PROBE_ACCOUNT = 'claude-auth-probe';
 
-/** Options of {@link selectLocalStore}. */
+/** Options of {@link probeLocalStore}. */
 export interface LocalStoreSelectionOptions {
-  /** The choice (from `--store`); default {@link ENV_STORE}, then `file`. */
-  choice?: string;
-  /** Where `choice` came from, for the reason (`--store`); default the environment variable. */
-  source?: string;
+  /** What chose `auto` (`CLAUDE_AUTH_STORE`, `--store`), for the reason. */
+  source: string;
   /** The environment; default `process.env`. */
   env?: NodeJS.ProcessEnv;
   /** The platform; default `process.platform`. */
@@ -40,22 +34,6 @@ export interface LocalStoreSelectionOptions {
   keychain: () => KeychainAccess;
   /** Bound of the whole probe, in ms; default {@link AUTO_PROBE_TIMEOUT_MS}. */
   probeTimeoutMs?: number;
-}
-
-/**
- * Checks a `--store` / `CLAUDE_AUTH_STORE` value.
- *
- * @param value - The value given.
- * @param source - Where it was given, for the message.
- * @throws {@link AuthenticationError} `CONFIG_INVALID` for anything but `keychain`, `file` or `auto`.
- */
-export function parseLocalStoreChoice(value: string, source: string): LocalStoreChoice {
-  if (value === 'keychain' || value === 'file' || value === 'auto') return value;
-  throw new AuthenticationError(
-    AuthErrorCode.CONFIG_INVALID,
-    `${source} must be keychain, file or auto, not "${value.slice(0, 40)}".`,
-    { fix: `${ENV_STORE}=auto  # the keychain when it works, else the file` },
-  );
 }
 
 /**
@@ -141,32 +119,20 @@ export async function probeKeychain(
 }
 
 /**
- * Chooses where this machine keeps credentials: `file` (the default),
- * `keychain` (the user's explicit choice: used as is, its failures are errors
- * with the fix), or `auto`: the keychain only after a write/read/delete probe
- * succeeds within 3 s (on Linux only with a D-Bus session), else the file,
- * saying why. A keychain that fails is never replaced by a file silently.
+ * `auto`: the keychain only after a write/read/delete probe succeeds within
+ * 3 s (on Linux only with a D-Bus session), else the file, saying why. A
+ * keychain that fails is never replaced by a file silently. Which backend was
+ * asked for is `chooseBackend`'s rule (src/store/backend-choice.ts); this is
+ * only what `auto` then finds.
  *
  * @param options - See {@link LocalStoreSelectionOptions}.
- * @throws {@link AuthenticationError} `CONFIG_INVALID` for an unknown choice;
- *   `STORE_UNAVAILABLE` when the keychain was chosen explicitly and cannot be reached.
  */
-export async function selectLocalStore(
+export async function probeLocalStore(
   options: LocalStoreSelectionOptions,
 ): Promise<LocalStoreSelection> {
   const env = options.env ?? process.env;
   const platform = options.platform ?? process.platform;
-  const given = options.choice ?? env[ENV_STORE];
-  const source = options.choice !== undefined ? (options.source ?? '--store') : ENV_STORE;
-  if (given === undefined || given === '') {
-    return { backend: 'file', reason: `the default (${ENV_STORE} is not set)` };
-  }
-  const choice = parseLocalStoreChoice(given, source);
-  if (choice === 'file') return { backend: 'file', reason: `${source}=file` };
-  if (choice === 'keychain') {
-    assertKeychainUsable(source, env, platform);
-    return { backend: 'keychain', reason: `${source}=keychain` };
-  }
+  const { source } = options;
   const failure =
     keychainUnreachable(env, platform) ??
     (await probeKeychain(options.keychain(), options.probeTimeoutMs ?? AUTO_PROBE_TIMEOUT_MS));
@@ -189,7 +155,7 @@ let fallbackAnnounced = false;
 /**
  * Tells the user once per process, on stderr, that `auto` fell back to the file.
  *
- * @param selection - What {@link selectLocalStore} chose.
+ * @param selection - What {@link probeLocalStore} chose.
  * @param write - Where to write (default `process.stderr`).
  */
 export function announceFallback(

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { KeychainAccess } from '../../../../src/store/keychain/keychain-access.js';
 import {
   announceFallback,
+  assertKeychainUsable,
   probeKeychain,
-  selectLocalStore,
+  probeLocalStore,
 } from '../../../../src/store/keychain/keychain-selection.js';
 import { MemoryKeychain } from '../../../helpers/memory-keychain.js';
 
@@ -39,21 +40,12 @@ function keychain(failure?: string): KeychainAccess & { calls: string[] } {
 
 const bus = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/tmp/bus' };
 
-describe('selectLocalStore', () => {
-  it('is the file by default and with file, without touching the keychain', async () => {
-    const probe = keychain();
-    for (const env of [{}, { CLAUDE_AUTH_STORE: 'file' }]) {
-      const selection = await selectLocalStore({ env, platform: 'linux', keychain: () => probe });
-      expect(selection.backend).toBe('file');
-      expect(selection.fallback).toBeUndefined();
-    }
-    expect(probe.calls).toEqual([]);
-  });
-
+describe('probeLocalStore (auto)', () => {
   it('auto picks the keychain only after a write, read and delete succeed', async () => {
     const probe = keychain();
-    const selection = await selectLocalStore({
-      env: { ...bus, CLAUDE_AUTH_STORE: 'auto' },
+    const selection = await probeLocalStore({
+      source: 'CLAUDE_AUTH_STORE',
+      env: bus,
       platform: 'linux',
       keychain: () => probe,
     });
@@ -81,8 +73,7 @@ describe('selectLocalStore', () => {
   });
 
   it('auto falls back to the file, saying why, when the probe fails or on Linux without D-Bus', async () => {
-    const locked = await selectLocalStore({
-      choice: 'auto',
+    const locked = await probeLocalStore({
       source: '--store',
       env: bus,
       platform: 'darwin',
@@ -93,8 +84,8 @@ describe('selectLocalStore', () => {
       '--store=auto: the keychain is not usable (User interaction is not allowed.), so the file',
     );
     const probe = keychain();
-    const noBus = await selectLocalStore({
-      choice: 'auto',
+    const noBus = await probeLocalStore({
+      source: 'CLAUDE_AUTH_STORE',
       env: {},
       platform: 'linux',
       keychain: () => probe,
@@ -102,8 +93,8 @@ describe('selectLocalStore', () => {
     expect(noBus.reason).toMatch(/no D-Bus session bus/);
     expect(probe.calls).toEqual([]);
     // macOS and Windows need no bus.
-    const mac = await selectLocalStore({
-      choice: 'auto',
+    const mac = await probeLocalStore({
+      source: 'CLAUDE_AUTH_STORE',
       env: {},
       platform: 'darwin',
       keychain: () => probe,
@@ -111,29 +102,14 @@ describe('selectLocalStore', () => {
     expect(mac.backend).toBe('keychain');
   });
 
-  it('an explicit keychain is taken as is, or refused with the fix when unreachable', async () => {
-    const probe = keychain();
-    expect(
-      await selectLocalStore({
-        choice: 'keychain',
-        env: bus,
-        platform: 'linux',
-        keychain: () => probe,
+  it('an explicit keychain that cannot be reached is refused with the fix, without touching it', () => {
+    expect(() => assertKeychainUsable('--store', bus, 'linux')).not.toThrow();
+    expect(() => assertKeychainUsable('--store', {}, 'linux')).toThrow(
+      expect.objectContaining({
+        code: 'STORE_UNAVAILABLE',
+        fix: expect.stringMatching(/CLAUDE_AUTH_STORE=file/),
       }),
-    ).toEqual({ backend: 'keychain', reason: '--store=keychain' });
-    await expect(
-      selectLocalStore({ choice: 'keychain', env: {}, platform: 'linux', keychain: () => probe }),
-    ).rejects.toMatchObject({
-      code: 'STORE_UNAVAILABLE',
-      fix: expect.stringMatching(/CLAUDE_AUTH_STORE=file/),
-    });
-    expect(probe.calls).toEqual([]);
-  });
-
-  it('refuses an unknown choice with CONFIG_INVALID', async () => {
-    await expect(
-      selectLocalStore({ env: { CLAUDE_AUTH_STORE: 'vault' }, keychain: () => keychain() }),
-    ).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    );
   });
 
   it('announces a fallback once per process, and nothing for a chosen backend', () => {
