@@ -1,5 +1,3 @@
-import { isRedisStoreUrl } from './redis/redis-store-url.js';
-
 /** Environment variable choosing where credentials are stored (`file`, default). */
 export const ENV_STORE = 'CLAUDE_AUTH_STORE';
 
@@ -36,7 +34,7 @@ export function chooseBackend(options: {
   const from = fromOption ? (options.storeSource ?? 'the store option') : ENV_STORE;
   const value = given || 'file';
   // URL schemes are case-insensitive (RFC 3986 §3.1): `Redis://` names a Redis store too.
-  const kind = isRedisStoreUrl(value)
+  const kind = /^rediss?:\/\//i.test(value)
     ? 'redis'
     : value === 'file' || value === 'keychain' || value === 'auto'
       ? value

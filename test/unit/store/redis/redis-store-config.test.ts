@@ -7,7 +7,6 @@ import {
   parseRedisStoreUrl,
   redisTlsOptions,
 } from '../../../../src/store/redis/redis-store-config.js';
-import { isRedisStoreUrl } from '../../../../src/store/redis/redis-store-url.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
 
 describe('parseRedisStoreUrl', () => {
@@ -70,12 +69,6 @@ describe('parseRedisStoreUrl', () => {
     expect(() => parseRedisStoreUrl('redis://u:hunter2-password@h/x')).toThrow(
       expect.objectContaining({ message: expect.not.stringContaining('hunter2') }),
     );
-  });
-
-  it('recognises Redis store values', () => {
-    expect(isRedisStoreUrl('redis://h')).toBe(true);
-    expect(isRedisStoreUrl(' REDISS://h')).toBe(true);
-    expect(isRedisStoreUrl('file')).toBe(false);
   });
 });
 
