@@ -30,14 +30,15 @@ const RESERVED_NAMES = new Set(
   ),
 );
 /**
- * The reserved names as messages list them: `"a", "b" or "c"`. Joined by hand,
- * not with `Intl.ListFormat`: creating any `Intl` object at load time starts
- * ICU, about 10 ms of every command's start-up (issue 23).
+ * The reserved names as messages list them: `"a", "b", or "c"` (what
+ * `Intl.ListFormat('en', { type: 'disjunction' })` gave). Joined by hand: any
+ * `Intl` object built at load time starts ICU, about 10 ms of every command's
+ * start-up (issue 23).
  */
-const RESERVED_LIST = [...RESERVED_NAMES]
-  .map((name) => `"${name}"`)
-  .join(', ')
-  .replace(/, ([^,]*)$/, ' or $1');
+const RESERVED_LIST = ((names: string[]) =>
+  names.length < 3 ? names.join(' or ') : `${names.slice(0, -1).join(', ')}, or ${names.at(-1)}`)(
+  [...RESERVED_NAMES].map((name) => `"${name}"`),
+);
 
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 

@@ -8,6 +8,7 @@ import {
   homeDirectory,
   listProfiles,
   resolveProfile,
+  sortProfiles,
   storageDirectory,
 } from '../../../src/profile/profile-paths.js';
 import { tempDir } from '../../helpers/temp-dir.js';
@@ -47,6 +48,26 @@ describe('profile paths', () => {
     expect(() => resolveProfile({ env: {}, profile: name })).toThrow(
       expect.objectContaining({ code: AuthErrorCode.CONFIG_INVALID }),
     );
+  });
+
+  it('names every reserved name in its refusal, as a list a person reads', () => {
+    expect(() => resolveProfile({ env: {}, profile: 'config' })).toThrow(
+      expect.objectContaining({
+        message: expect.stringContaining('"tokens", "config", or "mcp-servers"'),
+      }),
+    );
+  });
+
+  it('orders profile listings default first, then by name case-insensitively, the same in every locale', () => {
+    expect(sortProfiles(['b', 'work-2', 'B', 'default', 'Alpha', 'a', 'work_1'])).toEqual([
+      'default',
+      'a',
+      'Alpha',
+      'B',
+      'b',
+      'work-2',
+      'work_1',
+    ]);
   });
 
   it('lists profiles with default first and ignores other files', async () => {
