@@ -12,9 +12,11 @@ export type ProcessOutput = NodeJS.WritableStream & { isTTY?: boolean };
  * Why: creating `process.stdout` loads Node's stream machinery, and for a
  * pipe (how Claude Code runs `claude-auth token` and `mcp headers`) `node:net`
  * as well; that alone is a tenth of a bare `node -e 0`, on a command run at
- * every request (issue 23). Order is kept: Node writes files, pipes and
- * terminals synchronously on POSIX too, so nothing written directly can
- * overtake or be overtaken by the stream.
+ * every request (issue 23). Order within the output is kept: a direct write
+ * is complete when it returns, and once the stream exists every write goes
+ * through it. Between stdout and stderr the order is what Node's own streams
+ * give: kept where Node writes synchronously (files, terminals, Linux pipes),
+ * not promised for macOS pipes. (Windows uses Node's streams: `processIO`.)
  *
  * A descriptor in non-blocking mode that is full (`EAGAIN`, a parent's pipe)
  * hands the rest to the stream, which waits for it. Any other write error is
