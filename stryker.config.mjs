@@ -31,7 +31,14 @@ export const DEFENCES = {
   // Storage, secure files and the one-writer store (DESIGN §6, §6a)
   'src/store/file/secure-file.ts': [
     'MAX_PRIVATE_FILE_BYTES',
+    'assertPrivateFile',
+    'inspectFailed',
+    'resolveFailed',
+    'assertOwnTarget',
+    'openFailed',
+    'readFailed',
     'readPrivateFile',
+    'readPrivateFileSync',
     'writePrivateFileAtomic',
   ],
   'src/store/file/file-credential-store.ts': ['FileCredentialStore.#write'],
