@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { constants } from 'node:fs';
+import { constants, readdirSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
@@ -585,4 +585,19 @@ describe.runIf(posixOnly)('readPrivateFileSync', () => {
       },
     );
   }
+
+  it('closes every descriptor it opens, for a file it reads and for one it refuses', async () => {
+    const dir = await tempDir();
+    const readable = join(dir, 'tokens.json');
+    const refused = join(dir, 'open.json');
+    await fileWithMode(readable, 'ok', 0o600);
+    await fileWithMode(refused, 'shared', 0o644);
+    const open = () => readdirSync('/proc/self/fd').length;
+    const before = open();
+    for (let i = 0; i < 20; i++) {
+      expect(readPrivateFileSync(readable, 'linux')).toBe('ok');
+      expect(() => readPrivateFileSync(refused, 'linux')).toThrow(AuthenticationError);
+    }
+    expect(open()).toBe(before);
+  });
 });
