@@ -3,7 +3,8 @@
 // $KC_TOKEN (a token file's JSON): secrets reach children only through the environment.
 //   write            store $KC_TOKEN through a transaction
 //   read             print the stored record's digest and revision
-//   select [CHOICE]  choose a backend as the CLI does (CHOICE as --store, else the environment)
+//   select [CHOICE]  choose a backend as the CLI does (CHOICE as --store, else the environment:
+//                    chooseBackend, then auto's probe or an explicit keychain's check)
 //   observed         read, revision, write and an auto probe, each with whether the event
 //                    loop kept turning while it was pending (a call on the main thread stops it)
 //   refresh N        N forced refreshes (TokenManager.refreshNow) against the token's provider
@@ -11,9 +12,11 @@ import { createHash } from 'node:crypto';
 import { refreshProviderToken } from '../../../dist/oauth/provider-tokens.js';
 import { TokenManager } from '../../../dist/refresh/token-manager.js';
 import { WorkerKeychainAccess } from '../../../dist/store/keychain/keychain-access.js';
+import { chooseBackend } from '../../../dist/store/backend-choice.js';
 import {
   announceFallback,
-  selectLocalStore,
+  assertKeychainUsable,
+  probeLocalStore,
 } from '../../../dist/store/keychain/keychain-selection.js';
 import {
   KEYCHAIN_SERVICE,
@@ -71,10 +74,19 @@ try {
     const stored = await store.read();
     print(stored && { digest: digest(stored.token), revision: stored.revision });
   } else if (command === 'select') {
-    const selection = await selectLocalStore({
-      ...(argument !== undefined && { choice: argument }),
-      keychain: () => new WorkerKeychainAccess(KEYCHAIN_SERVICE),
-    });
+    // As the CLI chooses: the one rule for which backend, then what auto finds, or the
+    // explicit keychain's check before any call.
+    const choice = chooseBackend(
+      argument === undefined ? {} : { store: argument, storeSource: '--store' },
+    );
+    if (choice.kind === 'keychain') assertKeychainUsable(choice.from, process.env, process.platform);
+    const selection =
+      choice.kind === 'auto'
+        ? await probeLocalStore({
+            source: choice.from,
+            keychain: () => new WorkerKeychainAccess(KEYCHAIN_SERVICE),
+          })
+        : { backend: choice.kind, reason: `${choice.from}=${choice.given}` };
     announceFallback(selection);
     announceFallback(selection);
     print(selection);
@@ -84,8 +96,8 @@ try {
       await observed('currentRevision', () => store.transact((tx) => tx.currentRevision())),
       await observed('write', write),
       await observed('auto', () =>
-        selectLocalStore({
-          choice: 'auto',
+        probeLocalStore({
+          source: 'CLAUDE_AUTH_STORE',
           keychain: () => new WorkerKeychainAccess(KEYCHAIN_SERVICE),
         }),
       ),
