@@ -11,8 +11,8 @@
 import { createHash } from 'node:crypto';
 import { refreshProviderToken } from '../../../dist/oauth/provider-tokens.js';
 import { TokenManager } from '../../../dist/refresh/token-manager.js';
-import { WorkerKeychainAccess } from '../../../dist/store/keychain/keychain-access.js';
 import { chooseBackend } from '../../../dist/store/backend-choice.js';
+import { WorkerKeychainAccess } from '../../../dist/store/keychain/keychain-access.js';
 import {
   announceFallback,
   assertKeychainUsable,
@@ -79,7 +79,8 @@ try {
     const choice = chooseBackend(
       argument === undefined ? {} : { store: argument, storeSource: '--store' },
     );
-    if (choice.kind === 'keychain') assertKeychainUsable(choice.from, process.env, process.platform);
+    if (choice.kind === 'keychain')
+      assertKeychainUsable(choice.from, process.env, process.platform);
     const selection =
       choice.kind === 'auto'
         ? await probeLocalStore({
