@@ -21,46 +21,31 @@ export type FileSystem = Pick<
   | 'utimes'
 >;
 
+/** The calls of {@link FileSystem}, by name. */
+const CALLS = [
+  'open',
+  'rename',
+  'unlink',
+  'mkdir',
+  'rm',
+  'stat',
+  'lstat',
+  'realpath',
+  'readdir',
+  'readFile',
+  'utimes',
+] as const satisfies readonly (keyof FileSystem)[];
+
 /**
- * Node's own `fs/promises`, taken at each call rather than at import: loading
- * it costs a fifth of a bare `node -e 0`, and the CLI's start-up answers read
- * with synchronous calls and never need it (issue 23).
+ * Node's own `fs/promises`, each call taken when it is used (a getter) rather
+ * than at import: loading it costs a fifth of a bare `node -e 0`, and the
+ * CLI's start-up answers read with synchronous calls and never need it
+ * (issue 23). Enumerable, so `{ ...nodeFileSystem, open }` makes a layer.
  */
-export const nodeFileSystem: FileSystem = {
-  get open() {
-    return fs.open;
-  },
-  get rename() {
-    return fs.rename;
-  },
-  get unlink() {
-    return fs.unlink;
-  },
-  get mkdir() {
-    return fs.mkdir;
-  },
-  get rm() {
-    return fs.rm;
-  },
-  get stat() {
-    return fs.stat;
-  },
-  get lstat() {
-    return fs.lstat;
-  },
-  get realpath() {
-    return fs.realpath;
-  },
-  get readdir() {
-    return fs.readdir;
-  },
-  get readFile() {
-    return fs.readFile;
-  },
-  get utimes() {
-    return fs.utimes;
-  },
-};
+export const nodeFileSystem = Object.defineProperties(
+  {},
+  Object.fromEntries(CALLS.map((name) => [name, { get: () => fs[name], enumerable: true }])),
+) as FileSystem;
 
 /**
  * Where private files live and how they are checked there: the file-system

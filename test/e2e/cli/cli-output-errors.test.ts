@@ -8,65 +8,66 @@ import { CLI } from '../../helpers/cli-process.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { oauthToken } from '../../helpers/tokens.js';
 
+/** Where one of the built CLI's outputs goes: a pipe, `/dev/full`, or a pipe whose reader is gone. */
+type OutputTarget = 'pipe' | 'full' | 'gone';
+
+/**
+ * Runs the built CLI on a home holding a fresh token, its stdout and stderr
+ * sent where asked; returns what the live pipes received and the exit code.
+ */
+async function runWithOutputs(
+  argv: string[],
+  targets: { stdout: OutputTarget; stderr: OutputTarget },
+  extraEnv: Record<string, string> = {},
+) {
+  const home = await tempDir('cli-output-');
+  const env = { HOME: home, CLAUDE_AUTH_DIR: join(home, '.claude_code') };
+  const token = oauthToken(3_600_000);
+  await TokenStorage.forProfile({ env }).saveToken(token);
+  const full = openSync('/dev/full', 'w');
+  const stdio = (target: OutputTarget) => (target === 'full' ? full : 'pipe');
+  const child = spawn(process.execPath, [CLI, ...argv], {
+    env: { PATH: process.env.PATH, ...env, ...extraEnv },
+    stdio: ['ignore', stdio(targets.stdout), stdio(targets.stderr)],
+  });
+  closeSync(full);
+  // The reading end closed before anything is written: a write fails with EPIPE.
+  if (targets.stdout === 'gone') child.stdout?.destroy();
+  if (targets.stderr === 'gone') child.stderr?.destroy();
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const [code] = await once(child, 'close');
+  return { code, stdout, stderr, token };
+}
+
+const NO_SPACE = 'claude-auth: cannot write to stdout: no space left on device (ENOSPC)\n';
+
 describe('claude-auth when its output cannot be written', () => {
   it('`status >/dev/full`: one line of error, no stack, exit 1', async () => {
-    const home = await tempDir('cli-output-');
-    const env = { HOME: home, CLAUDE_AUTH_DIR: join(home, '.claude_code') };
-    await TokenStorage.forProfile({ env }).saveToken(oauthToken(3_600_000));
-    const full = openSync('/dev/full', 'w');
-    const child = spawn(process.execPath, [CLI, 'status'], {
-      env: { PATH: process.env.PATH, ...env },
-      stdio: ['ignore', full, 'pipe'],
-    });
-    closeSync(full);
-    let stderr = '';
-    child.stderr?.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const [code] = await once(child, 'close');
-    expect(stderr).toBe('claude-auth: cannot write to stdout: no space left on device (ENOSPC)\n');
-    expect(code).toBe(1);
+    const run = await runWithOutputs(['status'], { stdout: 'full', stderr: 'pipe' });
+    expect(run.stderr).toBe(NO_SPACE);
+    expect(run.code).toBe(1);
   });
 
   it.each([
     ['`token` (answered before the CLI loads)', ['token']],
     ['`token --min-ttl 0` (the CLI)', ['token', '--min-ttl', '0']],
   ])('%s >/dev/full: one line of error, exit 1', async (_, argv) => {
-    const home = await tempDir('cli-output-');
-    const env = { HOME: home, CLAUDE_AUTH_DIR: join(home, '.claude_code') };
-    await TokenStorage.forProfile({ env }).saveToken(oauthToken(3_600_000));
-    const full = openSync('/dev/full', 'w');
-    const child = spawn(process.execPath, [CLI, ...argv], {
-      env: { PATH: process.env.PATH, ...env },
-      stdio: ['ignore', full, 'pipe'],
-    });
-    closeSync(full);
-    let stderr = '';
-    child.stderr?.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const [code] = await once(child, 'close');
-    expect(stderr).toBe('claude-auth: cannot write to stdout: no space left on device (ENOSPC)\n');
-    expect(code).toBe(1);
+    const run = await runWithOutputs(argv, { stdout: 'full', stderr: 'pipe' });
+    expect(run.stderr).toBe(NO_SPACE);
+    expect(run.code).toBe(1);
   });
 
   it('`token` to a reader that went away: no error, exit 0', async () => {
-    const home = await tempDir('cli-output-');
-    const env = { HOME: home, CLAUDE_AUTH_DIR: join(home, '.claude_code') };
-    await TokenStorage.forProfile({ env }).saveToken(oauthToken(3_600_000));
-    const child = spawn(process.execPath, [CLI, 'token'], {
-      env: { PATH: process.env.PATH, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    // The reading end closed before anything is written: the write fails with EPIPE.
-    child.stdout?.destroy();
-    let stderr = '';
-    child.stderr?.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const [code] = await once(child, 'close');
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
+    const run = await runWithOutputs(['token'], { stdout: 'gone', stderr: 'pipe' });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
   });
 
   it.each([
@@ -74,26 +75,15 @@ describe('claude-auth when its output cannot be written', () => {
     ['a full disk (ENOSPC): exit 1, the token still printed', 'full', 1],
   ] as const)(
     'a write error on stderr from code that writes to process.stderr itself (auto falling back to the file): %s',
-    async (_, stderrIs, exitCode) => {
-      const home = await tempDir('cli-output-');
-      const env = { HOME: home, CLAUDE_AUTH_DIR: join(home, '.claude_code') };
-      const token = oauthToken(3_600_000);
-      await TokenStorage.forProfile({ env }).saveToken(token);
-      const full = openSync('/dev/full', 'w');
+    async (_, stderr, exitCode) => {
       // auto without a D-Bus session: the file, announced once on stderr (keychain-selection).
-      const child = spawn(process.execPath, [CLI, 'token'], {
-        env: { PATH: process.env.PATH, ...env, CLAUDE_AUTH_STORE: 'auto' },
-        stdio: ['ignore', 'pipe', stderrIs === 'full' ? full : 'pipe'],
-      });
-      closeSync(full);
-      child.stderr?.destroy();
-      let stdout = '';
-      child.stdout?.on('data', (chunk) => {
-        stdout += chunk;
-      });
-      const [code] = await once(child, 'close');
-      expect(stdout).toBe(`${token.accessToken}\n`);
-      expect(code).toBe(exitCode);
+      const run = await runWithOutputs(
+        ['token'],
+        { stdout: 'pipe', stderr },
+        { CLAUDE_AUTH_STORE: 'auto' },
+      );
+      expect(run.stdout).toBe(`${run.token.accessToken}\n`);
+      expect(run.code).toBe(exitCode);
     },
   );
 });
