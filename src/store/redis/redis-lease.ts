@@ -47,10 +47,15 @@ export async function acquireLease(
   let subscription: RedisSubscription | undefined;
   let subscribed = false;
   let wake: (() => void) | undefined;
+  // Releases heard so far. The release's message comes on the subscriber's socket and the
+  // attempt's reply on the command socket: the message of a release the server ran just
+  // after this attempt can be handled first, while nobody sleeps. Counted, it is not lost.
+  let releases = 0;
   let lastSeen: { at: number; pttl: number } | undefined;
   let backoff = 10;
   try {
     for (;;) {
+      const heard = releases;
       const sentAt = performance.now();
       const [taken, pttl] = (await connection.evalScript(
         ACQUIRE_LEASE,
@@ -66,10 +71,15 @@ export async function acquireLease(
       lastSeen = { at: sentAt, pttl };
       if (!subscribed) {
         subscribed = true;
-        subscription = await connection.subscribe(request.channel, () => wake?.());
+        subscription = await connection.subscribe(request.channel, () => {
+          releases += 1;
+          wake?.();
+        });
         // The holder may have released between our attempt and the subscription.
         continue;
       }
+      // Released since this attempt was sent: try again at once rather than sleep out its TTL.
+      if (releases !== heard) continue;
       const untilExpiry = Math.max(pttl, 0);
       const pause =
         subscription === undefined
